@@ -1,0 +1,194 @@
+//! The [`Calculator`] trait: the one plug-in point for energies and forces.
+//!
+//! Everything that moves atoms in amorph (MD, geometry optimisation, the MPMorph workflow)
+//! asks a `Calculator`. Built-in potentials live in `amorph-md`; users write their own
+//! (a DFT driver, a machine-learned potential) against this crate alone.
+
+use crate::error::{Error, Result};
+use crate::structure::Structure;
+use nalgebra::Vector3;
+use serde::{Deserialize, Serialize};
+
+/// What the caller needs from a calculation beyond energy and forces.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Request {
+    /// The stress tensor is needed (pressure, cell relaxation).
+    pub stress: bool,
+    /// Per-atom energies are needed.
+    pub energies: bool,
+}
+
+impl Request {
+    /// Energy and forces only.
+    pub const FORCES: Request = Request {
+        stress: false,
+        energies: false,
+    };
+    /// Energy, forces and stress.
+    pub const STRESS: Request = Request {
+        stress: true,
+        energies: false,
+    };
+}
+
+/// The result of one calculation, in amorph's units.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Calculation {
+    /// Potential energy (eV).
+    pub energy: f64,
+    /// Force on every atom (eV/Å), in the order of the structure's atoms.
+    pub forces: Vec<Vector3<f64>>,
+    /// Stress (eV/Å³) in Voigt order xx, yy, zz, yz, xz, xy with **ASE's sign**:
+    /// σ = (1/V) ∂E/∂ε, so a compressed system has negative stress and the (potential part of
+    /// the) pressure is P = −(σxx + σyy + σzz)/3.
+    pub stress: Option<[f64; 6]>,
+    /// Per-atom energies (eV) summing to `energy`, when requested and supported.
+    pub energies: Option<Vec<f64>>,
+}
+
+impl Calculation {
+    /// Checks that the result fits the structure and holds only finite numbers; every consumer
+    /// in amorph calls this, so a plug-in's NaN becomes an error instead of a corrupted run.
+    pub fn validate(&self, calculator: &str, structure: &Structure) -> Result<()> {
+        let fail = |msg: String| Err(Error::calculator(calculator, msg));
+        if self.forces.len() != structure.len() {
+            return fail(format!(
+                "returned {} forces for {} atoms",
+                self.forces.len(),
+                structure.len()
+            ));
+        }
+        if !self.energy.is_finite() {
+            return fail(format!("returned a non-finite energy ({})", self.energy));
+        }
+        if let Some(i) = self
+            .forces
+            .iter()
+            .position(|f| f.iter().any(|x| !x.is_finite()))
+        {
+            return fail(format!(
+                "returned a non-finite force on atom {i} ({})",
+                structure.species()[i]
+            ));
+        }
+        if let Some(s) = &self.stress {
+            if s.iter().any(|x| !x.is_finite()) {
+                return fail("returned a non-finite stress".into());
+            }
+        }
+        if let Some(e) = &self.energies {
+            if e.len() != structure.len() || e.iter().any(|x| !x.is_finite()) {
+                return fail("returned per-atom energies of the wrong length or non-finite".into());
+            }
+        }
+        Ok(())
+    }
+
+    /// The potential (virial) part of the pressure (eV/Å³), −tr(σ)/3, when stress is known.
+    pub fn virial_pressure(&self) -> Option<f64> {
+        self.stress.map(|s| -(s[0] + s[1] + s[2]) / 3.0)
+    }
+}
+
+/// Energies, forces and stress of a structure. The plug-in point of amorph.
+///
+/// # Contract
+///
+/// A calculator **must**
+/// - return forces for every atom, in the structure's order, in eV/Å, and the energy in eV;
+/// - return stress (eV/Å³, Voigt xx yy zz yz xz xy, ASE's sign) when `request.stress` is set,
+///   or an error saying it cannot;
+/// - treat positions as possibly unwrapped (outside the cell) and respect the lattice;
+/// - report failure as `Err` (see [`Error::calculator`]), never panic and never return NaN.
+///
+/// A calculator **may** keep state between calls (neighbour lists, sockets, caches): it
+/// receives `&mut self`. It must not assume that successive structures are related.
+///
+/// The trait is object-safe and `Send`, so `Box<dyn Calculator>` can move between threads.
+///
+/// ```
+/// use amorph_core::{Calculation, Calculator, Request, Result, Structure};
+/// use nalgebra::Vector3;
+///
+/// /// Every atom tied to the origin by a spring: E = k/2 Σ|r|².
+/// struct Springs { k: f64 }
+///
+/// impl Calculator for Springs {
+///     fn name(&self) -> &str { "springs" }
+///     fn calculate(&mut self, s: &Structure, _req: Request) -> Result<Calculation> {
+///         let energy = 0.5 * self.k * s.positions().iter().map(|r| r.norm_squared()).sum::<f64>();
+///         let forces = s.positions().iter().map(|r| -self.k * r).collect();
+///         Ok(Calculation { energy, forces, stress: None, energies: None })
+///     }
+/// }
+/// ```
+pub trait Calculator: Send {
+    /// A short name used in errors and logs.
+    fn name(&self) -> &str;
+
+    /// Computes energy and forces (and what `request` asks for) of `structure`.
+    fn calculate(&mut self, structure: &Structure, request: Request) -> Result<Calculation>;
+
+    /// Energy, forces and stress, validated ([`Calculation::validate`]).
+    fn calculate_checked(
+        &mut self,
+        structure: &Structure,
+        request: Request,
+    ) -> Result<Calculation> {
+        let c = self.calculate(structure, request)?;
+        c.validate(self.name(), structure)?;
+        if request.stress && c.stress.is_none() {
+            return Err(Error::calculator(
+                self.name(),
+                "stress was requested but not returned",
+            ));
+        }
+        Ok(c)
+    }
+}
+
+impl<C: Calculator + ?Sized> Calculator for Box<C> {
+    fn name(&self) -> &str {
+        (**self).name()
+    }
+    fn calculate(&mut self, structure: &Structure, request: Request) -> Result<Calculation> {
+        (**self).calculate(structure, request)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Element, Lattice};
+
+    struct Nan;
+    impl Calculator for Nan {
+        fn name(&self) -> &str {
+            "nan"
+        }
+        fn calculate(&mut self, s: &Structure, _: Request) -> Result<Calculation> {
+            Ok(Calculation {
+                energy: 0.0,
+                forces: vec![Vector3::new(f64::NAN, 0.0, 0.0); s.len()],
+                stress: None,
+                energies: None,
+            })
+        }
+    }
+
+    #[test]
+    fn nan_is_caught_and_boxed_calculators_work() {
+        let s = Structure::new(
+            Lattice::cubic(5.0).unwrap(),
+            vec![Element::from_symbol("Li").unwrap()],
+            vec![Vector3::zeros()],
+        )
+        .unwrap();
+        let mut c: Box<dyn Calculator> = Box::new(Nan);
+        let err = c.calculate_checked(&s, Request::FORCES).unwrap_err();
+        assert!(
+            err.to_string().contains("non-finite force on atom 0 (Li)"),
+            "{err}"
+        );
+    }
+}

@@ -1,0 +1,698 @@
+//! Periodic neighbour lists for triclinic cells, with cutoffs larger than the cell.
+//!
+//! MPMorph cells of ~100 atoms are ~10.5 Å across while pair potentials use 8–12 Å cutoffs,
+//! so an atom may see several periodic images of the same neighbour, and even of itself.
+//! Each entry therefore carries its **image shift** `S` (integers): the neighbour vector is
+//! `r_j + S·L − r_i`, with `L` the lattice (rows **a**, **b**, **c**) and `r` the positions
+//! **as passed to the build** (they need not be wrapped).
+//!
+//! Algorithm: atoms are binned in wrapped fractional coordinates; along each axis the bins are
+//! at least `cutoff / 2` thick measured perpendicular to the opposite faces, and the search
+//! scans every bin (and periodic image of a bin) within `cutoff` along each axis. This is
+//! exact for any triclinic cell and any cutoff. Work is split over atoms with rayon when the
+//! system is large enough to pay for it.
+
+use crate::error::{Error, Result};
+use crate::lattice::Lattice;
+use crate::structure::Structure;
+use nalgebra::Vector3;
+use rayon::prelude::*;
+
+/// Systems with fewer atoms than this are built on one thread.
+const PARALLEL_MIN_ATOMS: usize = 4096;
+/// Bin thickness as a fraction of the cutoff (smaller bins waste fewer distance tests).
+const BIN_FRACTION: f64 = 0.5;
+/// Refuse lists that would need more than this many periodic images per axis (a nearly flat
+/// cell with a long cutoff): the answer would be gigantic and almost surely a mistake.
+const MAX_IMAGES_PER_AXIS: i64 = 1000;
+
+/// One neighbour of an atom.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Neighbor {
+    /// Index of the neighbouring atom.
+    pub j: usize,
+    /// Periodic image: the neighbour sits at `r_j + shift·L`.
+    pub shift: [i32; 3],
+    /// Vector from atom i to the neighbour (Å), `r_j + shift·L − r_i`.
+    pub vector: Vector3<f64>,
+    /// Length of `vector` (Å).
+    pub distance: f64,
+}
+
+/// A neighbour list in compressed-row form: the neighbours of atom `i` are entries
+/// `start(i)..start(i + 1)`.
+///
+/// A **full** list holds every pair twice (i→j and j→i); a **half** list holds each pair once
+/// (`i < j`, or `i == j` with the first non-zero component of the shift positive).
+#[derive(Debug, Clone, PartialEq)]
+pub struct NeighborList {
+    cutoff: f64,
+    half: bool,
+    starts: Vec<usize>,
+    js: Vec<u32>,
+    shifts: Vec<[i32; 3]>,
+    vectors: Vec<Vector3<f64>>,
+    distances: Vec<f64>,
+}
+
+/// Options of a neighbour-list build.
+#[derive(Debug, Clone, Copy)]
+pub struct NeighborListBuilder {
+    cutoff: f64,
+    half: bool,
+    parallel: bool,
+}
+
+impl NeighborListBuilder {
+    /// Each pair once instead of twice.
+    pub fn half(mut self, half: bool) -> Self {
+        self.half = half;
+        self
+    }
+
+    /// Allow rayon (default true; it is used only for large systems).
+    pub fn parallel(mut self, parallel: bool) -> Self {
+        self.parallel = parallel;
+        self
+    }
+
+    /// Builds the list for a structure.
+    pub fn build(&self, structure: &Structure) -> Result<NeighborList> {
+        self.build_from_parts(structure.lattice(), structure.positions(), structure.pbc())
+    }
+
+    /// Builds the list for bare positions in a lattice.
+    pub fn build_from_parts(
+        &self,
+        lattice: &Lattice,
+        positions: &[Vector3<f64>],
+        pbc: [bool; 3],
+    ) -> Result<NeighborList> {
+        if !(self.cutoff.is_finite() && self.cutoff > 0.0) {
+            return Err(Error::Neighbors(format!(
+                "cutoff {} Å must be positive",
+                self.cutoff
+            )));
+        }
+        if positions.len() > u32::MAX as usize {
+            return Err(Error::Neighbors(format!(
+                "{} atoms is too many",
+                positions.len()
+            )));
+        }
+        let grid = Grid::new(lattice, positions, pbc, self.cutoff)?;
+        let n = positions.len();
+        let per_atom = |i: usize, out: &mut Chunk| grid.collect(i, self.half, out);
+        let chunks: Vec<Chunk> = if self.parallel && n >= PARALLEL_MIN_ATOMS {
+            let size = n.div_ceil(rayon::current_num_threads() * 8).max(256);
+            (0..n)
+                .collect::<Vec<_>>()
+                .par_chunks(size)
+                .map(|atoms| {
+                    let mut c = Chunk::default();
+                    for &i in atoms {
+                        per_atom(i, &mut c);
+                    }
+                    c
+                })
+                .collect()
+        } else {
+            let mut c = Chunk::default();
+            for i in 0..n {
+                per_atom(i, &mut c);
+            }
+            vec![c]
+        };
+        let total: usize = chunks.iter().map(|c| c.js.len()).sum();
+        let mut list = NeighborList {
+            cutoff: self.cutoff,
+            half: self.half,
+            starts: Vec::with_capacity(n + 1),
+            js: Vec::with_capacity(total),
+            shifts: Vec::with_capacity(total),
+            vectors: Vec::with_capacity(total),
+            distances: Vec::with_capacity(total),
+        };
+        list.starts.push(0);
+        for c in chunks {
+            for count in c.counts {
+                let last = *list.starts.last().unwrap_or(&0);
+                list.starts.push(last + count);
+            }
+            list.js.extend(c.js);
+            list.shifts.extend(c.shifts);
+            list.vectors.extend(c.vectors);
+            list.distances.extend(c.distances);
+        }
+        Ok(list)
+    }
+}
+
+#[derive(Default)]
+struct Chunk {
+    counts: Vec<usize>,
+    js: Vec<u32>,
+    shifts: Vec<[i32; 3]>,
+    vectors: Vec<Vector3<f64>>,
+    distances: Vec<f64>,
+}
+
+/// Atoms binned in wrapped fractional coordinates.
+struct Grid {
+    cutoff2: f64,
+    pbc: [bool; 3],
+    nbins: [i64; 3],
+    /// Bins scanned on each side along each axis.
+    reach: [i64; 3],
+    to_cart: nalgebra::Matrix3<f64>,
+    /// Wrapped Cartesian positions.
+    wrapped: Vec<Vector3<f64>>,
+    /// Integer wrap of every atom: wrapped = original − wrap·L.
+    wrap: Vec<[i32; 3]>,
+    bin_of: Vec<[i64; 3]>,
+    /// Atoms sorted by bin (CSR).
+    bin_starts: Vec<usize>,
+    bin_atoms: Vec<u32>,
+}
+
+impl Grid {
+    fn new(
+        lattice: &Lattice,
+        positions: &[Vector3<f64>],
+        pbc: [bool; 3],
+        cutoff: f64,
+    ) -> Result<Self> {
+        let widths = lattice.perpendicular_widths();
+        let n = positions.len();
+        let mut frac: Vec<Vector3<f64>> =
+            positions.iter().map(|p| lattice.to_fractional(p)).collect();
+        let mut wrap = vec![[0i32; 3]; n];
+        let mut lo = [0.0; 3];
+        let mut span = [1.0; 3];
+        for k in 0..3 {
+            if pbc[k] {
+                for (f, w) in frac.iter_mut().zip(wrap.iter_mut()) {
+                    let fl = f[k].floor();
+                    if fl.abs() > f64::from(i32::MAX) {
+                        return Err(Error::Neighbors(format!(
+                            "an atom lies {fl} cells away from the origin"
+                        )));
+                    }
+                    w[k] = fl as i32;
+                    f[k] -= fl;
+                    if f[k] >= 1.0 {
+                        f[k] = 0.0;
+                        w[k] += 1;
+                    }
+                }
+            } else if n > 0 {
+                let min = frac.iter().map(|f| f[k]).fold(f64::INFINITY, f64::min);
+                let max = frac.iter().map(|f| f[k]).fold(f64::NEG_INFINITY, f64::max);
+                lo[k] = min;
+                span[k] = (max - min).max(1e-12) * (1.0 + 1e-12) + 1e-12;
+            }
+        }
+        let mut nbins = [1i64; 3];
+        let mut reach = [0i64; 3];
+        let mut width = [1.0; 3];
+        for k in 0..3 {
+            // Extent of the binned range measured perpendicular to the faces (Å).
+            let extent = widths[k] * span[k];
+            let nb = ((extent / (cutoff * BIN_FRACTION)).floor() as i64).clamp(1, 1 << 20);
+            nbins[k] = nb;
+            width[k] = span[k] / nb as f64;
+            let bin_thickness = extent / nb as f64;
+            let r = (cutoff / bin_thickness).ceil() as i64;
+            reach[k] = if pbc[k] { r } else { r.min(nb - 1) };
+            if pbc[k] && r / nb > MAX_IMAGES_PER_AXIS {
+                return Err(Error::Neighbors(format!(
+                    "cutoff {cutoff} Å needs more than {MAX_IMAGES_PER_AXIS} periodic images along \
+                     axis {k} (cell width {:.3} Å)",
+                    widths[k]
+                )));
+            }
+        }
+        let bin_of: Vec<[i64; 3]> = frac
+            .iter()
+            .map(|f| {
+                let mut b = [0i64; 3];
+                for k in 0..3 {
+                    b[k] = (((f[k] - lo[k]) / width[k]).floor() as i64).clamp(0, nbins[k] - 1);
+                }
+                b
+            })
+            .collect();
+        let nb_total = (nbins[0] * nbins[1] * nbins[2]) as usize;
+        let flat = |b: [i64; 3]| ((b[0] * nbins[1] + b[1]) * nbins[2] + b[2]) as usize;
+        let mut bin_starts = vec![0usize; nb_total + 1];
+        for b in &bin_of {
+            bin_starts[flat(*b) + 1] += 1;
+        }
+        for k in 0..nb_total {
+            bin_starts[k + 1] += bin_starts[k];
+        }
+        let mut fill = bin_starts.clone();
+        let mut bin_atoms = vec![0u32; n];
+        for (i, b) in bin_of.iter().enumerate() {
+            let f = flat(*b);
+            bin_atoms[fill[f]] = i as u32;
+            fill[f] += 1;
+        }
+        let to_cart = *lattice.frac_to_cart_matrix();
+        let wrapped = frac.iter().map(|f| to_cart * f).collect();
+        Ok(Grid {
+            cutoff2: cutoff * cutoff,
+            pbc,
+            nbins,
+            reach,
+            to_cart,
+            wrapped,
+            wrap,
+            bin_of,
+            bin_starts,
+            bin_atoms,
+        })
+    }
+
+    /// Appends the neighbours of atom `i` to `out`.
+    fn collect(&self, i: usize, half: bool, out: &mut Chunk) {
+        let before = out.js.len();
+        let ri = self.wrapped[i];
+        let bi = self.bin_of[i];
+        let wi = self.wrap[i];
+        let [nx, ny, nz] = self.nbins;
+        let [rx, ry, rz] = self.reach;
+        for dx in -rx..=rx {
+            let Some((ix, sx)) = self.axis(0, bi[0] + dx, nx) else {
+                continue;
+            };
+            for dy in -ry..=ry {
+                let Some((iy, sy)) = self.axis(1, bi[1] + dy, ny) else {
+                    continue;
+                };
+                for dz in -rz..=rz {
+                    let Some((iz, sz)) = self.axis(2, bi[2] + dz, nz) else {
+                        continue;
+                    };
+                    let image = [sx, sy, sz];
+                    let offset = self.to_cart * Vector3::new(sx as f64, sy as f64, sz as f64);
+                    let base = offset - ri;
+                    let b = ((ix * ny + iy) * nz + iz) as usize;
+                    for &j in &self.bin_atoms[self.bin_starts[b]..self.bin_starts[b + 1]] {
+                        let j = j as usize;
+                        let v = self.wrapped[j] + base;
+                        let d2 = v.norm_squared();
+                        if d2 >= self.cutoff2 {
+                            continue;
+                        }
+                        if j == i && image == [0, 0, 0] {
+                            continue;
+                        }
+                        let wj = self.wrap[j];
+                        let shift = [
+                            (image[0] - i64::from(wj[0]) + i64::from(wi[0])) as i32,
+                            (image[1] - i64::from(wj[1]) + i64::from(wi[1])) as i32,
+                            (image[2] - i64::from(wj[2]) + i64::from(wi[2])) as i32,
+                        ];
+                        if half && !keep_in_half(i, j, shift) {
+                            continue;
+                        }
+                        out.js.push(j as u32);
+                        out.shifts.push(shift);
+                        out.vectors.push(v);
+                        out.distances.push(d2.sqrt());
+                    }
+                }
+            }
+        }
+        out.counts.push(out.js.len() - before);
+    }
+
+    /// Maps an unbounded bin index along axis `k` to (bin, periodic image).
+    #[inline]
+    fn axis(&self, k: usize, t: i64, n: i64) -> Option<(i64, i64)> {
+        if self.pbc[k] {
+            Some((t.rem_euclid(n), t.div_euclid(n)))
+        } else if (0..n).contains(&t) {
+            Some((t, 0))
+        } else {
+            None
+        }
+    }
+}
+
+/// The half-list rule: keep (i, j, S) iff i < j, or i == j and S is lexicographically positive.
+#[inline]
+fn keep_in_half(i: usize, j: usize, shift: [i32; 3]) -> bool {
+    match i.cmp(&j) {
+        std::cmp::Ordering::Less => true,
+        std::cmp::Ordering::Greater => false,
+        std::cmp::Ordering::Equal => {
+            shift[0] > 0 || (shift[0] == 0 && (shift[1] > 0 || (shift[1] == 0 && shift[2] > 0)))
+        }
+    }
+}
+
+impl NeighborList {
+    /// Options for a build with this cutoff (Å): full list, parallel for large systems.
+    pub fn builder(cutoff: f64) -> NeighborListBuilder {
+        NeighborListBuilder {
+            cutoff,
+            half: false,
+            parallel: true,
+        }
+    }
+
+    /// The full neighbour list of `structure`: all (j, image) within `cutoff` Å of each atom.
+    pub fn build(structure: &Structure, cutoff: f64) -> Result<Self> {
+        Self::builder(cutoff).build(structure)
+    }
+
+    /// The cutoff (Å).
+    pub fn cutoff(&self) -> f64 {
+        self.cutoff
+    }
+
+    /// True for a half list.
+    pub fn is_half(&self) -> bool {
+        self.half
+    }
+
+    /// Number of atoms.
+    pub fn n_atoms(&self) -> usize {
+        self.starts.len() - 1
+    }
+
+    /// Total number of entries.
+    pub fn len(&self) -> usize {
+        self.js.len()
+    }
+
+    /// True when no atom has a neighbour.
+    pub fn is_empty(&self) -> bool {
+        self.js.is_empty()
+    }
+
+    /// Entry range of atom `i`.
+    pub fn range(&self, i: usize) -> std::ops::Range<usize> {
+        self.starts[i]..self.starts[i + 1]
+    }
+
+    /// The neighbours of atom `i`.
+    pub fn neighbors(&self, i: usize) -> impl ExactSizeIterator<Item = Neighbor> + '_ {
+        self.range(i).map(move |k| self.entry(k))
+    }
+
+    /// Entry `k` of the list.
+    pub fn entry(&self, k: usize) -> Neighbor {
+        Neighbor {
+            j: self.js[k] as usize,
+            shift: self.shifts[k],
+            vector: self.vectors[k],
+            distance: self.distances[k],
+        }
+    }
+
+    /// Row starts (length n_atoms + 1).
+    pub fn starts(&self) -> &[usize] {
+        &self.starts
+    }
+    /// Neighbour indices of all entries.
+    pub fn indices(&self) -> &[u32] {
+        &self.js
+    }
+    /// Image shifts of all entries.
+    pub fn shifts(&self) -> &[[i32; 3]] {
+        &self.shifts
+    }
+    /// Neighbour vectors of all entries (at build time).
+    pub fn vectors(&self) -> &[Vector3<f64>] {
+        &self.vectors
+    }
+    /// Distances of all entries (at build time).
+    pub fn distances(&self) -> &[f64] {
+        &self.distances
+    }
+
+    /// Number of neighbours of every atom.
+    pub fn counts(&self) -> Vec<usize> {
+        self.starts.windows(2).map(|w| w[1] - w[0]).collect()
+    }
+}
+
+/// A Verlet list for MD: a half list built at `cutoff + skin`, reused until some atom has moved
+/// more than `skin / 2` since the last build (or the cell changed), then rebuilt.
+///
+/// Between rebuilds the caller computes pair vectors from current positions as
+/// `r_j + offset − r_i` with [`VerletList::offsets`]; positions must not be re-wrapped in
+/// between (keep them unwrapped, as MD naturally does).
+#[derive(Debug, Clone)]
+pub struct VerletList {
+    cutoff: f64,
+    skin: f64,
+    list: NeighborList,
+    offsets: Vec<Vector3<f64>>,
+    reference: Vec<Vector3<f64>>,
+    lattice: Lattice,
+    builds: usize,
+}
+
+impl VerletList {
+    /// Builds the list for `structure`; `cutoff` is the interaction cutoff, `skin` the buffer.
+    pub fn new(structure: &Structure, cutoff: f64, skin: f64) -> Result<Self> {
+        if !(skin.is_finite() && skin >= 0.0) {
+            return Err(Error::Neighbors(format!("skin {skin} Å must be ≥ 0")));
+        }
+        let mut v = VerletList {
+            cutoff,
+            skin,
+            list: NeighborList::builder(cutoff + skin)
+                .half(true)
+                .build(structure)?,
+            offsets: Vec::new(),
+            reference: Vec::new(),
+            lattice: structure.lattice().clone(),
+            builds: 0,
+        };
+        v.finish_build(structure);
+        Ok(v)
+    }
+
+    fn finish_build(&mut self, structure: &Structure) {
+        let to_cart = structure.lattice().frac_to_cart_matrix();
+        self.offsets = self
+            .list
+            .shifts()
+            .iter()
+            .map(|s| to_cart * Vector3::new(f64::from(s[0]), f64::from(s[1]), f64::from(s[2])))
+            .collect();
+        self.reference = structure.positions().to_vec();
+        self.lattice = structure.lattice().clone();
+        self.builds += 1;
+    }
+
+    /// Rebuilds if needed; returns whether it did.
+    pub fn update(&mut self, structure: &Structure) -> Result<bool> {
+        let limit = 0.25 * self.skin * self.skin;
+        let moved = structure.lattice() != &self.lattice
+            || structure.len() != self.reference.len()
+            || structure
+                .positions()
+                .iter()
+                .zip(&self.reference)
+                .any(|(p, r)| (p - r).norm_squared() > limit);
+        if moved {
+            self.list = NeighborList::builder(self.cutoff + self.skin)
+                .half(true)
+                .build(structure)?;
+            self.finish_build(structure);
+        }
+        Ok(moved)
+    }
+
+    /// The interaction cutoff (Å).
+    pub fn cutoff(&self) -> f64 {
+        self.cutoff
+    }
+    /// The skin (Å).
+    pub fn skin(&self) -> f64 {
+        self.skin
+    }
+    /// The underlying half list (built at cutoff + skin).
+    pub fn list(&self) -> &NeighborList {
+        &self.list
+    }
+    /// Cartesian image offsets `shift·L` of every entry.
+    pub fn offsets(&self) -> &[Vector3<f64>] {
+        &self.offsets
+    }
+    /// How many times the list has been built.
+    pub fn builds(&self) -> usize {
+        self.builds
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Element;
+    use approx::assert_relative_eq;
+    use proptest::prelude::*;
+
+    /// Brute force over a generous box of images: sorted (i, j, shift, distance).
+    fn brute(s: &Structure, rc: f64) -> Vec<(usize, usize, [i32; 3], f64)> {
+        let l = s.lattice();
+        let w = l.perpendicular_widths();
+        // Positions can be up to a couple of cells outside; widen the image range for that.
+        let ext = |k: usize| {
+            if s.pbc()[k] {
+                (rc / w[k]).ceil() as i32 + 3
+            } else {
+                0
+            }
+        };
+        let mut out = Vec::new();
+        for i in 0..s.len() {
+            for j in 0..s.len() {
+                for a in -ext(0)..=ext(0) {
+                    for b in -ext(1)..=ext(1) {
+                        for c in -ext(2)..=ext(2) {
+                            if i == j && a == 0 && b == 0 && c == 0 {
+                                continue;
+                            }
+                            let off = l.to_cartesian(&Vector3::new(a as f64, b as f64, c as f64));
+                            let d = (s.positions()[j] + off - s.positions()[i]).norm();
+                            if d < rc {
+                                out.push((i, j, [a, b, c], d));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        out.sort_by_key(|x| (x.0, x.1, x.2));
+        out
+    }
+
+    fn listed(nl: &NeighborList) -> Vec<(usize, usize, [i32; 3], f64)> {
+        let mut out: Vec<_> = (0..nl.n_atoms())
+            .flat_map(|i| nl.neighbors(i).map(move |n| (i, n.j, n.shift, n.distance)))
+            .collect();
+        out.sort_by_key(|x| (x.0, x.1, x.2));
+        out
+    }
+
+    fn random_structure(params: [f64; 6], frac: &[[f64; 3]], pbc: [bool; 3]) -> Option<Structure> {
+        let l = Lattice::from_parameters(
+            params[0], params[1], params[2], params[3], params[4], params[5],
+        )
+        .ok()?;
+        if l.perpendicular_widths()
+            .iter()
+            .any(|w| *w < 0.3 * params[0].min(params[1]).min(params[2]))
+        {
+            return None;
+        }
+        let li = Element::from_symbol("Li").unwrap();
+        let pos = frac
+            .iter()
+            .map(|f| l.to_cartesian(&Vector3::new(f[0], f[1], f[2])))
+            .collect();
+        Structure::with_pbc(l, vec![li; frac.len()], pos, pbc).ok()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// The list equals brute force for random triclinic cells, cutoffs up to 3× the
+        /// shortest cell height, positions outside the cell, and mixed periodicity.
+        #[test]
+        fn equals_brute_force(
+            a in 2.0f64..6.0, b in 2.0f64..6.0, c in 2.0f64..6.0,
+            al in 60.0f64..120.0, be in 60.0f64..120.0, ga in 60.0f64..120.0,
+            frac in proptest::collection::vec(proptest::array::uniform3(-1.5f64..2.5), 1..12),
+            rc_factor in 0.1f64..3.0,
+            pbc in proptest::array::uniform3(proptest::bool::weighted(0.8)),
+        ) {
+            let Some(s) = random_structure([a, b, c, al, be, ga], &frac, pbc) else { return Ok(()) };
+            let hmin = s.lattice().perpendicular_widths().iter().cloned().fold(f64::INFINITY, f64::min);
+            let rc = rc_factor * hmin;
+            let nl = NeighborList::build(&s, rc).unwrap();
+            let got = listed(&nl);
+            let want = brute(&s, rc);
+            prop_assert_eq!(got.len(), want.len());
+            for (g, w) in got.iter().zip(&want) {
+                prop_assert_eq!((g.0, g.1, g.2), (w.0, w.1, w.2));
+                prop_assert!((g.3 - w.3).abs() < 1e-9);
+            }
+            // The half list is exactly half of the full one, with the documented rule.
+            let half = NeighborList::builder(rc).half(true).build(&s).unwrap();
+            prop_assert_eq!(half.len() * 2, nl.len());
+            for (i, j, sh, _) in listed(&half) {
+                prop_assert!(keep_in_half(i, j, sh));
+            }
+        }
+    }
+
+    #[test]
+    fn vectors_match_positions() {
+        let s = random_structure(
+            [4.0, 4.5, 5.0, 75.0, 100.0, 110.0],
+            &[[0.1, 0.2, 0.3], [0.9, 0.8, 0.7], [1.3, -0.4, 0.5]],
+            [true; 3],
+        )
+        .unwrap();
+        let nl = NeighborList::build(&s, 7.0).unwrap();
+        let l = s.lattice();
+        for i in 0..s.len() {
+            for n in nl.neighbors(i) {
+                let sh = Vector3::new(n.shift[0] as f64, n.shift[1] as f64, n.shift[2] as f64);
+                let v = s.positions()[n.j] + l.to_cartesian(&sh) - s.positions()[i];
+                assert_relative_eq!(v, n.vector, epsilon = 1e-10);
+            }
+        }
+    }
+
+    #[test]
+    fn large_system_parallel_equals_serial() {
+        let l = Lattice::from_parameters(30.0, 31.0, 29.0, 85.0, 95.0, 100.0).unwrap();
+        let mut state = 12345u64;
+        let mut rnd = || {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 11) as f64 / (1u64 << 53) as f64
+        };
+        let frac: Vec<Vector3<f64>> = (0..5000)
+            .map(|_| Vector3::new(rnd(), rnd(), rnd()))
+            .collect();
+        let li = Element::from_symbol("Li").unwrap();
+        let s = Structure::from_fractional(l, vec![li; 5000], &frac).unwrap();
+        let p = NeighborList::builder(4.0).build(&s).unwrap();
+        let q = NeighborList::builder(4.0)
+            .parallel(false)
+            .build(&s)
+            .unwrap();
+        assert_eq!(p, q);
+        assert!(p.len() > 5000);
+    }
+
+    #[test]
+    fn verlet_rebuilds_after_half_skin() {
+        let li = Element::from_symbol("Li").unwrap();
+        let mut s = Structure::new(
+            Lattice::cubic(6.0).unwrap(),
+            vec![li, li],
+            vec![Vector3::zeros(), Vector3::new(3.0, 0.0, 0.0)],
+        )
+        .unwrap();
+        let mut v = VerletList::new(&s, 4.0, 1.0).unwrap();
+        s.positions_mut()[0].x += 0.4;
+        assert!(!v.update(&s).unwrap());
+        s.positions_mut()[0].x += 0.2;
+        assert!(v.update(&s).unwrap());
+        assert_eq!(v.builds(), 2);
+        assert!(VerletList::new(&s, 4.0, -1.0).is_err());
+        assert!(NeighborList::build(&s, 0.0).is_err());
+    }
+}
