@@ -2,6 +2,10 @@
 //!
 //! Molecular dynamics: built-in potentials, Ewald/DSF electrostatics, thermostats, FIRE, i-PI.
 //!
-//! **Status:** this crate is a placeholder in the workspace; its functionality lands with
-//! the issue that owns it. Nothing here is usable yet.
+//! **Status:** being written (issue 3).
 #![forbid(unsafe_code)]
+
+pub mod error;
+pub mod potential;
+
+pub use error::{MdError, Result};

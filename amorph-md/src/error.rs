@@ -1,0 +1,86 @@
+//! The error type of amorph-md: every variant names the input that was wrong and why.
+
+use amorph_core::Element;
+
+/// Errors of amorph-md (potentials, integrators, thermostats, MD runs).
+///
+/// Calculators report these through [`amorph_core::Error::Calculator`] (the `source` is the
+/// `MdError`, so callers can `downcast_ref::<MdError>()`); everything else returns them
+/// directly.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum MdError {
+    /// A potential has no parameters for a pair of species present in the structure.
+    #[error("potential '{potential}' has no parameters for the species pair {a}–{b}")]
+    MissingPair {
+        /// The potential's name.
+        potential: String,
+        /// First species of the pair.
+        a: Element,
+        /// Second species of the pair.
+        b: Element,
+    },
+
+    /// A species has no charge (or other per-species parameter) in a potential.
+    #[error("potential '{potential}' has no parameters for species {species}")]
+    MissingSpecies {
+        /// The potential's name.
+        potential: String,
+        /// The species.
+        species: Element,
+    },
+
+    /// Two atoms closer than the potential's safety floor (overlapping atoms).
+    #[error(
+        "atoms {i} ({a}) and {j} ({b}) are {distance:.4} Å apart, closer than the {floor} Å floor of '{potential}'"
+    )]
+    Overlap {
+        /// The potential's name.
+        potential: String,
+        /// Index of the first atom.
+        i: usize,
+        /// Index of the second atom.
+        j: usize,
+        /// Species of atom `i`.
+        a: Element,
+        /// Species of atom `j`.
+        b: Element,
+        /// Their distance (Å).
+        distance: f64,
+        /// The floor (Å).
+        floor: f64,
+    },
+
+    /// A parameter outside its valid range (non-positive cutoff, negative accuracy, NaN …).
+    #[error("invalid parameter {name} = {value}: {reason}")]
+    InvalidParameter {
+        /// The parameter's name.
+        name: String,
+        /// The offending value.
+        value: f64,
+        /// What range was expected.
+        reason: String,
+    },
+
+    /// A potential name that is not known.
+    #[error("unknown potential '{0}'")]
+    UnknownPotential(String),
+
+    /// An error from amorph-core (neighbour lists, structures, I/O, calculators).
+    #[error(transparent)]
+    Core(#[from] amorph_core::Error),
+}
+
+impl MdError {
+    /// An [`MdError::InvalidParameter`].
+    pub fn invalid(name: impl Into<String>, value: f64, reason: impl Into<String>) -> Self {
+        MdError::InvalidParameter {
+            name: name.into(),
+            value,
+            reason: reason.into(),
+        }
+    }
+}
+
+/// Result alias of amorph-md.
+pub type Result<T, E = MdError> = std::result::Result<T, E>;
