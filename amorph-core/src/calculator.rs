@@ -145,6 +145,14 @@ pub trait Calculator: Send {
         }
         Ok(c)
     }
+
+    /// Drops cached state that depends on earlier structures (a neighbour list built at an
+    /// earlier configuration, a wavefunction guess), so that the next result depends on the
+    /// structure alone. MD calls this when it writes a checkpoint: a run resumed from that
+    /// checkpoint with a fresh calculator then repeats the original run bit for bit (a Verlet
+    /// list built at a different step sums the same pairs in a different order). The default
+    /// does nothing, which is right for calculators without such state.
+    fn reset(&mut self) {}
 }
 
 impl<C: Calculator + ?Sized> Calculator for Box<C> {
@@ -153,6 +161,9 @@ impl<C: Calculator + ?Sized> Calculator for Box<C> {
     }
     fn calculate(&mut self, structure: &Structure, request: Request) -> Result<Calculation> {
         (**self).calculate(structure, request)
+    }
+    fn reset(&mut self) {
+        (**self).reset()
     }
 }
 
