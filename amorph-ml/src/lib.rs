@@ -1,7 +1,73 @@
 //! # amorph-ml
 //!
-//! Random forests, gradient boosting and linear models behind the `Regressor` trait.
+//! Regression on tables: random forests, XGBoost-style gradient boosting, single CART trees and
+//! linear models behind one [`Regressor`] trait, plus train/test splits, K-fold
+//! cross-validation, metrics (R², MAE, RMSE), impurity and permutation importances, Pearson
+//! correlation tables and a reader for whitespace- or comma-separated tables.
 //!
-//! **Status:** this crate is a placeholder in the workspace; its functionality lands with
-//! the issue that owns it. Nothing here is usable yet.
+//! The crate knows nothing about atoms: it takes matrices (`ndarray` 0.16, the version linfa
+//! 0.8 uses). The hyper-parameter structs implement linfa's [`linfa::traits::Fit`] on a
+//! `Dataset` and the fitted models implement linfa's `Predict`, so they plug into the linfa
+//! ecosystem; [`Model`] and [`TrainedModel`] serialise with serde.
+//!
+//! - [`RandomForestRegressor`]: scikit-learn semantics (bootstrap as sample weights, midpoint
+//!   thresholds, all features per split by default), seeded, rayon over trees.
+//! - [`GradientBoostingRegressor`]: XGBoost semantics (second-order gain with λ, α, γ,
+//!   `min_child_weight`, η, depth-wise growth, `hist` with 256 quantile bins or `exact`, base
+//!   score = mean of the target).
+//!
+//! ```
+//! use amorph_ml::{ForestParams, GradientBoostingRegressor, BoostParams, RandomForestRegressor,
+//!                 Regressor, metrics};
+//! use ndarray::{Array1, Array2};
+//!
+//! // y = 2·x0 + step(x1)
+//! let x = Array2::from_shape_fn((200, 2), |(i, j)| ((i * 7 + j * 13) % 50) as f64);
+//! let y: Array1<f64> = x.rows().into_iter()
+//!     .map(|r| 2.0 * r[0] + if r[1] > 25.0 { 10.0 } else { 0.0 }).collect();
+//!
+//! let mut rf = RandomForestRegressor::new(ForestParams { n_estimators: 20, seed: 1,
+//!                                                        ..Default::default() });
+//! rf.fit(x.view(), y.view())?;
+//! let p = rf.predict(x.view())?;
+//! assert!(metrics::r2(y.as_slice().unwrap(), p.as_slice().unwrap())? > 0.95);
+//!
+//! let mut gbt = GradientBoostingRegressor::new(BoostParams::default());
+//! gbt.fit(x.view(), y.view())?;
+//! let imp = gbt.importances().unwrap();
+//! assert!((imp.iter().sum::<f64>() - 1.0).abs() < 1e-9);
+//!
+//! // linfa interop
+//! use linfa::prelude::*;
+//! let ds = Dataset::new(x.clone(), y.clone());
+//! let model = ForestParams { n_estimators: 5, ..Default::default() }.fit(&ds)?;
+//! let pred: Array1<f64> = model.predict(&x);
+//! assert_eq!(pred.len(), 200);
+//! # Ok::<(), amorph_ml::MlError>(())
+//! ```
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod boost;
+pub mod error;
+pub mod forest;
+pub mod importance;
+pub mod linear;
+pub mod matrix;
+pub mod metrics;
+pub mod model;
+pub mod rng;
+pub mod split;
+pub mod table;
+pub mod tree;
+
+pub use boost::{BoostParams, GradientBoostingRegressor, TreeMethod};
+pub use error::{MlError, Result};
+pub use forest::{ForestParams, RandomForestRegressor};
+pub use importance::{PermutationImportance, correlation_table, pearson, permutation_importance};
+pub use linear::{LinearKind, LinearModel};
+pub use metrics::Scores;
+pub use model::{Model, Regressor, TrainedModel, load_json, save_json};
+pub use split::{CvResult, Split, cross_validate, kfold, split_by_ids, train_test_split};
+pub use table::Table;
+pub use tree::{DecisionTreeRegressor, MaxFeatures, TreeParams};
