@@ -62,9 +62,65 @@ pub enum MdError {
         reason: String,
     },
 
+    /// A request the potential cannot serve (Ewald in a non-periodic cell, …).
+    #[error("potential '{potential}': {reason}")]
+    Unsupported {
+        /// The potential's name.
+        potential: String,
+        /// Why it cannot be served.
+        reason: String,
+    },
+
     /// A potential name that is not known.
     #[error("unknown potential '{0}'")]
     UnknownPotential(String),
+
+    /// The calculator failed (or returned NaN) during an MD run or an optimisation.
+    #[error("step {step}: {source}")]
+    CalculatorFailed {
+        /// The MD (or optimiser) step at which it failed.
+        step: u64,
+        /// The calculator's error ([`amorph_core::Error::Calculator`] for NaN results).
+        #[source]
+        source: amorph_core::Error,
+    },
+
+    /// An MD run or optimisation blew up (non-finite velocities or positions).
+    #[error("step {step}: the simulation became unstable: {reason}")]
+    Unstable {
+        /// The step at which it was seen.
+        step: u64,
+        /// What was seen.
+        reason: String,
+    },
+
+    /// A thermostat cannot act on the system it was given.
+    #[error("thermostat '{thermostat}': {reason}")]
+    Thermostat {
+        /// The thermostat's name.
+        thermostat: String,
+        /// Why.
+        reason: String,
+    },
+
+    /// A checkpoint that cannot be read, written or applied.
+    #[error("checkpoint {path}: {reason}")]
+    Checkpoint {
+        /// The checkpoint file (or `<memory>`).
+        path: std::path::PathBuf,
+        /// Why.
+        reason: String,
+    },
+
+    /// An I/O failure on a named output file (thermo log, trajectory, checkpoint).
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: std::path::PathBuf,
+        /// The underlying error.
+        #[source]
+        source: std::io::Error,
+    },
 
     /// An error from amorph-core (neighbour lists, structures, I/O, calculators).
     #[error(transparent)]

@@ -5,6 +5,7 @@
 //! **Status:** being written (issue 3).
 #![forbid(unsafe_code)]
 
+pub mod dynamics;
 pub mod error;
 pub mod potential;
 
