@@ -1,0 +1,256 @@
+//! Tables of features over many inputs, built in parallel, written as CSV or JSON.
+
+use crate::composition::Amounts;
+use crate::error::{FeatureError, Result};
+use crate::featurizer::{Featurizer, Input};
+use crate::structure::StructureContext;
+use crate::value::FeatureValue;
+use amorph_core::Structure;
+use rayon::prelude::*;
+use std::io::Write;
+
+/// One row: a label (formula or file name), the temperature when known, and the values.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FeatureRow {
+    /// Formula (reduced, elements by increasing electronegativity like pymatgen) or the
+    /// label given.
+    pub label: String,
+    /// Temperature (K) when known.
+    pub temperature: Option<f64>,
+    /// One value per column of the table.
+    pub values: Vec<FeatureValue>,
+}
+
+impl FeatureRow {
+    /// The value of column `name`, or a typed error: [`FeatureError::UnknownFeature`], or
+    /// [`FeatureError::Undefined`] naming the reason (no Li, …).
+    pub fn get(&self, table: &FeatureTable, name: &str) -> Result<f64> {
+        let k = table.index_of(name)?;
+        self.values[k].map_err(|reason| FeatureError::Undefined {
+            feature: name.to_string(),
+            label: self.label.clone(),
+            reason,
+        })
+    }
+}
+
+/// A table of features: column names and rows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FeatureTable {
+    names: Vec<&'static str>,
+    rows: Vec<FeatureRow>,
+}
+
+/// A reduced formula with elements by increasing electronegativity (pymatgen's order;
+/// elements without X last), e.g. `Li2O`, `LiVO3`.
+pub fn reduced_formula(amounts: &Amounts) -> String {
+    let mut entries: Vec<_> = amounts.entries().to_vec();
+    let integral = entries.iter().all(|(_, a)| (a - a.round()).abs() < 1e-9);
+    if integral {
+        let g = entries
+            .iter()
+            .map(|(_, a)| a.round() as u64)
+            .fold(0, |g, a| gcd(g, a))
+            .max(1);
+        for e in &mut entries {
+            e.1 = (e.1.round() as u64 / g) as f64;
+        }
+    }
+    entries.sort_by(|a, b| {
+        let xa = a.0.electronegativity().unwrap_or(f64::INFINITY);
+        let xb = b.0.electronegativity().unwrap_or(f64::INFINITY);
+        xa.total_cmp(&xb).then(a.0.symbol().cmp(b.0.symbol()))
+    });
+    entries
+        .iter()
+        .map(|(e, a)| {
+            if (a - 1.0).abs() < 1e-9 {
+                e.symbol().to_string()
+            } else if (a - a.round()).abs() < 1e-9 {
+                format!("{}{}", e.symbol(), a.round() as u64)
+            } else {
+                format!("{}{}", e.symbol(), format!("{a:.6}").trim_end_matches('0'))
+            }
+        })
+        .collect()
+}
+
+fn gcd(a: u64, b: u64) -> u64 {
+    if b == 0 { a } else { gcd(b, a % b) }
+}
+
+impl FeatureTable {
+    /// Featurizes structures in parallel (rayon), one row each, all at `temperature`.
+    /// The first failing row gives [`FeatureError::Row`].
+    pub fn from_structures<F: Featurizer + ?Sized>(
+        featurizer: &F,
+        structures: &[Structure],
+        temperature: Option<f64>,
+    ) -> Result<Self> {
+        let items: Vec<(Option<String>, &Structure, Option<f64>)> =
+            structures.iter().map(|s| (None, s, temperature)).collect();
+        Self::from_labelled(featurizer, &items)
+    }
+
+    /// Featurizes `(label, structure, temperature)` triples in parallel; a `None` label
+    /// becomes the structure's reduced formula.
+    pub fn from_labelled<F: Featurizer + ?Sized>(
+        featurizer: &F,
+        items: &[(Option<String>, &Structure, Option<f64>)],
+    ) -> Result<Self> {
+        let rows: Vec<Result<FeatureRow>> = items
+            .par_iter()
+            .enumerate()
+            .map(|(index, (label, s, t))| {
+                let wrap = |e: FeatureError, label: String| FeatureError::Row {
+                    index,
+                    label,
+                    source: Box::new(e),
+                };
+                let fallback = label.clone().unwrap_or_else(|| s.formula());
+                let ctx = StructureContext::new(s).map_err(|e| wrap(e, fallback.clone()))?;
+                let label = label
+                    .clone()
+                    .unwrap_or_else(|| reduced_formula(ctx.amounts()));
+                let values = featurizer
+                    .featurize(&Input::Structure(&ctx))
+                    .map_err(|e| wrap(e, label.clone()))?;
+                Ok(FeatureRow {
+                    label,
+                    temperature: *t,
+                    values,
+                })
+            })
+            .collect();
+        Ok(FeatureTable {
+            names: featurizer.names(),
+            rows: rows.into_iter().collect::<Result<_>>()?,
+        })
+    }
+
+    /// Featurizes formulas (composition-only featurizers), one row each, labelled by the
+    /// formula as given.
+    pub fn from_formulas<F: Featurizer + ?Sized>(
+        featurizer: &F,
+        formulas: &[&str],
+    ) -> Result<Self> {
+        let rows: Vec<Result<FeatureRow>> = formulas
+            .par_iter()
+            .enumerate()
+            .map(|(index, f)| {
+                let wrap = |e: FeatureError| FeatureError::Row {
+                    index,
+                    label: f.to_string(),
+                    source: Box::new(e),
+                };
+                let a = Amounts::from_formula(f).map_err(wrap)?;
+                let values = featurizer
+                    .featurize(&Input::Composition(&a))
+                    .map_err(wrap)?;
+                Ok(FeatureRow {
+                    label: f.to_string(),
+                    temperature: None,
+                    values,
+                })
+            })
+            .collect();
+        Ok(FeatureTable {
+            names: featurizer.names(),
+            rows: rows.into_iter().collect::<Result<_>>()?,
+        })
+    }
+
+    /// Column names (the paper's).
+    pub fn names(&self) -> &[&'static str] {
+        &self.names
+    }
+
+    /// The rows, in input order.
+    pub fn rows(&self) -> &[FeatureRow] {
+        &self.rows
+    }
+
+    /// Position of a column.
+    pub fn index_of(&self, name: &str) -> Result<usize> {
+        self.names
+            .iter()
+            .position(|n| *n == name)
+            .ok_or_else(|| FeatureError::UnknownFeature(name.to_string()))
+    }
+
+    /// One column over all rows.
+    pub fn column(&self, name: &str) -> Result<Vec<FeatureValue>> {
+        let k = self.index_of(name)?;
+        Ok(self.rows.iter().map(|r| r.values[k]).collect())
+    }
+
+    fn has_temperature(&self) -> bool {
+        self.rows.iter().any(|r| r.temperature.is_some())
+    }
+
+    /// Writes CSV: `formula[,temperature],<columns>`; an undefined value is an empty field.
+    /// Numbers are written in Rust's shortest round-trip form.
+    pub fn write_csv<W: Write>(&self, mut w: W) -> Result<()> {
+        let with_t = self.has_temperature();
+        let mut header = vec!["formula"];
+        if with_t {
+            header.push("temperature");
+        }
+        header.extend(self.names.iter().copied());
+        writeln!(w, "{}", header.join(","))?;
+        for r in &self.rows {
+            let mut fields = vec![csv_field(&r.label)];
+            if with_t {
+                fields.push(r.temperature.map(|t| t.to_string()).unwrap_or_default());
+            }
+            fields.extend(
+                r.values
+                    .iter()
+                    .map(|v| v.map(|x| x.to_string()).unwrap_or_default()),
+            );
+            writeln!(w, "{}", fields.join(","))?;
+        }
+        Ok(())
+    }
+
+    /// The table as `{"columns": [...], "rows": [{"formula": ..., "temperature": ...,
+    /// "<column>": value or null, "undefined": {"<column>": "<reason tag>"}}]}`;
+    /// `temperature` only when known, `undefined` only when some value is.
+    pub fn to_json(&self) -> serde_json::Value {
+        use serde_json::{Map, Value, json};
+        let rows: Vec<Value> = self
+            .rows
+            .iter()
+            .map(|r| {
+                let mut m = Map::new();
+                m.insert("formula".into(), json!(r.label));
+                if let Some(t) = r.temperature {
+                    m.insert("temperature".into(), json!(t));
+                }
+                let mut undefined = Map::new();
+                for (name, v) in self.names.iter().zip(&r.values) {
+                    match v {
+                        Ok(x) => m.insert((*name).into(), json!(x)),
+                        Err(u) => {
+                            undefined.insert((*name).into(), json!(u.tag()));
+                            m.insert((*name).into(), Value::Null)
+                        }
+                    };
+                }
+                if !undefined.is_empty() {
+                    m.insert("undefined".into(), Value::Object(undefined));
+                }
+                Value::Object(m)
+            })
+            .collect();
+        json!({ "columns": self.names, "rows": rows })
+    }
+}
+
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
