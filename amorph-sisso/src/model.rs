@@ -96,8 +96,8 @@ impl Model {
         let mut s = format!("\\mathrm{{{}}} =", crate::expr::latex_escape(&self.target));
         for (k, (f, c)) in self.features.iter().zip(&self.coefficients).enumerate() {
             let cs = format_sig(c.abs(), 6);
-            let sign = if *c < 0.0 { "-" } else if k == 0 { "" } else { "+" };
-            s.push_str(&format!(" {sign} {cs} \\cdot {}", f.latex()));
+            let sign = if *c < 0.0 { " -" } else if k == 0 { "" } else { " +" };
+            s.push_str(&format!("{sign} {cs} \\cdot {}", f.latex()));
         }
         let sign = if self.intercept < 0.0 { "-" } else { "+" };
         s.push_str(&format!(" {sign} {}", format_sig(self.intercept.abs(), 6)));
