@@ -34,6 +34,7 @@ pub mod trajectory;
 pub mod units;
 
 pub use calculator::{Calculation, Calculator, Request};
+pub use composition::Composition;
 pub use element::{Element, ElementData};
 pub use error::{Error, Result};
 pub use lattice::Lattice;
