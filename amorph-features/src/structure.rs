@@ -578,7 +578,15 @@ pub fn structure_features(
         let mut cutoff = settings.cutoff;
         while !pending.is_empty() && cutoff < limit {
             let want = pending.iter().map(|p| p.1).fold(0.0, f64::max);
-            cutoff = want.max(cutoff * 2.0).min(limit) * (1.0 + 1e-9);
+            // Grow to what the best candidates so far require (a modest step), or double
+            // when some path has no candidate at all yet.
+            cutoff = if want.is_finite() {
+                want.max(cutoff * 1.25)
+            } else {
+                cutoff * 2.0
+            }
+            .min(limit)
+                * (1.0 + 1e-9);
             let wide = ctx
                 .neighbors(cutoff)
                 .map_err(|_| Undefined::NoPathBlocker)?;

@@ -82,7 +82,10 @@ fn all_207_formulas_reproduce_every_compositional_column() {
             }
         }
     }
-    println!("{:<30} {:>9} {:>12}  worst formula", "column", "matched", "worst rel");
+    println!(
+        "{:<30} {:>9} {:>12}  worst formula",
+        "column", "matched", "worst rel"
+    );
     for k in 0..21 {
         println!(
             "{:<30} {:>5}/207 {:>12.3e}  {}",
