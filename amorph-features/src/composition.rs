@@ -77,11 +77,24 @@ impl Amounts {
         Ok(Amounts { entries, total })
     }
 
-    /// Parses a formula (pymatgen syntax, parentheses and fractional amounts allowed:
-    /// `Li(Si2W)3`, `Li0.5FePO4`). Unknown symbols give
-    /// [`amorph_core::Error::UnknownElement`], bad syntax [`amorph_core::Error::Formula`].
+    /// Parses a formula with [`amorph_core::Composition::parse`] (pymatgen syntax,
+    /// parentheses and fractional amounts allowed: `Li(Si2W)3`, `Li0.5FePO4`). Unknown
+    /// symbols and bad syntax give [`amorph_core::Error::Formula`] naming the formula.
     pub fn from_formula(formula: &str) -> Result<Self> {
-        Self::new(crate::formula::parse(formula)?)
+        Self::from_composition(&amorph_core::Composition::parse(formula)?)
+    }
+
+    /// The amounts of a parsed composition.
+    pub fn from_composition(c: &amorph_core::Composition) -> Result<Self> {
+        Self::new(c.iter())
+    }
+
+    /// pymatgen's reduced formula (`Li2O`, `Li(Si2W)3`, elements by electronegativity), the
+    /// form of the paper's `formula` column.
+    pub fn reduced_formula(&self) -> String {
+        amorph_core::Composition::from_amounts(self.entries.iter().copied())
+            .map(|c| c.reduced_formula())
+            .unwrap_or_else(|_| self.formula())
     }
 
     /// The element counts of a structure.

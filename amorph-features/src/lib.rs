@@ -35,7 +35,6 @@
 pub mod composition;
 pub mod error;
 pub mod featurizer;
-mod formula;
 pub mod names;
 pub mod settings;
 pub mod structure;
@@ -49,5 +48,5 @@ pub use featurizer::{
 };
 pub use settings::{Convention, MissingData, Settings};
 pub use structure::{StructureContext, anion, structure_features};
-pub use table::{FeatureRow, FeatureTable, reduced_formula};
+pub use table::{FeatureRow, FeatureTable};
 pub use value::{FeatureValue, Undefined};

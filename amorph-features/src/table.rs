@@ -12,8 +12,7 @@ use std::io::Write;
 /// One row: a label (formula or file name), the temperature when known, and the values.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FeatureRow {
-    /// Formula (reduced, elements by increasing electronegativity like pymatgen) or the
-    /// label given.
+    /// pymatgen's reduced formula (the paper's `formula` column form) or the label given.
     pub label: String,
     /// Temperature (K) when known.
     pub temperature: Option<f64>,
@@ -39,44 +38,6 @@ impl FeatureRow {
 pub struct FeatureTable {
     names: Vec<&'static str>,
     rows: Vec<FeatureRow>,
-}
-
-/// A reduced formula with elements by increasing electronegativity (pymatgen's order;
-/// elements without X last), e.g. `Li2O`, `LiVO3`.
-pub fn reduced_formula(amounts: &Amounts) -> String {
-    let mut entries: Vec<_> = amounts.entries().to_vec();
-    let integral = entries.iter().all(|(_, a)| (a - a.round()).abs() < 1e-9);
-    if integral {
-        let g = entries
-            .iter()
-            .map(|(_, a)| a.round() as u64)
-            .fold(0, |g, a| gcd(g, a))
-            .max(1);
-        for e in &mut entries {
-            e.1 = (e.1.round() as u64 / g) as f64;
-        }
-    }
-    entries.sort_by(|a, b| {
-        let xa = a.0.electronegativity().unwrap_or(f64::INFINITY);
-        let xb = b.0.electronegativity().unwrap_or(f64::INFINITY);
-        xa.total_cmp(&xb).then(a.0.symbol().cmp(b.0.symbol()))
-    });
-    entries
-        .iter()
-        .map(|(e, a)| {
-            if (a - 1.0).abs() < 1e-9 {
-                e.symbol().to_string()
-            } else if (a - a.round()).abs() < 1e-9 {
-                format!("{}{}", e.symbol(), a.round() as u64)
-            } else {
-                format!("{}{}", e.symbol(), format!("{a:.6}").trim_end_matches('0'))
-            }
-        })
-        .collect()
-}
-
-fn gcd(a: u64, b: u64) -> u64 {
-    if b == 0 { a } else { gcd(b, a % b) }
 }
 
 impl FeatureTable {
@@ -111,7 +72,7 @@ impl FeatureTable {
                 let ctx = StructureContext::new(s).map_err(|e| wrap(e, fallback.clone()))?;
                 let label = label
                     .clone()
-                    .unwrap_or_else(|| reduced_formula(ctx.amounts()));
+                    .unwrap_or_else(|| ctx.amounts().reduced_formula());
                 let values = featurizer
                     .featurize(&Input::Structure(&ctx))
                     .map_err(|e| wrap(e, label.clone()))?;

@@ -70,6 +70,8 @@ fn all_207_formulas_reproduce_every_compositional_column() {
     let mut worst: Vec<(f64, String)> = vec![(0.0, String::new()); 21];
     for (formula, paper) in &by_formula {
         let a = Amounts::from_formula(formula).unwrap();
+        // Row labels use pymatgen's reduced formula: the paper's own spelling comes back.
+        assert_eq!(&a.reduced_formula(), formula);
         let ours = composition_features(&a);
         for k in 0..21 {
             let v = ours[k].unwrap_or_else(|e| panic!("{formula} {}: {e}", COMPOSITION_COLUMNS[k]));
