@@ -1,0 +1,222 @@
+//! Cumulative displacements: unwrapping, per-species selection and drift correction.
+
+use crate::error::{DiffusionError, Result};
+use amorph_core::{Element, Trajectory};
+use nalgebra::Vector3;
+
+/// Which atoms define the reference frame whose drift is removed.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum Drift {
+    /// pymatgen's and kinisi's convention: subtract, at every frame, the unweighted mean
+    /// displacement of the framework (all atoms not of the diffusing species). A cell with no
+    /// framework atoms is an error ([`DiffusionError::NoFramework`]) rather than pymatgen's NaN.
+    #[default]
+    Framework,
+    /// No drift correction (e.g. a liquid of one species, or an MD run with zero total momentum).
+    None,
+    /// Subtract the mean displacement of these atoms.
+    Indices(Vec<usize>),
+}
+
+/// Cumulative Cartesian displacements (Å) of every atom from frame 0, atom-major.
+///
+/// Frame 0 is zero for displacements built from a trajectory. The cell volume (mean over
+/// frames) is kept for conductivities.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Displacements {
+    species: Vec<Element>,
+    volume_a3: f64,
+    n_frames: usize,
+    /// `data[atom * n_frames + frame]`.
+    data: Vec<[f64; 3]>,
+}
+
+impl Displacements {
+    /// Unwraps a trajectory the way pymatgen's `DiffusionAnalyzer.from_structures` does: the
+    /// fractional step of every atom between consecutive frames is wrapped to the nearest image
+    /// (valid while no atom moves more than half a cell between stored frames), mapped to
+    /// Cartesian with the newer frame's lattice, and summed. For a fixed cell this equals
+    /// [`Trajectory::unwrapped_positions`] minus frame 0.
+    pub fn from_trajectory(traj: &Trajectory) -> Result<Self> {
+        let n = traj.n_atoms();
+        let nf = traj.n_frames();
+        if nf == 0 || n == 0 {
+            return Err(DiffusionError::NotEnoughFrames {
+                what: "a displacement analysis".into(),
+                needed: 1,
+                frames: nf,
+            });
+        }
+        let pbc = traj.pbc();
+        let mut data = vec![[0.0; 3]; n * nf];
+        let volume_a3 = (0..if traj.is_fixed_cell() { 1 } else { nf })
+            .map(|f| traj.lattice(f).volume())
+            .sum::<f64>()
+            / if traj.is_fixed_cell() { 1.0 } else { nf as f64 };
+        let mut prev: Vec<Vector3<f64>> =
+            traj.positions(0).iter().map(|p| traj.lattice(0).to_fractional(p)).collect();
+        for f in 1..nf {
+            let lat = traj.lattice(f);
+            for (i, p) in traj.positions(f).iter().enumerate() {
+                let raw = lat.to_fractional(p);
+                let mut d = raw - prev[i];
+                for k in 0..3 {
+                    if pbc[k] {
+                        d[k] -= d[k].round();
+                    }
+                }
+                prev[i] = raw;
+                let c = lat.to_cartesian(&d);
+                let last = data[i * nf + f - 1];
+                data[i * nf + f] = [last[0] + c.x, last[1] + c.y, last[2] + c.z];
+            }
+        }
+        Ok(Displacements {
+            species: traj.species().to_vec(),
+            volume_a3,
+            n_frames: nf,
+            data,
+        })
+    }
+
+    /// Displacements given directly (e.g. pymatgen's `displacements` array, `[site][frame]`),
+    /// atom-major: `data[atom * n_frames + frame]`, Å, cumulative from frame 0.
+    pub fn from_cumulative(
+        species: Vec<Element>,
+        volume_a3: f64,
+        n_frames: usize,
+        data: Vec<[f64; 3]>,
+    ) -> Result<Self> {
+        if data.len() != species.len() * n_frames {
+            return Err(DiffusionError::Shape(format!(
+                "{} displacement vectors for {} atoms × {} frames",
+                data.len(),
+                species.len(),
+                n_frames
+            )));
+        }
+        if !(volume_a3.is_finite() && volume_a3 > 0.0) {
+            return Err(crate::error::param("volume_a3", volume_a3, "must be positive"));
+        }
+        if let Some(k) = data.iter().position(|v| !v.iter().all(|x| x.is_finite())) {
+            return Err(DiffusionError::Shape(format!(
+                "non-finite displacement of atom {} at frame {}",
+                k / n_frames.max(1),
+                k % n_frames.max(1)
+            )));
+        }
+        Ok(Displacements {
+            species,
+            volume_a3,
+            n_frames,
+            data,
+        })
+    }
+
+    /// Number of atoms.
+    pub fn n_atoms(&self) -> usize {
+        self.species.len()
+    }
+
+    /// Number of frames.
+    pub fn n_frames(&self) -> usize {
+        self.n_frames
+    }
+
+    /// Species of every atom.
+    pub fn species(&self) -> &[Element] {
+        &self.species
+    }
+
+    /// Cell volume (Å³; the mean over frames for a variable cell).
+    pub fn volume_a3(&self) -> f64 {
+        self.volume_a3
+    }
+
+    /// The path of atom `i` (one displacement per frame).
+    pub fn atom(&self, i: usize) -> &[[f64; 3]] {
+        &self.data[i * self.n_frames..(i + 1) * self.n_frames]
+    }
+
+    /// Indices of the atoms of `species`; [`DiffusionError::SpeciesAbsent`] if there are none.
+    pub fn select(&self, species: Element) -> Result<Vec<usize>> {
+        let idx: Vec<usize> = (0..self.n_atoms())
+            .filter(|&i| self.species[i] == species)
+            .collect();
+        if idx.is_empty() {
+            let mut present: Vec<&str> = self.species.iter().map(|e| e.symbol()).collect();
+            present.sort_unstable();
+            present.dedup();
+            return Err(DiffusionError::SpeciesAbsent {
+                species: species.symbol().to_string(),
+                present: present.join(", "),
+            });
+        }
+        Ok(idx)
+    }
+
+    /// A copy with the drift of the reference atoms removed from every atom.
+    /// `diffusing` is the species under study (it defines the framework for [`Drift::Framework`]).
+    pub fn drift_corrected(&self, drift: &Drift, diffusing: Element) -> Result<Self> {
+        let reference: Vec<usize> = match drift {
+            Drift::None => return Ok(self.clone()),
+            Drift::Framework => (0..self.n_atoms())
+                .filter(|&i| self.species[i] != diffusing)
+                .collect(),
+            Drift::Indices(v) => {
+                if let Some(&bad) = v.iter().find(|&&i| i >= self.n_atoms()) {
+                    return Err(crate::error::param(
+                        "drift index",
+                        bad,
+                        &format!("the trajectory has {} atoms", self.n_atoms()),
+                    ));
+                }
+                v.clone()
+            }
+        };
+        if reference.is_empty() {
+            return Err(DiffusionError::NoFramework {
+                species: diffusing.symbol().to_string(),
+            });
+        }
+        let nf = self.n_frames;
+        let mut mean = vec![[0.0; 3]; nf];
+        for &i in &reference {
+            for (m, d) in mean.iter_mut().zip(self.atom(i)) {
+                for k in 0..3 {
+                    m[k] += d[k];
+                }
+            }
+        }
+        let inv = 1.0 / reference.len() as f64;
+        for m in &mut mean {
+            for x in m.iter_mut() {
+                *x *= inv;
+            }
+        }
+        let mut data = self.data.clone();
+        for chunk in data.chunks_mut(nf.max(1)) {
+            for (d, m) in chunk.iter_mut().zip(&mean) {
+                for k in 0..3 {
+                    d[k] -= m[k];
+                }
+            }
+        }
+        Ok(Displacements {
+            species: self.species.clone(),
+            volume_a3: self.volume_a3,
+            n_frames: nf,
+            data,
+        })
+    }
+
+    /// The largest distance (Å) any of `atoms` gets from its start (pymatgen's
+    /// `max_framework_displacement` when given the framework atoms). `None` for no atoms.
+    pub fn max_displacement(&self, atoms: &[usize]) -> Option<f64> {
+        atoms
+            .iter()
+            .flat_map(|&i| self.atom(i).iter())
+            .map(|d| (d[0] * d[0] + d[1] * d[1] + d[2] * d[2]).sqrt())
+            .fold(None, |acc: Option<f64>, x| Some(acc.map_or(x, |a| a.max(x))))
+    }
+}
