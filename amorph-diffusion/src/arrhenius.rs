@@ -130,6 +130,136 @@ impl ArrheniusFit {
     }
 }
 
+/// One row of an Arrhenius table.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ArrheniusRow {
+    /// Group (composition) this row belongs to, when the table has such a column.
+    pub group: Option<String>,
+    /// Temperature (K).
+    pub temperature_k: f64,
+    /// Diffusivity (cm²/s).
+    pub d: f64,
+    /// Its standard error (cm²/s), when the table has one.
+    pub d_std: Option<f64>,
+}
+
+fn tokens(line: &str) -> Vec<String> {
+    let mut out = vec![];
+    let mut cur = String::new();
+    let mut quoted = false;
+    for ch in line.chars() {
+        match ch {
+            '"' => quoted = !quoted,
+            c if !quoted && (c.is_whitespace() || c == ',' || c == ';') => {
+                if !cur.is_empty() {
+                    out.push(std::mem::take(&mut cur));
+                }
+            }
+            c => cur.push(c),
+        }
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+/// Parses a whitespace-, comma- or semicolon-separated table of temperatures and
+/// diffusivities. With a header, columns are found by name (case-insensitive): temperature
+/// `temperature | temp | t | t_k | temperature_k`; diffusivity `d | diffusivity | d_cm2_s |
+/// diffusivity_cm2_s | diff_coeff_mul_thousand` (the paper's `feature_target.dat`, in 1e-3 cm²/s,
+/// converted here); optional uncertainty `d_std | std | sigma | d_err | error |
+/// diffusivity_std_cm2_s`; optional group `formula | composition | group | name | system`.
+/// Without a header the columns are `T D [σ]`. Lines starting with `#` after the header are
+/// comments.
+pub fn parse_table(text: &str) -> Result<Vec<ArrheniusRow>> {
+    let mut lines = text
+        .lines()
+        .enumerate()
+        .map(|(i, l)| (i + 1, l.trim()))
+        .filter(|(_, l)| !l.is_empty());
+    let Some((_, first)) = lines.next() else {
+        return Err(DiffusionError::Fit("empty Arrhenius table".into()));
+    };
+    let head = tokens(first.trim_start_matches('#'));
+    let numeric = head.iter().all(|t| t.parse::<f64>().is_ok());
+    let find = |names: &[&str]| {
+        head.iter()
+            .position(|h| names.iter().any(|n| h.eq_ignore_ascii_case(n)))
+    };
+    let (ti, di, si, gi, scale) = if numeric {
+        (0, 1, (head.len() > 2).then_some(2), None, 1.0)
+    } else {
+        let ti = find(&["temperature", "temp", "t", "t_k", "temperature_k"]).ok_or_else(|| {
+            DiffusionError::Fit(format!("no temperature column in header: {}", head.join(" ")))
+        })?;
+        let (di, scale) = match find(&["diff_coeff_mul_thousand"]) {
+            Some(i) => (i, 1e-3),
+            None => (
+                find(&["d", "diffusivity", "d_cm2_s", "diffusivity_cm2_s"]).ok_or_else(|| {
+                    DiffusionError::Fit(format!("no diffusivity column in header: {}", head.join(" ")))
+                })?,
+                1.0,
+            ),
+        };
+        let si = find(&["d_std", "std", "sigma", "d_err", "error", "diffusivity_std_cm2_s"]);
+        let gi = find(&["formula", "composition", "group", "name", "system"]);
+        (ti, di, si, gi, scale)
+    };
+    let mut rows = vec![];
+    let all = if numeric { vec![(1usize, first)] } else { vec![] };
+    for (no, line) in all.into_iter().chain(lines) {
+        if line.starts_with('#') {
+            continue;
+        }
+        let t = tokens(line);
+        let get = |i: usize| -> Result<f64> {
+            t.get(i)
+                .ok_or_else(|| DiffusionError::Fit(format!("line {no}: missing column {}", i + 1)))?
+                .parse::<f64>()
+                .map_err(|_| DiffusionError::Fit(format!("line {no}: column {} is not a number", i + 1)))
+        };
+        rows.push(ArrheniusRow {
+            group: gi.and_then(|g| t.get(g).cloned()),
+            temperature_k: get(ti)?,
+            d: get(di)? * scale,
+            d_std: match si {
+                Some(s) => Some(get(s)? * scale),
+                None => None,
+            },
+        });
+    }
+    if rows.is_empty() {
+        return Err(DiffusionError::Fit("Arrhenius table has no data rows".into()));
+    }
+    Ok(rows)
+}
+
+/// Fits each group of rows separately (in order of first appearance); rows without a group
+/// form one group. Uses the uncertainties when every row of the group has one.
+pub fn fit_groups(rows: &[ArrheniusRow]) -> Result<Vec<(Option<String>, ArrheniusFit)>> {
+    let mut order: Vec<Option<String>> = vec![];
+    for r in rows {
+        if !order.contains(&r.group) {
+            order.push(r.group.clone());
+        }
+    }
+    order
+        .into_iter()
+        .map(|g| {
+            let sel: Vec<&ArrheniusRow> = rows.iter().filter(|r| r.group == g).collect();
+            let t: Vec<f64> = sel.iter().map(|r| r.temperature_k).collect();
+            let d: Vec<f64> = sel.iter().map(|r| r.d).collect();
+            let s: Option<Vec<f64>> = sel.iter().map(|r| r.d_std).collect();
+            let fit = fit_arrhenius(&t, &d, s.as_deref()).map_err(|e| match (&g, e) {
+                (Some(name), DiffusionError::Fit(m)) => DiffusionError::Fit(format!("{name}: {m}")),
+                (_, e) => e,
+            })?;
+            Ok((g, fit))
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
