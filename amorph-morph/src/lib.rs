@@ -1,7 +1,93 @@
 //! # amorph-morph
 //!
-//! The MPMorph melt–quench workflow as a resumable DAG with an embedded database.
+//! The MPMorph melt–quench workflow of the paper as a resumable [petgraph] DAG of stages with
+//! an embedded SQLite [database](db):
 //!
-//! **Status:** this crate is a placeholder in the workspace; its functionality lands with
-//! the issue that owns it. Nothing here is usable yet.
+//! pack → volume equilibration at 5000 K (NVT at 0.8, 1.0, 1.2 × V₀, third-order
+//! Birch–Murnaghan P(V) fit with MPMorph's fallbacks, extrapolation beyond the bracket, then the
+//! pressure-rescale convergence loop) → 5000 K production → for each of 2500, 2000, 1500,
+//! 1000 K: instant quench of the last melt frame, volume re-equilibration, production.
+//!
+//! Every stage's result is committed to the database with its status; running the same
+//! command again skips finished stages and redoes the interrupted one. Each stage draws its
+//! random numbers from a seed derived from (master seed, formula, stage), so a resumed run
+//! gives the same numbers as an uninterrupted one.
+//!
+//! ```no_run
+//! use amorph_morph::{run, AmorphMd, Config, Database};
+//! use amorph_md::potential::{Coulomb, DefaultChooser};
+//! use std::sync::Arc;
+//!
+//! let config = Config::demo();
+//! let engine = AmorphMd {
+//!     chooser: Arc::new(DefaultChooser { coulomb: Coulomb::dsf(0.2, 10.0).unwrap() }),
+//!     thermostat: config.thermostat.clone(),
+//!     time_step_fs: config.time_step_fs,
+//!     kinetic_pressure: config.kinetic_pressure,
+//!     sample_interval: 5,
+//! };
+//! let db = Database::open("amorph.db".as_ref()).unwrap();
+//! let outcomes = run(&["Li2O".to_string()], &config, &engine, db, &|e| eprintln!("{e:?}")).unwrap();
+//! ```
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod config;
+pub mod db;
+pub mod engine;
+pub mod eos;
+pub mod workflow;
+
+pub use config::Config;
+pub use db::Database;
+pub use engine::{AmorphMd, Engine, MdOutcome, MdRequest};
+pub use workflow::{CompositionOutcome, Event, Stage, run, stage_graph};
+
+use std::path::Path;
+
+/// Errors of amorph-morph.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum MorphError {
+    /// A bad configuration (unknown key, bad value, unknown preset).
+    #[error("configuration: {0}")]
+    Config(String),
+    /// The database could not be read or written.
+    #[error("database {path}: {message}")]
+    Database {
+        /// The database file.
+        path: std::path::PathBuf,
+        /// What went wrong.
+        message: String,
+    },
+    /// A stage found no input from its parent stage.
+    #[error("stage {0}: its input is missing from the database")]
+    MissingInput(String),
+    /// An MD run gave unusable results.
+    #[error("MD: {0}")]
+    Md(String),
+    /// From amorph-core (bad formula …).
+    #[error(transparent)]
+    Core(#[from] amorph_core::Error),
+    /// From amorph-build (cannot pack …).
+    #[error(transparent)]
+    Build(#[from] amorph_build::BuildError),
+    /// From amorph-md (calculator failure, bad thermostat settings …).
+    #[error(transparent)]
+    Engine(#[from] amorph_md::MdError),
+    /// The volume fit failed.
+    #[error(transparent)]
+    Eos(#[from] eos::EosError),
+}
+
+impl MorphError {
+    pub(crate) fn db(path: &Path, e: impl std::fmt::Display) -> Self {
+        MorphError::Database {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        }
+    }
+}
+
+/// Result alias of amorph-morph.
+pub type Result<T, E = MorphError> = std::result::Result<T, E>;

@@ -1,0 +1,218 @@
+//! Workflow configuration: TOML with presets, unknown keys rejected.
+
+use crate::{MorphError, Result};
+use serde::{Deserialize, Serialize};
+
+/// The settings of an MPMorph run. Every field has a default (the `paper` preset); a TOML file
+/// may set any subset, and a key that is not a field is an error.
+///
+/// ```
+/// use amorph_morph::Config;
+/// let c = Config::from_toml_str("preset = \"demo\"\nproduction_steps = 500").unwrap();
+/// assert_eq!(c.production_steps, 500);
+/// assert!(Config::from_toml_str("productoin_steps = 500").is_err());
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Minimum number of atoms per cell (mpmorph `target_atoms`, 100).
+    pub target_atoms: usize,
+    /// Minimum interatomic distance of the random packing (Å, PACKMOL tolerance 2.0).
+    pub min_distance: f64,
+    /// Master seed; each composition and stage derives its own stream from it.
+    pub seed: u64,
+    /// Potential: `"auto"` (Pedone where it covers every pair, the universal fallback
+    /// otherwise), `"pedone"`, `"fallback"`.
+    pub potential: String,
+    /// Electrostatics for Pedone: `"dsf"` (fast) or `"ewald"` (exact).
+    pub coulomb: String,
+    /// Thermostat of every NVT run: `"nhc"`, `"csvr"`, `"langevin"`, `"berendsen"`.
+    pub thermostat: String,
+    /// MD time step (fs); the paper and MPMorph use 2 fs.
+    pub time_step_fs: f64,
+    /// Melt temperature (K) of the liquid database (5000 K).
+    pub melt_temperature: f64,
+    /// Temperatures (K) of the multi-temperature database, each annealed from the melt.
+    pub temperatures: Vec<f64>,
+    /// Volume factors of the initial P(V) scan (0.8, 1.0, 1.2).
+    pub scan_factors: Vec<f64>,
+    /// Steps of every scan and convergence MD run (MPMorph 2000).
+    pub equilibration_steps: u64,
+    /// Maximal extra scan points added beyond the bracket before giving up on the fit.
+    pub max_extrapolations: usize,
+    /// Maximal pressure rescales of the convergence loop (MPMorph 15).
+    pub max_rescales: usize,
+    /// Convergence: |time-averaged pressure| below this (kbar; MPMorph 5).
+    pub pressure_tolerance_kbar: f64,
+    /// Convergence: relative energy drift between the halves of a run below this (MPMorph 0.001).
+    pub energy_drift_tolerance: f64,
+    /// Volume rescale coefficient β of V·exp(β·P̄) (1/bar; MPMorph 5e-7).
+    pub rescale_beta_per_bar: f64,
+    /// Include the kinetic (ideal-gas) term N k T / V in the pressure. VASP's "external
+    /// pressure", which the original MPMorph averaged, is the static part only; at 5000 K and
+    /// ~12 Å³/atom the kinetic term is ~57 kbar. Default true (the thermodynamic pressure, as
+    /// ASE and LAMMPS report it), which makes the equilibrium volumes true P = 0 volumes.
+    pub kinetic_pressure: bool,
+    /// Production steps at every temperature (MPMorph 10 000 = 20 ps).
+    pub production_steps: u64,
+    /// Keep every n-th production frame for the diffusion analysis.
+    pub frame_interval: u64,
+    /// Snapshots of the 5000 K production relaxed with FIRE (the amorphous limit); 0 = skip.
+    pub relax_snapshots: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self::paper()
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PresetOnly {
+    #[serde(default)]
+    preset: Option<String>,
+}
+
+impl Config {
+    /// The paper's settings: 5000 K melt, 2500/2000/1500/1000 K anneals, 2 fs, 2000-step
+    /// equilibration runs, 10 000-step (20 ps) production, MPMorph's convergence criteria.
+    pub fn paper() -> Self {
+        Config {
+            target_atoms: 100,
+            min_distance: 2.0,
+            seed: 1,
+            potential: "auto".into(),
+            coulomb: "dsf".into(),
+            thermostat: "nhc".into(),
+            time_step_fs: 2.0,
+            melt_temperature: 5000.0,
+            temperatures: vec![2500.0, 2000.0, 1500.0, 1000.0],
+            scan_factors: vec![0.8, 1.0, 1.2],
+            equilibration_steps: 2000,
+            max_extrapolations: 5,
+            max_rescales: 15,
+            pressure_tolerance_kbar: 5.0,
+            energy_drift_tolerance: 1e-3,
+            rescale_beta_per_bar: 5e-7,
+            kinetic_pressure: true,
+            production_steps: 10_000,
+            frame_interval: 1,
+            relax_snapshots: 0,
+        }
+    }
+
+    /// Small enough to run several compositions in minutes on 2 cores: the same stages and
+    /// 2 fs steps, 300-step equilibration runs, at most 4 rescales, a looser 20 kbar tolerance
+    /// and 3000-step (6 ps) production runs.
+    pub fn demo() -> Self {
+        Config {
+            equilibration_steps: 300,
+            max_rescales: 4,
+            max_extrapolations: 3,
+            pressure_tolerance_kbar: 20.0,
+            energy_drift_tolerance: 5e-3,
+            production_steps: 3000,
+            frame_interval: 5,
+            ..Self::paper()
+        }
+    }
+
+    /// A named preset (`paper`, `demo`).
+    pub fn preset(name: &str) -> Result<Self> {
+        match name {
+            "paper" => Ok(Self::paper()),
+            "demo" => Ok(Self::demo()),
+            other => Err(MorphError::Config(format!(
+                "unknown preset '{other}' (known: paper, demo)"
+            ))),
+        }
+    }
+
+    /// Parses TOML: an optional `preset = "..."` line chooses the base, other keys override it.
+    pub fn from_toml_str(text: &str) -> Result<Self> {
+        let mut table: toml::Table =
+            toml::from_str(text).map_err(|e| MorphError::Config(e.to_string()))?;
+        let preset = table.remove("preset");
+        let base = match preset {
+            Some(v) => {
+                let p: PresetOnly =
+                    toml::Value::Table(toml::Table::from_iter([("preset".to_string(), v)]))
+                        .try_into()
+                        .map_err(|e: toml::de::Error| MorphError::Config(e.to_string()))?;
+                Self::preset(p.preset.as_deref().unwrap_or("paper"))?
+            }
+            None => Self::paper(),
+        };
+        let mut merged =
+            toml::Table::try_from(&base).map_err(|e| MorphError::Config(e.to_string()))?;
+        for (k, v) in table {
+            if !merged.contains_key(&k) {
+                return Err(MorphError::Config(format!("unknown key '{k}'")));
+            }
+            merged.insert(k, v);
+        }
+        let c: Config = toml::Value::Table(merged)
+            .try_into()
+            .map_err(|e: toml::de::Error| MorphError::Config(e.to_string()))?;
+        c.validate()?;
+        Ok(c)
+    }
+
+    /// Reads a TOML file (see [`Config::from_toml_str`]).
+    pub fn from_file(path: &std::path::Path) -> Result<Self> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| MorphError::Config(format!("{}: {e}", path.display())))?;
+        Self::from_toml_str(&text)
+            .map_err(|e| MorphError::Config(format!("{}: {e}", path.display())))
+    }
+
+    /// Checks ranges: positive steps and temperatures, sane factors.
+    pub fn validate(&self) -> Result<()> {
+        let bad = |what: &str, why: &str| Err(MorphError::Config(format!("{what}: {why}")));
+        if !(self.time_step_fs > 0.0 && self.time_step_fs.is_finite()) {
+            return bad("time_step_fs", "must be > 0");
+        }
+        if !(self.melt_temperature > 0.0) || self.temperatures.iter().any(|t| !(*t > 0.0)) {
+            return bad("temperatures", "must be > 0 K");
+        }
+        if self.scan_factors.len() < 2 || self.scan_factors.iter().any(|f| !(*f > 0.0)) {
+            return bad("scan_factors", "need at least two positive factors");
+        }
+        if self.equilibration_steps < 2 || self.production_steps < 2 {
+            return bad(
+                "steps",
+                "equilibration_steps and production_steps must be ≥ 2",
+            );
+        }
+        if self.frame_interval == 0 {
+            return bad("frame_interval", "must be ≥ 1");
+        }
+        if !(self.min_distance > 0.0) || self.target_atoms == 0 {
+            return bad("packing", "min_distance and target_atoms must be positive");
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn presets_and_unknown_keys() {
+        assert_eq!(Config::from_toml_str("").unwrap(), Config::paper());
+        assert_eq!(
+            Config::from_toml_str("preset = \"demo\"").unwrap(),
+            Config::demo()
+        );
+        let c = Config::from_toml_str("preset = \"demo\"\ntemperatures = [1200.0]").unwrap();
+        assert_eq!(c.temperatures, vec![1200.0]);
+        assert_eq!(c.production_steps, Config::demo().production_steps);
+        let e = Config::from_toml_str("tempratures = [1200.0]").unwrap_err();
+        assert!(e.to_string().contains("tempratures"), "{e}");
+        assert!(Config::from_toml_str("preset = \"fast\"").is_err());
+        assert!(Config::from_toml_str("time_step_fs = -1.0").is_err());
+        assert!(Config::from_toml_str("time_step_fs = \"two\"").is_err());
+    }
+}

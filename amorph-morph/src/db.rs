@@ -1,0 +1,622 @@
+//! The workflow database: one SQLite file (rusqlite with the bundled SQLite, no server).
+//!
+//! Every stage result is written in one transaction together with the stage's `done` status,
+//! so a crash (even `kill -9`) leaves either the whole result or nothing; a rerun skips the
+//! stages marked done and redoes the one that was running. Trajectories are stored inside the
+//! file as gzip-compressed JSON blobs (one row per production run): one file holds the whole
+//! database, which is what users copy around; `amorph export` writes standard formats.
+//!
+//! Schema version 1:
+//!
+//! | table | one row per | columns |
+//! | --- | --- | --- |
+//! | `meta` | key | `schema_version`, … |
+//! | `runs` | invocation of the workflow | started, config (JSON) |
+//! | `compositions` | composition | formula, reduced formula, atoms, seed, config (JSON) |
+//! | `stages` | composition × stage | status (`running`/`done`/`failed`), error, result (JSON), times |
+//! | `structures` | composition × stage | final structure and velocities (JSON) |
+//! | `trajectories` | composition × stage | temperature, frames, atoms, time between frames, gz JSON |
+//! | `thermo` | composition × stage | temperature, volume, density, ⟨P⟩ ± s.e., ⟨E⟩, drift, converged |
+//! | `diffusion` | composition × temperature | D ± σ (cm²/s), conductivity, GLS D ± σ, JSON |
+//! | `arrhenius` | composition | Ea ± σ (eV), D₀, D(300 K) ± σ, JSON |
+//! | `features` | composition × temperature | the paper's features (JSON, paper column names) |
+
+use crate::{MorphError, Result};
+use amorph_core::{Structure, Trajectory};
+use flate2::{Compression, read::GzDecoder, write::GzEncoder};
+use nalgebra::Vector3;
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::{Deserialize, Serialize};
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+/// Schema version written to and expected in `meta`.
+pub const SCHEMA_VERSION: i64 = 1;
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS runs (
+    id INTEGER PRIMARY KEY, started TEXT NOT NULL, config TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS compositions (
+    id INTEGER PRIMARY KEY, formula TEXT NOT NULL UNIQUE, reduced_formula TEXT NOT NULL,
+    atoms INTEGER NOT NULL, seed INTEGER NOT NULL, config TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS stages (
+    composition_id INTEGER NOT NULL REFERENCES compositions(id), stage TEXT NOT NULL,
+    status TEXT NOT NULL, error TEXT, result TEXT, started TEXT, finished TEXT,
+    PRIMARY KEY (composition_id, stage));
+CREATE TABLE IF NOT EXISTS structures (
+    composition_id INTEGER NOT NULL, stage TEXT NOT NULL, structure TEXT NOT NULL,
+    velocities TEXT, PRIMARY KEY (composition_id, stage));
+CREATE TABLE IF NOT EXISTS trajectories (
+    composition_id INTEGER NOT NULL, stage TEXT NOT NULL, temperature REAL NOT NULL,
+    frames INTEGER NOT NULL, atoms INTEGER NOT NULL, time_step_fs REAL NOT NULL,
+    data BLOB NOT NULL, PRIMARY KEY (composition_id, stage));
+CREATE TABLE IF NOT EXISTS thermo (
+    composition_id INTEGER NOT NULL, stage TEXT NOT NULL, temperature REAL NOT NULL,
+    volume REAL NOT NULL, density REAL NOT NULL, pressure_bar REAL, pressure_sem_bar REAL,
+    energy_ev REAL, drift REAL, converged INTEGER NOT NULL,
+    PRIMARY KEY (composition_id, stage));
+CREATE TABLE IF NOT EXISTS diffusion (
+    composition_id INTEGER NOT NULL, temperature REAL NOT NULL,
+    diffusivity_cm2_s REAL, diffusivity_std_cm2_s REAL, conductivity_ms_cm REAL,
+    gls_diffusivity_cm2_s REAL, gls_std_cm2_s REAL, result TEXT NOT NULL,
+    PRIMARY KEY (composition_id, temperature));
+CREATE TABLE IF NOT EXISTS arrhenius (
+    composition_id INTEGER PRIMARY KEY, ea_ev REAL, ea_std_ev REAL, d0_cm2_s REAL,
+    d300_cm2_s REAL, d300_std_cm2_s REAL, result TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS features (
+    composition_id INTEGER NOT NULL, temperature REAL NOT NULL, features TEXT NOT NULL,
+    PRIMARY KEY (composition_id, temperature));
+";
+
+/// Status of a stage.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StageStatus {
+    /// Started and not finished (or interrupted).
+    Running,
+    /// Finished; its results are in the database.
+    Done,
+    /// Failed with an error.
+    Failed,
+}
+
+impl StageStatus {
+    fn parse(s: &str) -> Option<Self> {
+        match s {
+            "running" => Some(StageStatus::Running),
+            "done" => Some(StageStatus::Done),
+            "failed" => Some(StageStatus::Failed),
+            _ => None,
+        }
+    }
+}
+
+/// One row of `compositions`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CompositionRow {
+    /// Database id.
+    pub id: i64,
+    /// The formula as given.
+    pub formula: String,
+    /// The reduced formula.
+    pub reduced_formula: String,
+    /// Atoms in the cell.
+    pub atoms: usize,
+    /// The composition's seed.
+    pub seed: u64,
+}
+
+/// One row of `stages`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StageRow {
+    /// Composition formula.
+    pub formula: String,
+    /// Stage name.
+    pub stage: String,
+    /// Status.
+    pub status: StageStatus,
+    /// Error message of a failed stage.
+    pub error: Option<String>,
+    /// Start time (UTC, RFC 3339-like).
+    pub started: Option<String>,
+    /// End time.
+    pub finished: Option<String>,
+}
+
+/// A thermodynamic summary of an equilibration or production stage.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct ThermoSummary {
+    /// Temperature (K).
+    pub temperature: f64,
+    /// Cell volume (Å³).
+    pub volume: f64,
+    /// Density (g/cm³).
+    pub density_g_cm3: f64,
+    /// Time-averaged pressure over the last half (bar).
+    pub pressure_bar: f64,
+    /// Standard error of that average from block averaging (bar).
+    pub pressure_sem_bar: f64,
+    /// Mean total energy (eV).
+    pub energy_ev: f64,
+    /// Relative energy drift between the halves.
+    pub drift: f64,
+    /// Whether the convergence criteria were met.
+    pub converged: bool,
+}
+
+/// Everything a finished stage writes, committed together with its `done` status.
+#[derive(Debug, Default)]
+pub struct StageOutput {
+    /// A JSON summary of the stage.
+    pub result: serde_json::Value,
+    /// The final structure and, for MD stages, its velocities (Å/fs).
+    pub structure: Option<(Structure, Option<Vec<Vector3<f64>>>)>,
+    /// A trajectory (production stages) with its temperature (K).
+    pub trajectory: Option<(Trajectory, f64)>,
+    /// A thermodynamic summary.
+    pub thermo: Option<ThermoSummary>,
+    /// A diffusion row: temperature and the JSON result with the standard keys.
+    pub diffusion: Option<(f64, serde_json::Value)>,
+    /// An Arrhenius fit (JSON with the standard keys).
+    pub arrhenius: Option<serde_json::Value>,
+    /// Features at a temperature (JSON object of paper column → value).
+    pub features: Option<(f64, serde_json::Value)>,
+}
+
+/// The workflow database.
+pub struct Database {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl std::fmt::Debug for Database {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Database")
+            .field("path", &self.path)
+            .finish()
+    }
+}
+
+fn now() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    format!("{secs}")
+}
+
+impl Database {
+    /// Opens (creating if needed) the database at `path`, checking the schema version.
+    pub fn open(path: &Path) -> Result<Self> {
+        let conn = Connection::open(path).map_err(|e| MorphError::db(path, e))?;
+        let db = Database {
+            conn,
+            path: path.to_path_buf(),
+        };
+        db.conn
+            .execute_batch(
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=60000;",
+            )
+            .map_err(|e| db.err(e))?;
+        db.conn.execute_batch(SCHEMA).map_err(|e| db.err(e))?;
+        let version: Option<String> = db
+            .conn
+            .query_row(
+                "SELECT value FROM meta WHERE key = 'schema_version'",
+                [],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|e| db.err(e))?;
+        match version {
+            None => {
+                db.conn
+                    .execute(
+                        "INSERT INTO meta (key, value) VALUES ('schema_version', ?1)",
+                        [SCHEMA_VERSION.to_string()],
+                    )
+                    .map_err(|e| db.err(e))?;
+            }
+            Some(v) if v == SCHEMA_VERSION.to_string() => {}
+            Some(v) => {
+                return Err(MorphError::Database {
+                    path: path.to_path_buf(),
+                    message: format!(
+                        "schema version {v}, this amorph reads version {SCHEMA_VERSION}"
+                    ),
+                });
+            }
+        }
+        Ok(db)
+    }
+
+    /// The file path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn err(&self, e: impl std::fmt::Display) -> MorphError {
+        MorphError::db(&self.path, e)
+    }
+
+    /// Records an invocation of the workflow.
+    pub fn add_run(&self, config: &serde_json::Value) -> Result<i64> {
+        self.conn
+            .execute(
+                "INSERT INTO runs (started, config) VALUES (?1, ?2)",
+                params![now(), config.to_string()],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    /// Adds a composition (or returns the existing row of the same formula).
+    pub fn add_composition(
+        &self,
+        formula: &str,
+        reduced_formula: &str,
+        atoms: usize,
+        seed: u64,
+        config: &serde_json::Value,
+    ) -> Result<CompositionRow> {
+        self.conn
+            .execute(
+                "INSERT OR IGNORE INTO compositions (formula, reduced_formula, atoms, seed, config)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![
+                    formula,
+                    reduced_formula,
+                    atoms as i64,
+                    seed as i64,
+                    config.to_string()
+                ],
+            )
+            .map_err(|e| self.err(e))?;
+        self.composition(formula)?
+            .ok_or_else(|| self.err(format!("composition {formula} vanished")))
+    }
+
+    /// The row of `formula`, if present.
+    pub fn composition(&self, formula: &str) -> Result<Option<CompositionRow>> {
+        self.conn
+            .query_row(
+                "SELECT id, formula, reduced_formula, atoms, seed FROM compositions WHERE formula = ?1",
+                [formula],
+                |r| {
+                    Ok(CompositionRow {
+                        id: r.get(0)?,
+                        formula: r.get(1)?,
+                        reduced_formula: r.get(2)?,
+                        atoms: r.get::<_, i64>(3)? as usize,
+                        seed: r.get::<_, i64>(4)? as u64,
+                    })
+                },
+            )
+            .optional()
+            .map_err(|e| self.err(e))
+    }
+
+    /// All compositions in insertion order.
+    pub fn compositions(&self) -> Result<Vec<CompositionRow>> {
+        let mut st = self
+            .conn
+            .prepare(
+                "SELECT id, formula, reduced_formula, atoms, seed FROM compositions ORDER BY id",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = st
+            .query_map([], |r| {
+                Ok(CompositionRow {
+                    id: r.get(0)?,
+                    formula: r.get(1)?,
+                    reduced_formula: r.get(2)?,
+                    atoms: r.get::<_, i64>(3)? as usize,
+                    seed: r.get::<_, i64>(4)? as u64,
+                })
+            })
+            .map_err(|e| self.err(e))?;
+        rows.collect::<std::result::Result<Vec<_>, _>>()
+            .map_err(|e| self.err(e))
+    }
+
+    /// Status of a stage, if it was ever started.
+    pub fn stage_status(&self, composition_id: i64, stage: &str) -> Result<Option<StageStatus>> {
+        let s: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT status FROM stages WHERE composition_id = ?1 AND stage = ?2",
+                params![composition_id, stage],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|e| self.err(e))?;
+        Ok(s.and_then(|s| StageStatus::parse(&s)))
+    }
+
+    /// The JSON result of a finished stage.
+    pub fn stage_result(
+        &self,
+        composition_id: i64,
+        stage: &str,
+    ) -> Result<Option<serde_json::Value>> {
+        let s: Option<Option<String>> = self
+            .conn
+            .query_row(
+                "SELECT result FROM stages WHERE composition_id = ?1 AND stage = ?2 AND status = 'done'",
+                params![composition_id, stage],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|e| self.err(e))?;
+        match s.flatten() {
+            Some(text) => Ok(Some(serde_json::from_str(&text).map_err(|e| self.err(e))?)),
+            None => Ok(None),
+        }
+    }
+
+    /// All stage rows, ordered by composition and start.
+    pub fn stages(&self) -> Result<Vec<StageRow>> {
+        let mut st = self
+            .conn
+            .prepare(
+                "SELECT c.formula, s.stage, s.status, s.error, s.started, s.finished
+                 FROM stages s JOIN compositions c ON c.id = s.composition_id
+                 ORDER BY c.id, s.rowid",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = st
+            .query_map([], |r| {
+                let status: String = r.get(2)?;
+                Ok(StageRow {
+                    formula: r.get(0)?,
+                    stage: r.get(1)?,
+                    status: StageStatus::parse(&status).unwrap_or(StageStatus::Failed),
+                    error: r.get(3)?,
+                    started: r.get(4)?,
+                    finished: r.get(5)?,
+                })
+            })
+            .map_err(|e| self.err(e))?;
+        rows.collect::<std::result::Result<Vec<_>, _>>()
+            .map_err(|e| self.err(e))
+    }
+
+    /// Marks a stage as running (overwriting a failed or interrupted attempt).
+    pub fn mark_running(&self, composition_id: i64, stage: &str) -> Result<()> {
+        self.conn
+            .execute(
+                "INSERT INTO stages (composition_id, stage, status, started) VALUES (?1, ?2, 'running', ?3)
+                 ON CONFLICT (composition_id, stage) DO UPDATE SET status = 'running', error = NULL,
+                 started = excluded.started, finished = NULL",
+                params![composition_id, stage, now()],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(())
+    }
+
+    /// Marks a stage as failed with its error.
+    pub fn mark_failed(&self, composition_id: i64, stage: &str, error: &str) -> Result<()> {
+        self.conn
+            .execute(
+                "INSERT INTO stages (composition_id, stage, status, error, finished) VALUES (?1, ?2, 'failed', ?3, ?4)
+                 ON CONFLICT (composition_id, stage) DO UPDATE SET status = 'failed', error = excluded.error,
+                 finished = excluded.finished",
+                params![composition_id, stage, error, now()],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(())
+    }
+
+    /// Writes everything a stage produced and marks it done, in one transaction.
+    pub fn finish_stage(
+        &mut self,
+        composition_id: i64,
+        stage: &str,
+        out: &StageOutput,
+    ) -> Result<()> {
+        let path = self.path.clone();
+        let e = |x: rusqlite::Error| MorphError::db(&path, x);
+        let tx = self.conn.transaction().map_err(e)?;
+        if let Some((s, v)) = &out.structure {
+            tx.execute(
+                "INSERT OR REPLACE INTO structures (composition_id, stage, structure, velocities) VALUES (?1, ?2, ?3, ?4)",
+                params![
+                    composition_id,
+                    stage,
+                    serde_json::to_string(s).map_err(|x| MorphError::db(&path, x))?,
+                    v.as_ref().map(|v| serde_json::to_string(v)).transpose().map_err(|x| MorphError::db(&path, x))?
+                ],
+            )
+            .map_err(e)?;
+        }
+        if let Some((t, temperature)) = &out.trajectory {
+            let json = serde_json::to_vec(t).map_err(|x| MorphError::db(&path, x))?;
+            let mut gz = GzEncoder::new(Vec::new(), Compression::fast());
+            gz.write_all(&json).map_err(|x| MorphError::db(&path, x))?;
+            let blob = gz.finish().map_err(|x| MorphError::db(&path, x))?;
+            tx.execute(
+                "INSERT OR REPLACE INTO trajectories (composition_id, stage, temperature, frames, atoms, time_step_fs, data)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![composition_id, stage, temperature, t.n_frames() as i64, t.n_atoms() as i64, t.time_step_fs(), blob],
+            )
+            .map_err(e)?;
+        }
+        if let Some(th) = &out.thermo {
+            tx.execute(
+                "INSERT OR REPLACE INTO thermo (composition_id, stage, temperature, volume, density, pressure_bar,
+                 pressure_sem_bar, energy_ev, drift, converged) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                params![
+                    composition_id, stage, th.temperature, th.volume, th.density_g_cm3, th.pressure_bar,
+                    th.pressure_sem_bar, th.energy_ev, th.drift, th.converged
+                ],
+            )
+            .map_err(e)?;
+        }
+        if let Some((t, d)) = &out.diffusion {
+            let f = |k: &str| d.get(k).and_then(|v| v.as_f64());
+            let gls = |k: &str| d.get("gls").and_then(|g| g.get(k)).and_then(|v| v.as_f64());
+            tx.execute(
+                "INSERT OR REPLACE INTO diffusion (composition_id, temperature, diffusivity_cm2_s, diffusivity_std_cm2_s,
+                 conductivity_ms_cm, gls_diffusivity_cm2_s, gls_std_cm2_s, result) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![
+                    composition_id, t, f("diffusivity_cm2_s"), f("diffusivity_std_cm2_s"), f("conductivity_mS_cm"),
+                    gls("diffusivity_cm2_s"), gls("std_cm2_s"), d.to_string()
+                ],
+            )
+            .map_err(e)?;
+        }
+        if let Some(a) = &out.arrhenius {
+            let f = |k: &str| a.get(k).and_then(|v| v.as_f64());
+            tx.execute(
+                "INSERT OR REPLACE INTO arrhenius (composition_id, ea_ev, ea_std_ev, d0_cm2_s, d300_cm2_s, d300_std_cm2_s, result)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![composition_id, f("ea_ev"), f("ea_std_ev"), f("d0_cm2_s"), f("d300_cm2_s"), f("d300_std_cm2_s"), a.to_string()],
+            )
+            .map_err(e)?;
+        }
+        if let Some((t, feats)) = &out.features {
+            tx.execute(
+                "INSERT OR REPLACE INTO features (composition_id, temperature, features) VALUES (?1, ?2, ?3)",
+                params![composition_id, t, feats.to_string()],
+            )
+            .map_err(e)?;
+        }
+        tx.execute(
+            "INSERT INTO stages (composition_id, stage, status, result, finished) VALUES (?1, ?2, 'done', ?3, ?4)
+             ON CONFLICT (composition_id, stage) DO UPDATE SET status = 'done', error = NULL,
+             result = excluded.result, finished = excluded.finished",
+            params![composition_id, stage, out.result.to_string(), now()],
+        )
+        .map_err(e)?;
+        tx.commit().map_err(e)?;
+        Ok(())
+    }
+
+    /// The final structure (and velocities) a stage stored.
+    pub fn structure(
+        &self,
+        composition_id: i64,
+        stage: &str,
+    ) -> Result<Option<(Structure, Option<Vec<Vector3<f64>>>)>> {
+        let row: Option<(String, Option<String>)> = self
+            .conn
+            .query_row(
+                "SELECT structure, velocities FROM structures WHERE composition_id = ?1 AND stage = ?2",
+                params![composition_id, stage],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .map_err(|e| self.err(e))?;
+        match row {
+            None => Ok(None),
+            Some((s, v)) => {
+                let s: Structure = serde_json::from_str(&s).map_err(|e| self.err(e))?;
+                let v = v
+                    .map(|v| serde_json::from_str(&v))
+                    .transpose()
+                    .map_err(|e| self.err(e))?;
+                Ok(Some((s, v)))
+            }
+        }
+    }
+
+    /// The trajectory a stage stored, with its temperature.
+    pub fn trajectory(
+        &self,
+        composition_id: i64,
+        stage: &str,
+    ) -> Result<Option<(Trajectory, f64)>> {
+        let row: Option<(Vec<u8>, f64)> = self
+            .conn
+            .query_row(
+                "SELECT data, temperature FROM trajectories WHERE composition_id = ?1 AND stage = ?2",
+                params![composition_id, stage],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .map_err(|e| self.err(e))?;
+        match row {
+            None => Ok(None),
+            Some((blob, t)) => {
+                let mut json = Vec::new();
+                GzDecoder::new(&blob[..])
+                    .read_to_end(&mut json)
+                    .map_err(|e| self.err(e))?;
+                let traj: Trajectory = serde_json::from_slice(&json).map_err(|e| self.err(e))?;
+                Ok(Some((traj, t)))
+            }
+        }
+    }
+
+    /// Thermodynamic summaries of a composition, by stage.
+    pub fn thermo(&self, composition_id: i64) -> Result<Vec<(String, ThermoSummary)>> {
+        let mut st = self
+            .conn
+            .prepare(
+                "SELECT stage, temperature, volume, density, pressure_bar, pressure_sem_bar, energy_ev, drift, converged
+                 FROM thermo WHERE composition_id = ?1 ORDER BY rowid",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = st
+            .query_map([composition_id], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    ThermoSummary {
+                        temperature: r.get(1)?,
+                        volume: r.get(2)?,
+                        density_g_cm3: r.get(3)?,
+                        pressure_bar: r.get::<_, Option<f64>>(4)?.unwrap_or(f64::NAN),
+                        pressure_sem_bar: r.get::<_, Option<f64>>(5)?.unwrap_or(f64::NAN),
+                        energy_ev: r.get::<_, Option<f64>>(6)?.unwrap_or(f64::NAN),
+                        drift: r.get::<_, Option<f64>>(7)?.unwrap_or(f64::NAN),
+                        converged: r.get(8)?,
+                    },
+                ))
+            })
+            .map_err(|e| self.err(e))?;
+        rows.collect::<std::result::Result<Vec<_>, _>>()
+            .map_err(|e| self.err(e))
+    }
+
+    /// Diffusion results of a composition: (temperature, JSON).
+    pub fn diffusion(&self, composition_id: i64) -> Result<Vec<(f64, serde_json::Value)>> {
+        self.json_rows("SELECT temperature, result FROM diffusion WHERE composition_id = ?1 ORDER BY temperature DESC", composition_id)
+    }
+
+    /// Features of a composition: (temperature, JSON).
+    pub fn features(&self, composition_id: i64) -> Result<Vec<(f64, serde_json::Value)>> {
+        self.json_rows("SELECT temperature, features FROM features WHERE composition_id = ?1 ORDER BY temperature DESC", composition_id)
+    }
+
+    /// The Arrhenius fit of a composition.
+    pub fn arrhenius(&self, composition_id: i64) -> Result<Option<serde_json::Value>> {
+        let s: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT result FROM arrhenius WHERE composition_id = ?1",
+                [composition_id],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|e| self.err(e))?;
+        s.map(|s| serde_json::from_str(&s))
+            .transpose()
+            .map_err(|e| self.err(e))
+    }
+
+    fn json_rows(&self, sql: &str, composition_id: i64) -> Result<Vec<(f64, serde_json::Value)>> {
+        let mut st = self.conn.prepare(sql).map_err(|e| self.err(e))?;
+        let rows = st
+            .query_map([composition_id], |r| {
+                Ok((r.get::<_, f64>(0)?, r.get::<_, String>(1)?))
+            })
+            .map_err(|e| self.err(e))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (t, s) = row.map_err(|e| self.err(e))?;
+            out.push((t, serde_json::from_str(&s).map_err(|e| self.err(e))?));
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,489 @@
+//! The MPMorph workflow as a petgraph DAG of stages, executed in topological order with every
+//! stage checkpointed in the database.
+
+use crate::config::Config;
+use crate::db::{Database, StageOutput, StageStatus, ThermoSummary};
+use crate::engine::{Engine, MdRequest, energy_drift, last_half_mean};
+use crate::eos::{extrapolation_volume, fit_zero_pressure_volume, rescale_volume};
+use crate::{MorphError, Result};
+use amorph_core::{Composition, Element, Lattice, Structure};
+use nalgebra::Vector3;
+use petgraph::algo::toposort;
+use petgraph::graph::DiGraph;
+use rayon::prelude::*;
+use serde_json::json;
+use std::sync::Mutex;
+
+/// One stage of the per-composition workflow.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Stage {
+    /// Random periodic packing at the estimated density.
+    Pack,
+    /// NVT volume equilibration at a temperature: P(V) scan, Birch–Murnaghan fit,
+    /// extrapolation, then the pressure-rescale convergence loop.
+    Equilibrate(f64),
+    /// NVT production run at the equilibrated volume; stores the trajectory.
+    Production(f64),
+}
+
+impl Stage {
+    /// The stage's name in the database (`pack`, `equilibrate@5000K`, `production@1000K`).
+    pub fn name(&self) -> String {
+        match self {
+            Stage::Pack => "pack".into(),
+            Stage::Equilibrate(t) => format!("equilibrate@{t}K"),
+            Stage::Production(t) => format!("production@{t}K"),
+        }
+    }
+}
+
+/// The stage graph of one composition: pack → equilibrate(melt) → production(melt) →
+/// for each anneal temperature T: equilibrate(T) → production(T). Every anneal starts from the
+/// last frame of the melt production (an instant quench), as the paper describes.
+pub fn stage_graph(config: &Config) -> DiGraph<Stage, ()> {
+    let mut g = DiGraph::new();
+    let pack = g.add_node(Stage::Pack);
+    let eq = g.add_node(Stage::Equilibrate(config.melt_temperature));
+    let prod = g.add_node(Stage::Production(config.melt_temperature));
+    g.add_edge(pack, eq, ());
+    g.add_edge(eq, prod, ());
+    for &t in &config.temperatures {
+        let e = g.add_node(Stage::Equilibrate(t));
+        let p = g.add_node(Stage::Production(t));
+        g.add_edge(prod, e, ());
+        g.add_edge(e, p, ());
+    }
+    g
+}
+
+/// What the workflow reports while it runs.
+#[derive(Debug, Clone)]
+pub enum Event {
+    /// A stage started.
+    Started {
+        /// Composition.
+        formula: String,
+        /// Stage name.
+        stage: String,
+        /// Index of the stage in the composition's order, and the number of stages.
+        index: usize,
+        /// Number of stages of the composition.
+        total: usize,
+    },
+    /// A stage was already done in the database and was skipped.
+    Skipped {
+        /// Composition.
+        formula: String,
+        /// Stage name.
+        stage: String,
+    },
+    /// A stage finished.
+    Finished {
+        /// Composition.
+        formula: String,
+        /// Stage name.
+        stage: String,
+        /// Wall time (s).
+        seconds: f64,
+    },
+    /// A stage failed; the composition stops, the others go on.
+    Failed {
+        /// Composition.
+        formula: String,
+        /// Stage name.
+        stage: String,
+        /// The error.
+        error: String,
+    },
+}
+
+/// The outcome for one composition.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CompositionOutcome {
+    /// The formula.
+    pub formula: String,
+    /// `Ok(stages run now)` or the error that stopped it.
+    pub result: std::result::Result<usize, String>,
+}
+
+/// A deterministic 64-bit seed for (master seed, formula, stage, index): FNV-1a.
+pub fn derive_seed(master: u64, formula: &str, stage: &str, index: u64) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut eat = |bytes: &[u8]| {
+        for b in bytes {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    };
+    eat(&master.to_le_bytes());
+    eat(formula.as_bytes());
+    eat(&[0]);
+    eat(stage.as_bytes());
+    eat(&index.to_le_bytes());
+    h
+}
+
+/// Runs the workflow for `formulas` into `db`, compositions in parallel, skipping every stage
+/// the database already holds as done (so an interrupted run resumes where it stopped).
+pub fn run(
+    formulas: &[String],
+    config: &Config,
+    engine: &dyn Engine,
+    db: Database,
+    report: &(dyn Fn(Event) + Sync),
+) -> Result<Vec<CompositionOutcome>> {
+    config.validate()?;
+    let config_json =
+        serde_json::to_value(config).map_err(|e| MorphError::Config(e.to_string()))?;
+    db.add_run(&config_json)?;
+    // Register every composition first so that `amorph status` lists them all at once.
+    let mut rows = Vec::new();
+    for f in formulas {
+        let comp = Composition::parse(f)?;
+        let amounts: Vec<(Element, f64)> = comp.iter().collect();
+        let counts = amorph_build::cell_counts(&amounts, config.target_atoms)?;
+        let atoms = counts.iter().map(|c| c.1).sum();
+        let seed = derive_seed(config.seed, f, "", 0);
+        rows.push(db.add_composition(f, &comp.reduced_formula(), atoms, seed, &config_json)?);
+    }
+    let db = Mutex::new(db);
+    let outcomes = rows
+        .par_iter()
+        .map(|row| {
+            let result = run_composition(row.id, &row.formula, config, engine, &db, report);
+            CompositionOutcome {
+                formula: row.formula.clone(),
+                result: result.map_err(|e| e.to_string()),
+            }
+        })
+        .collect();
+    Ok(outcomes)
+}
+
+fn run_composition(
+    id: i64,
+    formula: &str,
+    config: &Config,
+    engine: &dyn Engine,
+    db: &Mutex<Database>,
+    report: &(dyn Fn(Event) + Sync),
+) -> Result<usize> {
+    let graph = stage_graph(config);
+    let order =
+        toposort(&graph, None).map_err(|_| MorphError::Config("stage graph has a cycle".into()))?;
+    let lock = || {
+        db.lock()
+            .map_err(|_| MorphError::Config("database lock poisoned".into()))
+    };
+    let mut ran = 0;
+    for (index, node) in order.iter().enumerate() {
+        let stage = graph[*node];
+        let name = stage.name();
+        if lock()?.stage_status(id, &name)? == Some(StageStatus::Done) {
+            report(Event::Skipped {
+                formula: formula.into(),
+                stage: name,
+            });
+            continue;
+        }
+        lock()?.mark_running(id, &name)?;
+        report(Event::Started {
+            formula: formula.into(),
+            stage: name.clone(),
+            index,
+            total: order.len(),
+        });
+        let start = std::time::Instant::now();
+        // Inputs always come from the database, so a resumed stage sees exactly what an
+        // uninterrupted run would have passed it.
+        let parent = graph
+            .neighbors_directed(*node, petgraph::Direction::Incoming)
+            .next()
+            .map(|p| graph[p].name());
+        let input = match &parent {
+            Some(p) => lock()?.structure(id, p)?,
+            None => None,
+        };
+        let result = execute(stage, formula, config, engine, input);
+        match result {
+            Ok(out) => {
+                lock()?.finish_stage(id, &name, &out)?;
+                ran += 1;
+                report(Event::Finished {
+                    formula: formula.into(),
+                    stage: name,
+                    seconds: start.elapsed().as_secs_f64(),
+                });
+            }
+            Err(e) => {
+                let msg = e.to_string();
+                lock()?.mark_failed(id, &name, &msg)?;
+                report(Event::Failed {
+                    formula: formula.into(),
+                    stage: name,
+                    error: msg,
+                });
+                return Err(e);
+            }
+        }
+    }
+    Ok(ran)
+}
+
+type Input = Option<(Structure, Option<Vec<Vector3<f64>>>)>;
+
+fn execute(
+    stage: Stage,
+    formula: &str,
+    config: &Config,
+    engine: &dyn Engine,
+    input: Input,
+) -> Result<StageOutput> {
+    let seed = |k: u64| derive_seed(config.seed, formula, &stage.name(), k);
+    match stage {
+        Stage::Pack => pack(formula, config, seed(0)),
+        Stage::Equilibrate(t) => {
+            let (s, _) = input.ok_or_else(|| MorphError::MissingInput(stage.name()))?;
+            equilibrate(&s, t, config, engine, &seed)
+        }
+        Stage::Production(t) => {
+            let (s, v) = input.ok_or_else(|| MorphError::MissingInput(stage.name()))?;
+            production(&s, v.as_deref(), t, config, engine, seed(0))
+        }
+    }
+}
+
+fn pack(formula: &str, config: &Config, seed: u64) -> Result<StageOutput> {
+    let comp = Composition::parse(formula)?;
+    let amounts: Vec<(Element, f64)> = comp.iter().collect();
+    let counts = amorph_build::cell_counts(&amounts, config.target_atoms)?;
+    let estimate = amorph_build::estimate_volume(&counts)?;
+    let lattice = Lattice::cubic(estimate.volume.cbrt())?;
+    let options = amorph_build::PackOptions {
+        min_distance: config.min_distance,
+        seed,
+        ..Default::default()
+    };
+    let s = amorph_build::pack(&counts, lattice, &options)?;
+    Ok(StageOutput {
+        result: json!({
+            "atoms": s.len(),
+            "volume": s.volume(),
+            "density_g_cm3": s.density_g_cm3(),
+            "volume_method": estimate.method,
+            "seed": seed,
+        }),
+        structure: Some((s, None)),
+        ..StageOutput::default()
+    })
+}
+
+struct Sample {
+    volume: f64,
+    pressure: f64,
+    sem: f64,
+    drift: f64,
+    energy: f64,
+    structure: Structure,
+    velocities: Vec<Vector3<f64>>,
+}
+
+fn nvt(
+    s: &Structure,
+    v: Option<&[Vector3<f64>]>,
+    t: f64,
+    steps: u64,
+    seed: u64,
+    engine: &dyn Engine,
+) -> Result<Sample> {
+    let out = engine.run(&MdRequest {
+        structure: s,
+        velocities: v,
+        temperature: t,
+        steps,
+        seed,
+        frame_interval: None,
+    })?;
+    let (pressure, sem) = last_half_mean(&out.pressures_bar);
+    let energy = last_half_mean(&out.energies_ev).0;
+    if !pressure.is_finite() {
+        return Err(MorphError::Md(format!(
+            "no pressure samples from a {steps}-step run at {t} K"
+        )));
+    }
+    Ok(Sample {
+        volume: s.volume(),
+        pressure,
+        sem,
+        drift: energy_drift(&out.energies_ev),
+        energy,
+        structure: out.structure,
+        velocities: out.velocities,
+    })
+}
+
+fn scaled(s: &Structure, volume: f64) -> Result<Structure> {
+    let mut c = s.clone();
+    c.scale_to_volume(volume)?;
+    Ok(c)
+}
+
+fn equilibrate(
+    start: &Structure,
+    t: f64,
+    config: &Config,
+    engine: &dyn Engine,
+    seed: &dyn Fn(u64) -> u64,
+) -> Result<StageOutput> {
+    let steps = config.equilibration_steps;
+    let v_orig = start.volume();
+    let mut samples: Vec<Sample> = Vec::new();
+    let mut k = 0;
+    for &f in &config.scan_factors {
+        samples.push(nvt(
+            &scaled(start, f * v_orig)?,
+            None,
+            t,
+            steps,
+            seed(k),
+            engine,
+        )?);
+        k += 1;
+    }
+    let points = |samples: &[Sample]| {
+        samples
+            .iter()
+            .map(|s| (s.volume, s.pressure))
+            .collect::<Vec<_>>()
+    };
+    let mut fit = fit_zero_pressure_volume(&points(&samples))?;
+    let mut extrapolations = 0;
+    loop {
+        let vmin = samples
+            .iter()
+            .map(|s| s.volume)
+            .fold(f64::INFINITY, f64::min);
+        let vmax = samples.iter().map(|s| s.volume).fold(0.0, f64::max);
+        // Decide on the unclamped fit: a root outside the bracket is measured, not guessed;
+        // the new point stays within 0.5–2× the median sampled volume (the original clamp).
+        let Some(next) = extrapolation_volume(fit.v0_fit, vmin, vmax, v_orig, 0.1) else {
+            break;
+        };
+        let mut vols: Vec<f64> = samples.iter().map(|s| s.volume).collect();
+        vols.sort_by(f64::total_cmp);
+        let median = vols[vols.len() / 2];
+        let next = next.clamp(0.5 * median, 2.0 * median);
+        if extrapolations >= config.max_extrapolations {
+            break;
+        }
+        samples.push(nvt(&scaled(start, next)?, None, t, steps, seed(k), engine)?);
+        k += 1;
+        extrapolations += 1;
+        fit = fit_zero_pressure_volume(&points(&samples))?;
+    }
+    // Convergence loop, continuing from the sampled run closest to V0.
+    let nearest = samples
+        .iter()
+        .min_by(|a, b| {
+            (a.volume - fit.v0)
+                .abs()
+                .total_cmp(&(b.volume - fit.v0).abs())
+        })
+        .ok_or_else(|| MorphError::Md("no scan runs".into()))?;
+    let mut structure = scaled(&nearest.structure, fit.v0)?;
+    let mut velocities = nearest.velocities.clone();
+    let mut history = Vec::new();
+    let tol_bar = config.pressure_tolerance_kbar * 1000.0;
+    let mut converged = false;
+    let mut last = None;
+    for i in 0..=config.max_rescales {
+        let run = nvt(
+            &structure,
+            Some(&velocities),
+            t,
+            steps,
+            seed(1000 + i as u64),
+            engine,
+        )?;
+        history.push(json!({"volume": run.volume, "pressure_bar": run.pressure, "pressure_sem_bar": run.sem, "drift": run.drift}));
+        converged = run.pressure.abs() < tol_bar && run.drift < config.energy_drift_tolerance;
+        let next_volume = rescale_volume(run.volume, run.pressure, config.rescale_beta_per_bar);
+        structure = run.structure.clone();
+        velocities = run.velocities.clone();
+        let done = converged || i == config.max_rescales;
+        last = Some(run);
+        if done {
+            break;
+        }
+        structure = scaled(&structure, next_volume)?;
+    }
+    let last = last.ok_or_else(|| MorphError::Md("no convergence runs".into()))?;
+    let summary = ThermoSummary {
+        temperature: t,
+        volume: last.volume,
+        density_g_cm3: structure.density_g_cm3(),
+        pressure_bar: last.pressure,
+        pressure_sem_bar: last.sem,
+        energy_ev: last.energy,
+        drift: last.drift,
+        converged,
+    };
+    Ok(StageOutput {
+        result: json!({
+            "scan": points(&samples),
+            "fit": fit,
+            "extrapolations": extrapolations,
+            "convergence": history,
+            "converged": converged,
+            "volume": summary.volume,
+            "density_g_cm3": summary.density_g_cm3,
+        }),
+        structure: Some((structure, Some(velocities))),
+        thermo: Some(summary),
+        ..StageOutput::default()
+    })
+}
+
+fn production(
+    s: &Structure,
+    v: Option<&[Vector3<f64>]>,
+    t: f64,
+    config: &Config,
+    engine: &dyn Engine,
+    seed: u64,
+) -> Result<StageOutput> {
+    let out = engine.run(&MdRequest {
+        structure: s,
+        velocities: v,
+        temperature: t,
+        steps: config.production_steps,
+        seed,
+        frame_interval: Some(config.frame_interval),
+    })?;
+    let (pressure, sem) = last_half_mean(&out.pressures_bar);
+    let trajectory = out
+        .trajectory
+        .ok_or_else(|| MorphError::Md("production run returned no frames".into()))?;
+    let summary = ThermoSummary {
+        temperature: t,
+        volume: s.volume(),
+        density_g_cm3: s.density_g_cm3(),
+        pressure_bar: pressure,
+        pressure_sem_bar: sem,
+        energy_ev: last_half_mean(&out.energies_ev).0,
+        drift: energy_drift(&out.energies_ev),
+        converged: true,
+    };
+    Ok(StageOutput {
+        result: json!({
+            "steps": config.production_steps,
+            "frames": trajectory.n_frames(),
+            "steps_per_second": out.steps_per_second,
+            "pressure_bar": pressure,
+        }),
+        structure: Some((out.structure, Some(out.velocities))),
+        trajectory: Some((trajectory, t)),
+        thermo: Some(summary),
+        ..StageOutput::default()
+    })
+}

@@ -1,0 +1,233 @@
+//! The workflow's control logic (DAG order, database, resume, failure isolation) with a fast
+//! analytic engine in place of MD: P(V) = B·(V₀/V − 1) per atom, so the equilibrium volume is
+//! known exactly.
+
+use amorph_core::{Structure, Trajectory};
+use amorph_morph::db::StageStatus;
+use amorph_morph::{Config, Database, Engine, MdOutcome, MdRequest, MorphError, run};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// Equilibrium volume per atom (Å³) and bulk modulus (bar) of the fake material.
+const V_ATOM: f64 = 15.0;
+const B: f64 = 2.0e5;
+
+struct Analytic {
+    calls: AtomicUsize,
+    fail_on: Option<&'static str>,
+}
+
+impl Engine for Analytic {
+    fn run(&self, req: &MdRequest<'_>) -> amorph_morph::Result<MdOutcome> {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        let s = req.structure;
+        if let Some(sym) = self.fail_on {
+            if s.species().iter().any(|e| e.symbol() == sym) {
+                return Err(MorphError::Md(format!("fake calculator refuses {sym}")));
+            }
+        }
+        let v0 = V_ATOM * s.len() as f64;
+        let p = B * (v0 / s.volume() - 1.0);
+        let n = (req.steps / 5) as usize;
+        let trajectory = req.frame_interval.map(|k| {
+            let mut t =
+                Trajectory::new(s.species().to_vec(), s.lattice().clone(), 2.0 * k as f64).unwrap();
+            for f in 0..(req.steps / k) {
+                let shifted: Vec<_> = s
+                    .positions()
+                    .iter()
+                    .map(|r| r.add_scalar(0.01 * f as f64))
+                    .collect();
+                t.push_frame(shifted, None).unwrap();
+            }
+            t
+        });
+        Ok(MdOutcome {
+            structure: s.clone(),
+            velocities: vec![nalgebra::Vector3::zeros(); s.len()],
+            pressures_bar: vec![p; n],
+            energies_ev: vec![-5.0 * s.len() as f64; n],
+            trajectory,
+            steps_per_second: 1e6,
+        })
+    }
+}
+
+fn small_config() -> Config {
+    Config {
+        temperatures: vec![2000.0, 1000.0],
+        equilibration_steps: 20,
+        production_steps: 40,
+        frame_interval: 2,
+        ..Config::demo()
+    }
+}
+
+fn formulas(f: &[&str]) -> Vec<String> {
+    f.iter().map(|s| s.to_string()).collect()
+}
+
+#[test]
+fn converges_resumes_and_isolates_failures() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("wf.db");
+    let config = small_config();
+    let engine = Analytic {
+        calls: AtomicUsize::new(0),
+        fail_on: Some("F"),
+    };
+    let out = run(
+        &formulas(&["Li2O", "LiF"]),
+        &config,
+        &engine,
+        Database::open(&path).unwrap(),
+        &|_| {},
+    )
+    .unwrap();
+    assert_eq!(out[0].result, Ok(7), "{out:?}");
+    let err = out[1].result.clone().unwrap_err();
+    assert!(err.contains("fake calculator refuses F"), "{err}");
+
+    let db = Database::open(&path).unwrap();
+    let li2o = db.composition("Li2O").unwrap().unwrap();
+    assert_eq!(li2o.atoms, 102);
+    // Every equilibration converged onto the analytic zero-pressure volume.
+    let thermo = db.thermo(li2o.id).unwrap();
+    assert_eq!(thermo.len(), 6);
+    for (stage, t) in &thermo {
+        // |P| < tolerance means |V/V0 − 1| ≲ tolerance/B for this material.
+        let r = db.stage_result(li2o.id, stage).unwrap();
+        let allowed = 1.1 * config.pressure_tolerance_kbar * 1000.0 / B;
+        assert!(
+            (t.volume / (V_ATOM * 102.0) - 1.0).abs() < allowed,
+            "{stage}: {} {r:?}",
+            t.volume
+        );
+        if stage.starts_with("equilibrate") {
+            assert!(t.converged, "{stage}");
+            assert!(t.pressure_bar.abs() < config.pressure_tolerance_kbar * 1000.0);
+        }
+    }
+    let (traj, temp) = db.trajectory(li2o.id, "production@1000K").unwrap().unwrap();
+    assert_eq!(temp, 1000.0);
+    assert_eq!(traj.n_frames(), 20);
+    assert_eq!(traj.n_atoms(), 102);
+    // The failed composition is marked with its error.
+    let stages = db.stages().unwrap();
+    let failed: Vec<_> = stages
+        .iter()
+        .filter(|s| s.status == StageStatus::Failed)
+        .collect();
+    assert_eq!(failed.len(), 1);
+    assert_eq!(failed[0].formula, "LiF");
+    assert_eq!(failed[0].stage, "equilibrate@5000K");
+    drop(db);
+
+    // A rerun redoes nothing that is done.
+    let calls_before = engine.calls.load(Ordering::SeqCst);
+    let ok_engine = Analytic {
+        calls: AtomicUsize::new(0),
+        fail_on: None,
+    };
+    let out = run(
+        &formulas(&["Li2O"]),
+        &config,
+        &ok_engine,
+        Database::open(&path).unwrap(),
+        &|_| {},
+    )
+    .unwrap();
+    assert_eq!(out[0].result, Ok(0));
+    assert_eq!(ok_engine.calls.load(Ordering::SeqCst), 0);
+    assert!(calls_before > 0);
+
+    // The failed composition resumes at its failed stage once the engine works.
+    let out = run(
+        &formulas(&["LiF"]),
+        &config,
+        &ok_engine,
+        Database::open(&path).unwrap(),
+        &|_| {},
+    )
+    .unwrap();
+    assert_eq!(out[0].result, Ok(6), "pack was already done: {out:?}");
+}
+
+#[test]
+fn interrupted_stage_is_redone_identically() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = small_config();
+    let engine = Analytic {
+        calls: AtomicUsize::new(0),
+        fail_on: None,
+    };
+    let a = dir.path().join("a.db");
+    run(
+        &formulas(&["Li2Si2O5"]),
+        &config,
+        &engine,
+        Database::open(&a).unwrap(),
+        &|_| {},
+    )
+    .unwrap();
+
+    // Simulate a crash in the middle of production@2000K: its row says running, nothing stored.
+    let b = dir.path().join("b.db");
+    std::fs::copy(&a, &b).unwrap();
+    let db = Database::open(&b).unwrap();
+    let id = db.composition("Li2Si2O5").unwrap().unwrap().id;
+    db.mark_running(id, "production@2000K").unwrap();
+    drop(db);
+    let out = run(
+        &formulas(&["Li2Si2O5"]),
+        &config,
+        &engine,
+        Database::open(&b).unwrap(),
+        &|_| {},
+    )
+    .unwrap();
+    assert_eq!(out[0].result, Ok(1));
+    let (ta, _) = Database::open(&a)
+        .unwrap()
+        .trajectory(id, "production@2000K")
+        .unwrap()
+        .unwrap();
+    let (tb, _) = Database::open(&b)
+        .unwrap()
+        .trajectory(id, "production@2000K")
+        .unwrap()
+        .unwrap();
+    assert_eq!(ta, tb);
+    let sa: Structure = Database::open(&a)
+        .unwrap()
+        .structure(id, "production@1000K")
+        .unwrap()
+        .unwrap()
+        .0;
+    let sb: Structure = Database::open(&b)
+        .unwrap()
+        .structure(id, "production@1000K")
+        .unwrap()
+        .unwrap()
+        .0;
+    assert_eq!(sa, sb);
+}
+
+#[test]
+fn bad_inputs() {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = Analytic {
+        calls: AtomicUsize::new(0),
+        fail_on: None,
+    };
+    let db = Database::open(&dir.path().join("x.db")).unwrap();
+    let err = run(&formulas(&["Xx2O"]), &small_config(), &engine, db, &|_| {}).unwrap_err();
+    assert!(err.to_string().contains("Xx"), "{err}");
+    let bad = Config {
+        time_step_fs: 0.0,
+        ..small_config()
+    };
+    let db = Database::open(&dir.path().join("y.db")).unwrap();
+    assert!(run(&formulas(&["Li2O"]), &bad, &engine, db, &|_| {}).is_err());
+    std::fs::write(dir.path().join("z.db"), b"this is not sqlite").unwrap();
+    assert!(Database::open(&dir.path().join("z.db")).is_err());
+}
