@@ -390,7 +390,7 @@ fn read_frame<R: BufRead>(
 
     for i in 0..n {
         if !lr.advance()? {
-            return Err(lr.err(format!(
+            return Err(lr.eof_err(format!(
                 "unexpected end of file: frame declares {n} atoms, found {i}"
             )));
         }
@@ -533,9 +533,14 @@ fn bounding_box(pos: &[Vector3<f64>]) -> Result<Lattice> {
 }
 
 /// ASE's `escape`: quote (and escape `"`) when the text has blanks, quotes or brackets.
+/// Backslashes inside quotes are doubled too (ASE leaves them, which its own reader then
+/// drops); text without backslashes is written exactly as ASE does.
 fn escape(s: &str) -> String {
-    if s.contains([' ', '"', '\'', '{', '}', '[', ']']) || s.is_empty() {
-        format!("\"{}\"", s.replace('"', "\\\""))
+    if s.contains(['"', '\'', '{', '}', '[', ']'])
+        || s.contains(char::is_whitespace)
+        || s.is_empty()
+    {
+        format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
     } else {
         s.to_string()
     }

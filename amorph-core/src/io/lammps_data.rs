@@ -88,6 +88,20 @@ pub fn lammps_box(lattice: &Lattice) -> Result<[f64; 6]> {
              lower-triangular form",
         ));
     }
+    let m = lattice.matrix();
+    if m[(0, 1)] == 0.0 && m[(0, 2)] == 0.0 && m[(1, 2)] == 0.0 {
+        // Already in LAMMPS form: keep the numbers exactly (writing is idempotent).
+        if m[(0, 0)] > 0.0 && m[(1, 1)] > 0.0 && m[(2, 2)] > 0.0 {
+            return Ok([
+                m[(0, 0)],
+                m[(1, 1)],
+                m[(2, 2)],
+                m[(1, 0)],
+                m[(2, 0)],
+                m[(2, 1)],
+            ]);
+        }
+    }
     let (a, b, c) = (lattice.vector(0), lattice.vector(1), lattice.vector(2));
     let lx = a.norm();
     let ahat = a / lx;

@@ -49,8 +49,8 @@ pub fn read_with_species(
 pub(crate) struct Header {
     pub comment: String,
     pub lattice: Lattice,
-    /// Per-axis factors applied to Cartesian coordinates (all 1 when the file's scale was
-    /// folded into the lattice as a single number).
+    /// Factors applied to Cartesian coordinates along x, y, z (the file's scale, or the
+    /// factor a negative scale — a volume — stands for).
     pub scale: [f64; 3],
     pub species: Vec<Element>,
 }
@@ -89,8 +89,7 @@ pub(crate) fn read_header<R: BufRead>(
         *row = lr.vec3("lattice vector")?;
     }
     let scale_line = lr.line_no() - 3;
-    let mut scale = [1.0; 3];
-    if factors.len() == 1 {
+    let scale: [f64; 3] = if factors.len() == 1 {
         let s = factors[0];
         let f = if s < 0.0 {
             let m = Matrix3::from_row_slice(&rows.concat());
@@ -112,11 +111,7 @@ pub(crate) fn read_header<R: BufRead>(
         } else {
             s
         };
-        for row in &mut rows {
-            for x in row.iter_mut() {
-                *x *= f;
-            }
-        }
+        [f; 3]
     } else {
         if factors.iter().any(|&f| f <= 0.0) {
             return Err(Error::parse(
@@ -125,12 +120,12 @@ pub(crate) fn read_header<R: BufRead>(
                 "three scaling factors must all be positive",
             ));
         }
-        for row in &mut rows {
-            for k in 0..3 {
-                row[k] *= factors[k];
-            }
+        [factors[0], factors[1], factors[2]]
+    };
+    for row in &mut rows {
+        for k in 0..3 {
+            row[k] *= scale[k];
         }
-        scale = [factors[0], factors[1], factors[2]];
     }
     let lattice = Lattice::from_rows(rows).map_err(|e| lr.err(e.to_string()))?;
 
@@ -233,7 +228,7 @@ fn read_body<R: BufRead>(lr: &mut LineReader<'_, R>, given: Option<&[Element]>) 
     let mut pos = Vec::with_capacity(n);
     for i in 0..n {
         if !lr.advance()? {
-            return Err(lr.err(format!(
+            return Err(lr.eof_err(format!(
                 "unexpected end of file: {n} atoms declared, {i} coordinate lines found"
             )));
         }
@@ -295,7 +290,7 @@ fn read_velocities<R: BufRead>(
     let mut v = Vec::with_capacity(n);
     for i in 0..n {
         if i > 0 && !lr.advance()? {
-            return Err(lr.err(format!(
+            return Err(lr.eof_err(format!(
                 "unexpected end of file in the velocity block: {i} of {n} lines"
             )));
         }

@@ -105,6 +105,11 @@ impl<'n, R: BufRead> LineReader<'n, R> {
         Error::parse(self.name, self.line_no, reason)
     }
 
+    /// A parse error at the line after the current one (for a missing line at end of file).
+    pub(crate) fn eof_err(&self, reason: impl Into<String>) -> Error {
+        Error::parse(self.name, self.line_no + 1, reason)
+    }
+
     /// Parses a finite float at the current line.
     pub(crate) fn f64(&self, tok: &str, what: &str) -> Result<f64> {
         parse_f64(tok).ok_or_else(|| self.err(format!("expected a number ({what}), found '{tok}'")))
@@ -261,7 +266,7 @@ mod tests {
             (1e16, "1e+16"),
             (9999999999999998.0, "9999999999999998.0"),
             (123.456, "123.456"),
-            (1.2345678901234567e-300, "1.2345678901234567e-300"),
+            (1.2345678901234567e-300, "1.2345678901234568e-300"),
             (1e100, "1e+100"),
             (0.1 + 0.2, "0.30000000000000004"),
             (-12.5, "-12.5"),

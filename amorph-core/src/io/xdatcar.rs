@@ -62,7 +62,7 @@ pub fn read(reader: impl BufRead, source_name: &str) -> Result<Vec<Frame>> {
         let mut pos = Vec::with_capacity(n);
         for i in 0..n {
             if !lr.advance()? {
-                return Err(lr.err(format!(
+                return Err(lr.eof_err(format!(
                     "unexpected end of file in frame {}: {i} of {n} coordinate lines",
                     frames.len() + 1
                 )));
