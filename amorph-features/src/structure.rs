@@ -141,6 +141,8 @@ fn closer(d: f64, v: &Vector3<f64>, best: Option<&(f64, Vector3<f64>)>) -> bool 
 struct Nearest {
     distance: f64,
     vector: Vector3<f64>,
+    /// The partner atom.
+    j: usize,
     /// Partners with distance ≤ distance + shell (when a shell was asked for).
     shell_count: usize,
 }
@@ -159,20 +161,94 @@ fn search_limit(s: &Structure) -> f64 {
     lengths + (hi - lo).norm()
 }
 
+/// What one neighbour list says about one query.
+enum Resolution {
+    /// The answer is certain.
+    Done(Nearest),
+    /// A target was seen, but the list must reach this far to be sure (shell counts).
+    Need(f64),
+    /// No target within the list's cutoff.
+    Nothing,
+}
+
+/// Looks for the nearest target of list row `row` (`global` maps list indices to atoms).
+fn resolve(
+    nl: &NeighborList,
+    row: usize,
+    global: impl Fn(usize) -> usize,
+    is_target: &[bool],
+    shell: Option<f64>,
+) -> Resolution {
+    let (starts, idx, dist, vecs) = (nl.starts(), nl.indices(), nl.distances(), nl.vectors());
+    let range = starts[row]..starts[row + 1];
+    let mut best: Option<(f64, Vector3<f64>, usize)> = None;
+    for k in range.clone() {
+        let j = global(idx[k] as usize);
+        if is_target[j]
+            && closer(
+                dist[k],
+                &vecs[k],
+                best.as_ref().map(|b| (b.0, b.1)).as_ref(),
+            )
+        {
+            best = Some((dist[k], vecs[k], j));
+        }
+    }
+    let sh = shell.unwrap_or(0.0);
+    match best {
+        None => Resolution::Nothing,
+        Some((d, v, j)) if shell.is_none() || d + sh + TIE < nl.cutoff() => {
+            let shell_count = if shell.is_some() {
+                range
+                    .filter(|&k| is_target[global(idx[k] as usize)] && dist[k] <= d + sh + TIE)
+                    .count()
+            } else {
+                0
+            };
+            Resolution::Done(Nearest {
+                distance: d,
+                vector: v,
+                j,
+                shell_count,
+            })
+        }
+        Some((d, _, _)) => Resolution::Need((d + sh) * 1.01 + 2.0 * TIE),
+    }
+}
+
 /// For each query atom, its nearest target atom (other than itself at zero distance) and, with
-/// `shell`, the number of targets within `[r0, r0 + shell]`.
+/// `shell`, the number of targets within `[r0, r0 + shell]`. The structure's bond list
+/// `primary` answers most queries; the rest are searched in lists of the query and target
+/// atoms only, with growing cutoffs, so the answer is exact at any distance.
 fn nearest_search(
     s: &Structure,
+    primary: &NeighborList,
     queries: &[usize],
     is_target: &[bool],
     shell: Option<f64>,
 ) -> Result<Vec<Option<Nearest>>> {
     let n = s.len();
+    let mut out: Vec<Option<Nearest>> = vec![None; queries.len()];
+    let mut pending: Vec<usize> = Vec::new();
+    let mut needed: f64 = 0.0;
+    for (qi, &q) in queries.iter().enumerate() {
+        match resolve(primary, q, |j| j, is_target, shell) {
+            Resolution::Done(r) => out[qi] = Some(r),
+            Resolution::Need(c) => {
+                needed = needed.max(c);
+                pending.push(qi);
+            }
+            Resolution::Nothing => pending.push(qi),
+        }
+    }
+    if pending.is_empty() {
+        return Ok(out);
+    }
     let mut local = vec![usize::MAX; n];
     let mut subset = Vec::new();
     let mut is_query = vec![false; n];
-    for &q in queries {
-        is_query[q] = true;
+    for &qi in &pending {
+        is_query[queries[qi]] = true;
     }
     for i in 0..n {
         if is_query[i] || is_target[i] {
@@ -181,47 +257,24 @@ fn nearest_search(
         }
     }
     let positions: Vec<Vector3<f64>> = subset.iter().map(|&i| s.positions()[i]).collect();
-    let sh = shell.unwrap_or(0.0);
-    let limit = search_limit(s) + sh + SEARCH_START;
-    let mut out: Vec<Option<Nearest>> = vec![None; queries.len()];
-    let mut pending: Vec<usize> = (0..queries.len()).collect();
-    let mut cutoff = SEARCH_START;
+    let limit = search_limit(s) + shell.unwrap_or(0.0) + SEARCH_START;
+    let mut cutoff = SEARCH_START
+        .max(needed)
+        .max(primary.cutoff() * 1.5)
+        .min(limit);
     loop {
         let nl =
             NeighborList::builder(cutoff).build_from_parts(s.lattice(), &positions, s.pbc())?;
-        let (starts, idx, dist, vecs) = (nl.starts(), nl.indices(), nl.distances(), nl.vectors());
         let mut still = Vec::new();
-        let mut needed: f64 = 0.0;
+        needed = 0.0;
         for &qi in &pending {
-            let l = local[queries[qi]];
-            let mut best: Option<(f64, Vector3<f64>)> = None;
-            for k in starts[l]..starts[l + 1] {
-                if is_target[subset[idx[k] as usize]] && closer(dist[k], &vecs[k], best.as_ref()) {
-                    best = Some((dist[k], vecs[k]));
-                }
-            }
-            match best {
-                Some((d, v)) if shell.is_none() || d + sh + TIE < cutoff => {
-                    let shell_count = if shell.is_some() {
-                        (starts[l]..starts[l + 1])
-                            .filter(|&k| {
-                                is_target[subset[idx[k] as usize]] && dist[k] <= d + sh + TIE
-                            })
-                            .count()
-                    } else {
-                        0
-                    };
-                    out[qi] = Some(Nearest {
-                        distance: d,
-                        vector: v,
-                        shell_count,
-                    });
-                }
-                Some((d, _)) => {
-                    needed = needed.max((d + sh) * 1.01 + 2.0 * TIE);
+            match resolve(&nl, local[queries[qi]], |j| subset[j], is_target, shell) {
+                Resolution::Done(r) => out[qi] = Some(r),
+                Resolution::Need(c) => {
+                    needed = needed.max(c);
                     still.push(qi);
                 }
-                None => still.push(qi),
+                Resolution::Nothing => still.push(qi),
             }
         }
         pending = still;
@@ -283,13 +336,14 @@ fn scan_path(
     }
 }
 
-/// Search radius around the path's start Li that makes `best` provably the minimum.
+/// List cutoff around both end atoms that makes `best` provably the minimum: any site closer
+/// than `bound` to the path lies within √(bound² + L²/4) of one end.
 fn radius_needed(best: &Option<PathResult>, r_max: f64, l2: f64) -> f64 {
     match best {
         None => f64::INFINITY,
         Some(b) => {
             let bound = (b.width + r_max).max(b.centre).max(0.0);
-            (bound * bound + l2).sqrt()
+            (bound * bound + 0.25 * l2).sqrt()
         }
     }
 }
@@ -390,7 +444,7 @@ pub fn structure_features(
     let li = lithium();
     let species = s.species();
     let nl = ctx.neighbors(settings.cutoff)?;
-    let (starts, idx, vecs) = (nl.starts(), nl.indices(), nl.vectors());
+    let (starts, idx) = (nl.starts(), nl.indices());
 
     let sites = Sites {
         is_li: species.iter().map(|&e| e == li).collect(),
@@ -496,7 +550,7 @@ pub fn structure_features(
             let is_a: Vec<bool> = species.iter().map(|&e| e == a).collect();
             let a_sites: Vec<usize> = (0..n).filter(|&i| is_a[i]).collect();
             let vpa = finite(volume / a_sites.len() as f64);
-            let aa = nearest_search(s, &a_sites, &is_a, Some(settings.afc_shell))?;
+            let aa = nearest_search(s, &nl, &a_sites, &is_a, Some(settings.afc_shell))?;
             let found: Vec<Nearest> = aa.iter().flatten().copied().collect();
             let (aasd, afc) = if found.is_empty() {
                 (Err(Undefined::NoPartner), Err(Undefined::NoPartner))
@@ -510,7 +564,7 @@ pub fn structure_features(
             let lasd = if n_li == 0 {
                 Err(Undefined::NoLithium)
             } else {
-                let la = nearest_search(s, &li_sites, &is_a, None)?;
+                let la = nearest_search(s, &nl, &li_sites, &is_a, None)?;
                 mean(la.iter().flatten().map(|f| f.distance)).ok_or(Undefined::NoPartner)
             };
             (afc, aasd, vpa, lasd)
@@ -519,7 +573,7 @@ pub fn structure_features(
 
     // --- Li–Li separation and straight-line paths ----------------------------------------
     let ll = if n_li > 0 {
-        nearest_search(s, &li_sites, is_li, None)?
+        nearest_search(s, &nl, &li_sites, is_li, None)?
     } else {
         Vec::new()
     };
@@ -556,18 +610,31 @@ pub fn structure_features(
             return Err(Undefined::NoPartner);
         }
         let r_max = r.iter().copied().fold(0.0, f64::max);
-        let mut results: Vec<Option<PathResult>> = vec![None; n_li];
-        let mut pending: Vec<(usize, f64)> = Vec::new();
-        for (q, &i) in li_sites.iter().enumerate() {
-            let Some(end) = ll[q] else { continue };
-            let v = end.vector;
+        // Scans the rows of both end atoms: a site unseen from both ends (distance ≥ r_c from
+        // each) lies at least √(r_c² − L²/4) from the path.
+        let scan = |list: &NeighborList, q: usize| -> (Option<PathResult>, f64) {
+            let (ls, li_, lv) = (list.starts(), list.indices(), list.vectors());
+            let Some(end) = ll[q] else {
+                return (None, 0.0);
+            };
+            let (i, v) = (li_sites[q], end.vector);
             let l2 = v.norm_squared();
             let mut best = None;
-            for k in starts[i]..starts[i + 1] {
-                let j = idx[k] as usize;
-                scan_path(&vecs[k], &v, l2, r[j], x[j], &mut best);
+            for k in ls[i]..ls[i + 1] {
+                let j = li_[k] as usize;
+                scan_path(&lv[k], &v, l2, r[j], x[j], &mut best);
+            }
+            for k in ls[end.j]..ls[end.j + 1] {
+                let j = li_[k] as usize;
+                scan_path(&(v + lv[k]), &v, l2, r[j], x[j], &mut best);
             }
             let need = radius_needed(&best, r_max, l2);
+            (best, need)
+        };
+        let mut results: Vec<Option<PathResult>> = vec![None; n_li];
+        let mut pending: Vec<(usize, f64)> = Vec::new();
+        for q in 0..n_li {
+            let (best, need) = scan(&nl, q);
             results[q] = best;
             if need > settings.cutoff {
                 pending.push((q, need));
@@ -590,19 +657,9 @@ pub fn structure_features(
             let wide = ctx
                 .neighbors(cutoff)
                 .map_err(|_| Undefined::NoPathBlocker)?;
-            let (ws, wi, wv) = (wide.starts(), wide.indices(), wide.vectors());
             let mut still = Vec::new();
             for &(q, _) in &pending {
-                let i = li_sites[q];
-                let Some(end) = ll[q] else { continue };
-                let v = end.vector;
-                let l2 = v.norm_squared();
-                let mut best = None;
-                for k in ws[i]..ws[i + 1] {
-                    let j = wi[k] as usize;
-                    scan_path(&wv[k], &v, l2, r[j], x[j], &mut best);
-                }
-                let need = radius_needed(&best, r_max, l2);
+                let (best, need) = scan(&wide, q);
                 results[q] = best;
                 if need > cutoff {
                     still.push((q, need));
