@@ -59,10 +59,15 @@ fn options() -> Options {
 
 fn read(path: &str) -> Structure {
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    let v: serde_json::Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let v: serde_json::Value =
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"));
     let row = |r: &serde_json::Value| -> [f64; 3] {
         let a = r.as_array().expect("3-vector");
-        [a[0].as_f64().unwrap(), a[1].as_f64().unwrap(), a[2].as_f64().unwrap()]
+        [
+            a[0].as_f64().unwrap(),
+            a[1].as_f64().unwrap(),
+            a[2].as_f64().unwrap(),
+        ]
     };
     let l = v["lattice"].as_array().expect("lattice");
     let lattice = Lattice::from_rows([row(&l[0]), row(&l[1]), row(&l[2])]).expect("lattice");

@@ -25,6 +25,8 @@ const BIN_FRACTION: f64 = 0.5;
 /// Refuse lists that would need more than this many periodic images per axis (a nearly flat
 /// cell with a long cutoff): the answer would be gigantic and almost surely a mistake.
 const MAX_IMAGES_PER_AXIS: i64 = 1000;
+/// Never reserve more entries than this up front (the lists grow past it if they must).
+const RESERVE_MAX: f64 = (1u64 << 26) as f64;
 
 /// One neighbour of an atom.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -102,14 +104,21 @@ impl NeighborListBuilder {
         }
         let grid = Grid::new(lattice, positions, pbc, self.cutoff)?;
         let n = positions.len();
+        // Expected entries per atom at the mean density: reserving them up front avoids the
+        // reallocation copies (and page faults) that otherwise dominate large builds. Only a
+        // hint: reserved but untouched memory costs nothing.
+        let sphere = 4.0 / 3.0 * std::f64::consts::PI * self.cutoff.powi(3);
+        let per_atom_hint =
+            (n as f64 / lattice.volume() * sphere * 1.05 + 1.0) * if self.half { 0.5 } else { 1.0 };
+        let hint = |atoms: usize| (per_atom_hint * atoms as f64).min(RESERVE_MAX) as usize;
         let per_atom = |i: usize, out: &mut Chunk| grid.collect(i, self.half, out);
-        let chunks: Vec<Chunk> = if self.parallel && n >= PARALLEL_MIN_ATOMS {
+        let mut chunks: Vec<Chunk> = if self.parallel && n >= PARALLEL_MIN_ATOMS {
             let size = n.div_ceil(rayon::current_num_threads() * 8).max(256);
             (0..n)
                 .collect::<Vec<_>>()
                 .par_chunks(size)
                 .map(|atoms| {
-                    let mut c = Chunk::default();
+                    let mut c = Chunk::with_capacity(atoms.len(), hint(atoms.len()));
                     for &i in atoms {
                         per_atom(i, &mut c);
                     }
@@ -117,32 +126,48 @@ impl NeighborListBuilder {
                 })
                 .collect()
         } else {
-            let mut c = Chunk::default();
+            let mut c = Chunk::with_capacity(n, hint(n));
             for i in 0..n {
                 per_atom(i, &mut c);
             }
             vec![c]
         };
-        let total: usize = chunks.iter().map(|c| c.js.len()).sum();
+        let mut starts = Vec::with_capacity(n + 1);
+        starts.push(0);
+        for c in &chunks {
+            for &count in &c.counts {
+                let last = *starts.last().unwrap_or(&0);
+                starts.push(last + count);
+            }
+        }
         let mut list = NeighborList {
             cutoff: self.cutoff,
             half: self.half,
-            starts: Vec::with_capacity(n + 1),
-            js: Vec::with_capacity(total),
-            shifts: Vec::with_capacity(total),
-            vectors: Vec::with_capacity(total),
-            distances: Vec::with_capacity(total),
+            starts,
+            js: Vec::new(),
+            shifts: Vec::new(),
+            vectors: Vec::new(),
+            distances: Vec::new(),
         };
-        list.starts.push(0);
-        for c in chunks {
-            for count in c.counts {
-                let last = *list.starts.last().unwrap_or(&0);
-                list.starts.push(last + count);
+        if chunks.len() == 1 {
+            // One chunk (the serial build): move its arrays instead of copying them.
+            let c = chunks.pop().unwrap_or_default();
+            list.js = c.js;
+            list.shifts = c.shifts;
+            list.vectors = c.vectors;
+            list.distances = c.distances;
+        } else {
+            let total: usize = chunks.iter().map(|c| c.js.len()).sum();
+            list.js.reserve_exact(total);
+            list.shifts.reserve_exact(total);
+            list.vectors.reserve_exact(total);
+            list.distances.reserve_exact(total);
+            for c in chunks {
+                list.js.extend(c.js);
+                list.shifts.extend(c.shifts);
+                list.vectors.extend(c.vectors);
+                list.distances.extend(c.distances);
             }
-            list.js.extend(c.js);
-            list.shifts.extend(c.shifts);
-            list.vectors.extend(c.vectors);
-            list.distances.extend(c.distances);
         }
         Ok(list)
     }
@@ -155,6 +180,18 @@ struct Chunk {
     shifts: Vec<[i32; 3]>,
     vectors: Vec<Vector3<f64>>,
     distances: Vec<f64>,
+}
+
+impl Chunk {
+    fn with_capacity(atoms: usize, entries: usize) -> Self {
+        Chunk {
+            counts: Vec::with_capacity(atoms),
+            js: Vec::with_capacity(entries),
+            shifts: Vec::with_capacity(entries),
+            vectors: Vec::with_capacity(entries),
+            distances: Vec::with_capacity(entries),
+        }
+    }
 }
 
 /// Atoms binned in wrapped fractional coordinates.
@@ -173,6 +210,8 @@ struct Grid {
     /// Atoms sorted by bin (CSR).
     bin_starts: Vec<usize>,
     bin_atoms: Vec<u32>,
+    /// Wrapped Cartesian positions in `bin_atoms` order (streamed by the search).
+    bin_positions: Vec<Vector3<f64>>,
 }
 
 impl Grid {
@@ -259,7 +298,8 @@ impl Grid {
             fill[f] += 1;
         }
         let to_cart = *lattice.frac_to_cart_matrix();
-        let wrapped = frac.iter().map(|f| to_cart * f).collect();
+        let wrapped: Vec<Vector3<f64>> = frac.iter().map(|f| to_cart * f).collect();
+        let bin_positions = bin_atoms.iter().map(|&i| wrapped[i as usize]).collect();
         Ok(Grid {
             cutoff2: cutoff * cutoff,
             pbc,
@@ -271,6 +311,7 @@ impl Grid {
             bin_of,
             bin_starts,
             bin_atoms,
+            bin_positions,
         })
     }
 
@@ -298,13 +339,17 @@ impl Grid {
                     let offset = self.to_cart * Vector3::new(sx as f64, sy as f64, sz as f64);
                     let base = offset - ri;
                     let b = ((ix * ny + iy) * nz + iz) as usize;
-                    for &j in &self.bin_atoms[self.bin_starts[b]..self.bin_starts[b + 1]] {
-                        let j = j as usize;
-                        let v = self.wrapped[j] + base;
+                    let range = self.bin_starts[b]..self.bin_starts[b + 1];
+                    for (&j, pj) in self.bin_atoms[range.clone()]
+                        .iter()
+                        .zip(&self.bin_positions[range])
+                    {
+                        let v = pj + base;
                         let d2 = v.norm_squared();
                         if d2 >= self.cutoff2 {
                             continue;
                         }
+                        let j = j as usize;
                         if j == i && image == [0, 0, 0] {
                             continue;
                         }
