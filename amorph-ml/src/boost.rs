@@ -334,8 +334,9 @@ pub fn hist_cuts(values: &[f32], weights: Option<&[f32]>, max_bin: usize) -> Vec
             cuts.push(e.0);
         }
     }
-    let cpt = a.last().map_or(1e-5, |e| e.0);
-    cuts.push(cpt + (cpt.abs() + 1e-5));
+    // XGBoost evaluates `cpt + (|cpt| + 1e-5)` in double precision.
+    let cpt = a.last().map_or(1e-5, |e| e.0) as f64;
+    cuts.push((cpt + (cpt.abs() + 1e-5)) as f32);
     cuts
 }
 

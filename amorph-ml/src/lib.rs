@@ -60,6 +60,7 @@ pub mod rng;
 pub mod split;
 pub mod table;
 pub mod tree;
+pub mod workflow;
 
 pub use boost::{BoostParams, GradientBoostingRegressor, TreeMethod};
 pub use error::{MlError, Result};
@@ -71,3 +72,6 @@ pub use model::{Model, Regressor, TrainedModel, load_json, save_json};
 pub use split::{CvResult, Split, cross_validate, kfold, split_by_ids, train_test_split};
 pub use table::Table;
 pub use tree::{DecisionTreeRegressor, MaxFeatures, TreeParams};
+pub use workflow::{SplitSpec, TrainOptions, TrainReport, predict_table, train_table};
+/// The ndarray version this crate (and linfa 0.8) uses.
+pub use ndarray;
