@@ -44,24 +44,36 @@ pub struct Extrapolation {
 pub fn fit_arrhenius(temps_k: &[f64], d: &[f64], d_std: Option<&[f64]>) -> Result<ArrheniusFit> {
     let n = temps_k.len();
     if n != d.len() {
-        return Err(DiffusionError::Shape(format!("{n} temperatures for {} diffusivities", d.len())));
+        return Err(DiffusionError::Shape(format!(
+            "{n} temperatures for {} diffusivities",
+            d.len()
+        )));
     }
     if n < 2 {
-        return Err(DiffusionError::Fit(format!("an Arrhenius fit needs 2 temperatures, got {n}")));
+        return Err(DiffusionError::Fit(format!(
+            "an Arrhenius fit needs 2 temperatures, got {n}"
+        )));
     }
     if let Some(&t) = temps_k.iter().find(|t| !(t.is_finite() && **t > 0.0)) {
         return Err(DiffusionError::Temperature(t));
     }
     if let Some(&x) = d.iter().find(|x| !(x.is_finite() && **x > 0.0)) {
-        return Err(DiffusionError::Fit(format!("diffusivity {x} is not positive: ln D undefined")));
+        return Err(DiffusionError::Fit(format!(
+            "diffusivity {x} is not positive: ln D undefined"
+        )));
     }
     let w: Vec<f64> = match d_std {
         Some(s) => {
             if s.len() != n {
-                return Err(DiffusionError::Shape(format!("{} uncertainties for {n} diffusivities", s.len())));
+                return Err(DiffusionError::Shape(format!(
+                    "{} uncertainties for {n} diffusivities",
+                    s.len()
+                )));
             }
             if let Some(&bad) = s.iter().find(|x| !(x.is_finite() && **x > 0.0)) {
-                return Err(DiffusionError::Fit(format!("uncertainty {bad} must be positive")));
+                return Err(DiffusionError::Fit(format!(
+                    "uncertainty {bad} must be positive"
+                )));
             }
             d.iter().zip(s).map(|(d, s)| (d / s).powi(2)).collect()
         }
@@ -84,7 +96,9 @@ pub fn fit_arrhenius(temps_k: &[f64], d: &[f64], d_std: Option<&[f64]>) -> Resul
     let s2 = if d_std.is_some() {
         Some(1.0)
     } else if n > 2 {
-        let rss: f64 = (0..n).map(|i| (y[i] - intercept - slope * x[i]).powi(2)).sum();
+        let rss: f64 = (0..n)
+            .map(|i| (y[i] - intercept - slope * x[i]).powi(2))
+            .sum();
         Some(rss / (n as f64 - 2.0))
     } else {
         None
@@ -191,23 +205,40 @@ pub fn parse_table(text: &str) -> Result<Vec<ArrheniusRow>> {
         (0, 1, (head.len() > 2).then_some(2), None, 1.0)
     } else {
         let ti = find(&["temperature", "temp", "t", "t_k", "temperature_k"]).ok_or_else(|| {
-            DiffusionError::Fit(format!("no temperature column in header: {}", head.join(" ")))
+            DiffusionError::Fit(format!(
+                "no temperature column in header: {}",
+                head.join(" ")
+            ))
         })?;
         let (di, scale) = match find(&["diff_coeff_mul_thousand"]) {
             Some(i) => (i, 1e-3),
             None => (
                 find(&["d", "diffusivity", "d_cm2_s", "diffusivity_cm2_s"]).ok_or_else(|| {
-                    DiffusionError::Fit(format!("no diffusivity column in header: {}", head.join(" ")))
+                    DiffusionError::Fit(format!(
+                        "no diffusivity column in header: {}",
+                        head.join(" ")
+                    ))
                 })?,
                 1.0,
             ),
         };
-        let si = find(&["d_std", "std", "sigma", "d_err", "error", "diffusivity_std_cm2_s"]);
+        let si = find(&[
+            "d_std",
+            "std",
+            "sigma",
+            "d_err",
+            "error",
+            "diffusivity_std_cm2_s",
+        ]);
         let gi = find(&["formula", "composition", "group", "name", "system"]);
         (ti, di, si, gi, scale)
     };
     let mut rows = vec![];
-    let all = if numeric { vec![(1usize, first)] } else { vec![] };
+    let all = if numeric {
+        vec![(1usize, first)]
+    } else {
+        vec![]
+    };
     for (no, line) in all.into_iter().chain(lines) {
         if line.starts_with('#') {
             continue;
@@ -217,7 +248,9 @@ pub fn parse_table(text: &str) -> Result<Vec<ArrheniusRow>> {
             t.get(i)
                 .ok_or_else(|| DiffusionError::Fit(format!("line {no}: missing column {}", i + 1)))?
                 .parse::<f64>()
-                .map_err(|_| DiffusionError::Fit(format!("line {no}: column {} is not a number", i + 1)))
+                .map_err(|_| {
+                    DiffusionError::Fit(format!("line {no}: column {} is not a number", i + 1))
+                })
         };
         rows.push(ArrheniusRow {
             group: gi.and_then(|g| t.get(g).cloned()),
@@ -230,7 +263,9 @@ pub fn parse_table(text: &str) -> Result<Vec<ArrheniusRow>> {
         });
     }
     if rows.is_empty() {
-        return Err(DiffusionError::Fit("Arrhenius table has no data rows".into()));
+        return Err(DiffusionError::Fit(
+            "Arrhenius table has no data rows".into(),
+        ));
     }
     Ok(rows)
 }
@@ -278,7 +313,11 @@ mod tests {
         let f = fit_arrhenius(&t, &d, None).unwrap();
         assert!((f.ea_ev - 0.5).abs() < 1e-7, "{}", f.ea_ev);
         assert!((f.d0 - 12.0).abs() < 1e-7 * 12.0 * 10.0, "{}", f.d0);
-        assert!((f.ea_std_ev.unwrap() - 0.000895566).abs() < 1e-9, "{:?}", f.ea_std_ev);
+        assert!(
+            (f.ea_std_ev.unwrap() - 0.000895566).abs() < 1e-9,
+            "{:?}",
+            f.ea_std_ev
+        );
         let two = fit_arrhenius(&[1.0, 2.0], &[10.0, 10.0], None).unwrap();
         assert!(two.ea_ev.abs() < 1e-15 && (two.d0 - 10.0).abs() < 1e-12);
         assert!(two.ea_std_ev.is_none());

@@ -53,8 +53,11 @@ impl Displacements {
             .map(|f| traj.lattice(f).volume())
             .sum::<f64>()
             / if traj.is_fixed_cell() { 1.0 } else { nf as f64 };
-        let mut prev: Vec<Vector3<f64>> =
-            traj.positions(0).iter().map(|p| traj.lattice(0).to_fractional(p)).collect();
+        let mut prev: Vec<Vector3<f64>> = traj
+            .positions(0)
+            .iter()
+            .map(|p| traj.lattice(0).to_fractional(p))
+            .collect();
         for f in 1..nf {
             let lat = traj.lattice(f);
             for (i, p) in traj.positions(f).iter().enumerate() {
@@ -96,7 +99,11 @@ impl Displacements {
             )));
         }
         if !(volume_a3.is_finite() && volume_a3 > 0.0) {
-            return Err(crate::error::param("volume_a3", volume_a3, "must be positive"));
+            return Err(crate::error::param(
+                "volume_a3",
+                volume_a3,
+                "must be positive",
+            ));
         }
         if let Some(k) = data.iter().position(|v| !v.iter().all(|x| x.is_finite())) {
             return Err(DiffusionError::Shape(format!(
@@ -217,6 +224,8 @@ impl Displacements {
             .iter()
             .flat_map(|&i| self.atom(i).iter())
             .map(|d| (d[0] * d[0] + d[1] * d[1] + d[2] * d[2]).sqrt())
-            .fold(None, |acc: Option<f64>, x| Some(acc.map_or(x, |a| a.max(x))))
+            .fold(None, |acc: Option<f64>, x| {
+                Some(acc.map_or(x, |a| a.max(x)))
+            })
     }
 }

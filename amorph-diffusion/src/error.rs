@@ -60,7 +60,11 @@ pub enum DiffusionError {
 /// Result with [`DiffusionError`].
 pub type Result<T> = std::result::Result<T, DiffusionError>;
 
-pub(crate) fn param(name: &'static str, value: impl std::fmt::Display, reason: &str) -> DiffusionError {
+pub(crate) fn param(
+    name: &'static str,
+    value: impl std::fmt::Display,
+    reason: &str,
+) -> DiffusionError {
     DiffusionError::Parameter {
         name,
         value: value.to_string(),

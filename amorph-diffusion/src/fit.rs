@@ -25,14 +25,22 @@ pub struct LineFit {
 pub fn pymatgen_fit(dt: &[f64], msd: &[f64], weighted: bool) -> Result<LineFit> {
     let n = dt.len();
     if n != msd.len() {
-        return Err(DiffusionError::Shape(format!("{} times for {} MSD values", n, msd.len())));
+        return Err(DiffusionError::Shape(format!(
+            "{} times for {} MSD values",
+            n,
+            msd.len()
+        )));
     }
     if n < 2 {
-        return Err(DiffusionError::Fit(format!("a line needs 2 points, got {n}")));
+        return Err(DiffusionError::Fit(format!(
+            "a line needs 2 points, got {n}"
+        )));
     }
     let w: Vec<f64> = if weighted {
         if dt.iter().any(|&t| !(t > 0.0)) {
-            return Err(DiffusionError::Fit("1/t weights need positive times".into()));
+            return Err(DiffusionError::Fit(
+                "1/t weights need positive times".into(),
+            ));
         }
         dt.iter().map(|t| 1.0 / t).collect()
     } else {
@@ -213,7 +221,9 @@ pub fn pinvh(a: &DMatrix<f64>) -> DMatrix<f64> {
     let e = SymmetricEigen::new(a.clone());
     let amax = e.eigenvalues.amax();
     let cut = a.nrows() as f64 * f64::EPSILON * amax;
-    let inv = e.eigenvalues.map(|l| if l.abs() > cut { 1.0 / l } else { 0.0 });
+    let inv = e
+        .eigenvalues
+        .map(|l| if l.abs() > cut { 1.0 / l } else { 0.0 });
     &e.eigenvectors * DMatrix::from_diagonal(&inv) * e.eigenvectors.transpose()
 }
 
@@ -238,7 +248,12 @@ pub struct GlsFit {
 /// time `lag · frame_fs ≥ start_fs`, with kinisi's covariance, reconditioned with `cond_max`.
 /// The analytic counterpart of kinisi's Bayesian regression (whose posterior is this Gaussian,
 /// truncated at slope ≥ 0).
-pub fn gls_fit(stats: &MsdStatistics, frame_fs: f64, start_fs: f64, cond_max: f64) -> Result<GlsFit> {
+pub fn gls_fit(
+    stats: &MsdStatistics,
+    frame_fs: f64,
+    start_fs: f64,
+    cond_max: f64,
+) -> Result<GlsFit> {
     let i0 = stats
         .lags
         .iter()

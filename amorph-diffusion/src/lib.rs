@@ -49,7 +49,9 @@ pub use analysis::{
     DConvention, DiffusionReport, DiffusionSettings, GlsReport, GlsSettings, Smoothing, analyze,
     conversion_factor, default_charge,
 };
-pub use arrhenius::{ArrheniusFit, ArrheniusRow, Extrapolation, fit_arrhenius, fit_groups, parse_table};
+pub use arrhenius::{
+    ArrheniusFit, ArrheniusRow, Extrapolation, fit_arrhenius, fit_groups, parse_table,
+};
 pub use displacement::{Displacements, Drift};
 pub use error::{DiffusionError, Result};
 pub use fit::{GlsFit, LineFit, MsdStatistics, Sampling, gls_fit, msd_statistics, pymatgen_fit};

@@ -153,7 +153,13 @@ pub fn msd_fft(path: &[[f64; 3]]) -> Vec<[f64; 3]> {
         &mut a,
         &mut b,
     );
-    ac.msd_pair(&mut path.iter().map(|p| p[2]), &mut std::iter::empty(), &mut w, &mut c, &mut z);
+    ac.msd_pair(
+        &mut path.iter().map(|p| p[2]),
+        &mut std::iter::empty(),
+        &mut w,
+        &mut c,
+        &mut z,
+    );
     for m in 0..n {
         out[m] = [a[m], b[m], c[m]];
     }
@@ -337,7 +343,11 @@ pub fn msd_fixed_origins(
                 }
             }
         }
-        comps.push([c[0] * inv_a * inv_o, c[1] * inv_a * inv_o, c[2] * inv_a * inv_o]);
+        comps.push([
+            c[0] * inv_a * inv_o,
+            c[1] * inv_a * inv_o,
+            c[2] * inv_a * inv_o,
+        ]);
         let q: f64 = sum
             .iter()
             .map(|s| s[0] * s[0] + s[1] * s[1] + s[2] * s[2])
@@ -370,7 +380,10 @@ mod tests {
         let fft = msd_fft(&path);
         for (m, c) in fft.iter().enumerate() {
             for x in c {
-                assert!((x - (m * m) as f64).abs() < 1e-6 * (1.0 + (m * m) as f64), "{m} {x}");
+                assert!(
+                    (x - (m * m) as f64).abs() < 1e-6 * (1.0 + (m * m) as f64),
+                    "{m} {x}"
+                );
             }
         }
     }

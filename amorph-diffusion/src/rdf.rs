@@ -28,7 +28,11 @@ impl PartialRdf {
 
     /// Coordination number at distance `r` (Å): the running value at the last bin edge ≤ r.
     pub fn coordination_at(&self, r: f64) -> f64 {
-        let dr = if self.r.len() > 1 { self.r[1] - self.r[0] } else { 0.0 };
+        let dr = if self.r.len() > 1 {
+            self.r[1] - self.r[0]
+        } else {
+            0.0
+        };
         let k = ((r / dr).floor() as usize).min(self.cn.len());
         if k == 0 { 0.0 } else { self.cn[k - 1] }
     }
@@ -60,11 +64,13 @@ pub fn rdf_set(
     if nbins == 0 {
         return Err(param("nbins", 0, "must be at least 1"));
     }
-    let first = frames.first().ok_or_else(|| DiffusionError::NotEnoughFrames {
-        what: "an RDF".into(),
-        needed: 1,
-        frames: 0,
-    })?;
+    let first = frames
+        .first()
+        .ok_or_else(|| DiffusionError::NotEnoughFrames {
+            what: "an RDF".into(),
+            needed: 1,
+            frames: 0,
+        })?;
     let mut kinds: Vec<Element> = first.species().to_vec();
     kinds.sort_by_key(|e| e.z());
     kinds.dedup();
@@ -82,7 +88,11 @@ pub fn rdf_set(
                 if !kinds.contains(&e) {
                     return Err(DiffusionError::SpeciesAbsent {
                         species: e.symbol().into(),
-                        present: kinds.iter().map(|k| k.symbol()).collect::<Vec<_>>().join(", "),
+                        present: kinds
+                            .iter()
+                            .map(|k| k.symbol())
+                            .collect::<Vec<_>>()
+                            .join(", "),
                     });
                 }
             }
@@ -95,7 +105,9 @@ pub fn rdf_set(
     let mut n_a_tot = vec![0.0f64; pairs.len()];
     for (f, s) in frames.iter().enumerate() {
         if s.species() != first.species() {
-            return Err(DiffusionError::Shape(format!("frame {f} has different atoms from frame 0")));
+            return Err(DiffusionError::Shape(format!(
+                "frame {f} has different atoms from frame 0"
+            )));
         }
         let nl = NeighborList::build(s, rmax)?;
         let v = s.volume();
@@ -124,7 +136,11 @@ pub fn rdf_set(
                 .map(|k| {
                     let (r0, r1) = (k as f64 * dr, (k + 1) as f64 * dr);
                     let shell = 4.0 / 3.0 * PI * (r1.powi(3) - r0.powi(3));
-                    if norm[p] > 0.0 { hist[p][k] / (norm[p] * shell) } else { 0.0 }
+                    if norm[p] > 0.0 {
+                        hist[p][k] / (norm[p] * shell)
+                    } else {
+                        0.0
+                    }
                 })
                 .collect();
             let mut acc = 0.0;
@@ -132,7 +148,11 @@ pub fn rdf_set(
                 .iter()
                 .map(|h| {
                     acc += h;
-                    if n_a_tot[p] > 0.0 { acc / n_a_tot[p] } else { 0.0 }
+                    if n_a_tot[p] > 0.0 {
+                        acc / n_a_tot[p]
+                    } else {
+                        0.0
+                    }
                 })
                 .collect();
             PartialRdf {
@@ -165,14 +185,19 @@ pub fn compare_rdfs(reference: &[PartialRdf], other: &[PartialRdf]) -> Result<Rd
             continue;
         };
         if a.r.len() != b.r.len() || a.r.iter().zip(&b.r).any(|(x, y)| (x - y).abs() > 1e-9) {
-            return Err(DiffusionError::Shape(format!("RDF {} uses different r grids", a.label())));
+            return Err(DiffusionError::Shape(format!(
+                "RDF {} uses different r grids",
+                a.label()
+            )));
         }
         per_pair.push((a.label(), r_squared(&a.g, &b.g)));
         all_ref.extend_from_slice(&a.g);
         all_oth.extend_from_slice(&b.g);
     }
     if per_pair.is_empty() {
-        return Err(DiffusionError::Shape("the two RDF sets share no species pair".into()));
+        return Err(DiffusionError::Shape(
+            "the two RDF sets share no species pair".into(),
+        ));
     }
     Ok(RdfComparison {
         r2: r_squared(&all_ref, &all_oth),
@@ -184,7 +209,13 @@ fn r_squared(y: &[f64], f: &[f64]) -> f64 {
     let m = y.iter().sum::<f64>() / y.len() as f64;
     let tot: f64 = y.iter().map(|v| (v - m).powi(2)).sum();
     let res: f64 = y.iter().zip(f).map(|(a, b)| (a - b).powi(2)).sum();
-    if tot > 0.0 { 1.0 - res / tot } else if res == 0.0 { 1.0 } else { f64::NEG_INFINITY }
+    if tot > 0.0 {
+        1.0 - res / tot
+    } else if res == 0.0 {
+        1.0
+    } else {
+        f64::NEG_INFINITY
+    }
 }
 
 #[cfg(test)]
@@ -202,7 +233,14 @@ mod tests {
             vec![Vector3::zeros()],
         )
         .unwrap();
-        let rdf = partial_rdf(&[s], Element::from_symbol("S").unwrap(), Element::from_symbol("S").unwrap(), 5.0, 500).unwrap();
+        let rdf = partial_rdf(
+            &[s],
+            Element::from_symbol("S").unwrap(),
+            Element::from_symbol("S").unwrap(),
+            5.0,
+            500,
+        )
+        .unwrap();
         assert!((rdf.coordination_at(3.2) - 6.0).abs() < 1e-12);
         assert!((rdf.coordination_at(2.9) - 0.0).abs() < 1e-12);
         assert!((rdf.coordination_at(4.3) - 18.0).abs() < 1e-12); // + 12 at 3√2

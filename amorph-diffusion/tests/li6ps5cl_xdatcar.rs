@@ -19,7 +19,9 @@ const XDATCAR: &str = concat!(
 );
 
 fn fixture(name: &str) -> serde_json::Value {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name);
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name);
     serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()
 }
 
@@ -56,21 +58,44 @@ fn matches_pymatgen_diffusion_analyzer() {
         let r = analyze(d, &s).unwrap();
         let p = &pm[name];
         let f = |k: &str| p[k].as_f64().unwrap();
-        assert!(rel(r.diffusivity_cm2_s, f("diffusivity")) < 1e-6, "{name}: D {} vs {}", r.diffusivity_cm2_s, f("diffusivity"));
-        assert!(rel(r.conductivity_ms_cm, f("conductivity")) < 1e-6, "{name}: σ");
-        assert!(rel(r.charge_diffusivity_cm2_s, f("chg_diffusivity")) < 1e-6, "{name}: charge D");
+        assert!(
+            rel(r.diffusivity_cm2_s, f("diffusivity")) < 1e-6,
+            "{name}: D {} vs {}",
+            r.diffusivity_cm2_s,
+            f("diffusivity")
+        );
+        assert!(
+            rel(r.conductivity_ms_cm, f("conductivity")) < 1e-6,
+            "{name}: σ"
+        );
+        assert!(
+            rel(r.charge_diffusivity_cm2_s, f("chg_diffusivity")) < 1e-6,
+            "{name}: charge D"
+        );
         assert!(rel(r.haven_ratio, f("haven_ratio")) < 1e-6, "{name}: Haven");
-        assert!(rel(r.diffusivity_std_cm2_s, f("diffusivity_std_dev")) < 1e-5, "{name}: std");
+        assert!(
+            rel(r.diffusivity_std_cm2_s, f("diffusivity_std_dev")) < 1e-5,
+            "{name}: std"
+        );
         for k in 0..3 {
             let c = p["diffusivity_components"][k].as_f64().unwrap();
-            assert!(rel(r.diffusivity_components_cm2_s[k], c) < 1e-6, "{name}: D_{k}");
+            assert!(
+                rel(r.diffusivity_components_cm2_s[k], c) < 1e-6,
+                "{name}: D_{k}"
+            );
         }
         let mfd = r.max_framework_displacement.unwrap();
-        assert!(rel(mfd, f("max_framework_displacement")) < 1e-9, "{name}: max framework displacement");
+        assert!(
+            rel(mfd, f("max_framework_displacement")) < 1e-9,
+            "{name}: max framework displacement"
+        );
         let msd = p["msd"].as_array().unwrap();
         assert_eq!(r.curves.msd.len(), msd.len(), "{name}: lags");
         for (a, b) in r.curves.msd.iter().zip(msd) {
-            assert!((a - b.as_f64().unwrap()).abs() < 1e-9 * (1.0 + a), "{name}: msd");
+            assert!(
+                (a - b.as_f64().unwrap()).abs() < 1e-9 * (1.0 + a),
+                "{name}: msd"
+            );
         }
     }
 }
@@ -100,14 +125,35 @@ fn gls_matches_kinisi() {
             k["msd_var"][i].as_f64().unwrap(),
             k["n_samples"][i].as_f64().unwrap(),
         );
-        assert!(rel(st.msd[i], m) < 1e-8, "lag {i}: msd {} vs {m}", st.msd[i]);
-        assert!(rel(st.variance[i], v) < 1e-6, "lag {i}: var {} vs {v}", st.variance[i]);
+        assert!(
+            rel(st.msd[i], m) < 1e-8,
+            "lag {i}: msd {} vs {m}",
+            st.msd[i]
+        );
+        assert!(
+            rel(st.variance[i], v) < 1e-6,
+            "lag {i}: var {} vs {v}",
+            st.variance[i]
+        );
         assert!(rel(st.n_independent[i], n) < 1e-12);
     }
-    assert!(rel(g.diffusivity_cm2_s, f("gls_from_kinisi_cov_D_cm2_s")) < 1e-4, "GLS D {}", g.diffusivity_cm2_s);
-    assert!(rel(g.std_cm2_s, f("gls_from_kinisi_cov_std_cm2_s")) < 1e-3, "GLS σ {}", g.std_cm2_s);
+    assert!(
+        rel(g.diffusivity_cm2_s, f("gls_from_kinisi_cov_D_cm2_s")) < 1e-4,
+        "GLS D {}",
+        g.diffusivity_cm2_s
+    );
+    assert!(
+        rel(g.std_cm2_s, f("gls_from_kinisi_cov_std_cm2_s")) < 1e-3,
+        "GLS σ {}",
+        g.std_cm2_s
+    );
     assert!(rel(g.diffusivity_cm2_s, f("posterior_D_mean_cm2_s")) < 0.05);
-    assert!(rel(g.std_cm2_s, f("posterior_D_std_cm2_s")) < 0.05, "σ {} vs kinisi {}", g.std_cm2_s, f("posterior_D_std_cm2_s"));
+    assert!(
+        rel(g.std_cm2_s, f("posterior_D_std_cm2_s")) < 0.05,
+        "σ {} vs kinisi {}",
+        g.std_cm2_s,
+        f("posterior_D_std_cm2_s")
+    );
 
     // Our default sampling (every origin, lags 1…N−1) also agrees with kinisi within 5 %.
     let mut s = settings();
@@ -116,7 +162,13 @@ fn gls_matches_kinisi() {
         ..GlsSettings::default()
     });
     let g = analyze(d, &s).unwrap().gls.unwrap();
-    eprintln!("default GLS D {} ± {}; kinisi {} ± {}", g.diffusivity_cm2_s, g.std_cm2_s, f("posterior_D_mean_cm2_s"), f("posterior_D_std_cm2_s"));
+    eprintln!(
+        "default GLS D {} ± {}; kinisi {} ± {}",
+        g.diffusivity_cm2_s,
+        g.std_cm2_s,
+        f("posterior_D_mean_cm2_s"),
+        f("posterior_D_std_cm2_s")
+    );
     assert!(rel(g.diffusivity_cm2_s, f("posterior_D_mean_cm2_s")) < 0.05);
     assert!(rel(g.std_cm2_s, f("posterior_D_std_cm2_s")) < 0.05);
 }

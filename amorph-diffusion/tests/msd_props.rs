@@ -102,7 +102,10 @@ fn random_walk_d_recovered_within_gls_uncertainty() {
     }
     let rms_z = (z_sq / seeds as f64).sqrt();
     eprintln!("GLS coverage {gls_hits}/{seeds}, OLS coverage {ols_hits}/{seeds}, rms z {rms_z:.2}");
-    assert!(gls_hits * 10 >= seeds * 9, "GLS 95% interval covered D in {gls_hits}/{seeds}");
+    assert!(
+        gls_hits * 10 >= seeds * 9,
+        "GLS 95% interval covered D in {gls_hits}/{seeds}"
+    );
     // The uncertainty is not grossly inflated either: the z-scores have rms near 1.
     assert!(rms_z > 0.6 && rms_z < 1.4, "rms z {rms_z}");
     assert!(ols_hits < gls_hits, "OLS {ols_hits} vs GLS {gls_hits}");

@@ -29,7 +29,11 @@ fn load() -> (Displacements, DiffusionSettings) {
     for atom in disp {
         for f in atom.as_array().unwrap() {
             let f = f.as_array().unwrap();
-            data.push([f[0].as_f64().unwrap(), f[1].as_f64().unwrap(), f[2].as_f64().unwrap()]);
+            data.push([
+                f[0].as_f64().unwrap(),
+                f[1].as_f64().unwrap(),
+                f[2].as_f64().unwrap(),
+            ]);
         }
     }
     let d = Displacements::from_cumulative(species, lat.determinant().abs(), nf, data).unwrap();
@@ -51,17 +55,38 @@ fn rel(a: f64, b: f64) -> f64 {
 fn smoothed_max_matches_pymatgen() {
     let (d, s) = load();
     let r = analyze(&d, &s).unwrap();
-    assert!(rel(r.diffusivity_cm2_s, 1.16129306e-06) < 1e-6, "{}", r.diffusivity_cm2_s);
-    assert!(rel(r.conductivity_ms_cm, 74.16537) < 1e-6, "{}", r.conductivity_ms_cm);
-    assert!(rel(r.charge_diffusivity_cm2_s, 3.64565578e-06) < 1e-6, "{}", r.charge_diffusivity_cm2_s);
+    assert!(
+        rel(r.diffusivity_cm2_s, 1.16129306e-06) < 1e-6,
+        "{}",
+        r.diffusivity_cm2_s
+    );
+    assert!(
+        rel(r.conductivity_ms_cm, 74.16537) < 1e-6,
+        "{}",
+        r.conductivity_ms_cm
+    );
+    assert!(
+        rel(r.charge_diffusivity_cm2_s, 3.64565578e-06) < 1e-6,
+        "{}",
+        r.charge_diffusivity_cm2_s
+    );
     assert!(rel(r.haven_ratio, 0.31854161) < 1e-6, "{}", r.haven_ratio);
     // pymatgen: 206 lags, mscd[0:4] (its test, 1e-3).
     assert_eq!(r.curves.lags.len(), 206);
-    for (a, b) in r.curves.mscd.iter().zip([0.69131064, 0.71794072, 0.74315283, 0.76703961]) {
+    for (a, b) in r
+        .curves
+        .mscd
+        .iter()
+        .zip([0.69131064, 0.71794072, 0.74315283, 0.76703961])
+    {
         assert!((a - b).abs() < 1e-6, "{a} {b}");
     }
     // Conversion factor for this cell (numpy port: 6.38644715e7).
-    assert!(rel(r.conversion_factor, 6.38644715e7) < 1e-8, "{}", r.conversion_factor);
+    assert!(
+        rel(r.conversion_factor, 6.38644715e7) < 1e-8,
+        "{}",
+        r.conversion_factor
+    );
     // The paper's slope/2 convention is exactly three times the tracer D.
     let mut s2 = s.clone();
     s2.convention = amorph_diffusion::DConvention::PaperSlopeOver2;
@@ -75,12 +100,28 @@ fn smoothed_none_and_constant_match_pymatgen() {
     let (d, mut s) = load();
     s.smoothing = Smoothing::None;
     let r = analyze(&d, &s).unwrap();
-    assert!(rel(r.diffusivity_cm2_s, 4.25976905e-07) < 1e-6, "{}", r.diffusivity_cm2_s);
-    assert!(rel(r.conductivity_ms_cm, 27.2047917) < 1e-6, "{}", r.conductivity_ms_cm);
+    assert!(
+        rel(r.diffusivity_cm2_s, 4.25976905e-07) < 1e-6,
+        "{}",
+        r.diffusivity_cm2_s
+    );
+    assert!(
+        rel(r.conductivity_ms_cm, 27.2047917) < 1e-6,
+        "{}",
+        r.conductivity_ms_cm
+    );
     s.smoothing = Smoothing::Constant { avg_nsteps: 100 };
     let r = analyze(&d, &s).unwrap();
-    assert!(rel(r.diffusivity_cm2_s, 7.42260165e-07) < 1e-6, "{}", r.diffusivity_cm2_s);
-    assert!(rel(r.conductivity_ms_cm, 47.404056) < 1e-6, "{}", r.conductivity_ms_cm);
+    assert!(
+        rel(r.diffusivity_cm2_s, 7.42260165e-07) < 1e-6,
+        "{}",
+        r.diffusivity_cm2_s
+    );
+    assert!(
+        rel(r.conductivity_ms_cm, 47.404056) < 1e-6,
+        "{}",
+        r.conductivity_ms_cm
+    );
     // Not enough frames for 1000 averaging origins (pymatgen's default) → typed error.
     s.smoothing = Smoothing::Constant { avg_nsteps: 1000 };
     assert!(matches!(
