@@ -184,11 +184,13 @@ proptest! {
         prop_assert_eq!(f2, factor);
         prop_assert_eq!(&rc.scaled(factor).unwrap(), &c);
         // The integer formula times its factor, too, to the accuracy of pymatgen's tolerant
-        // GCD (denominators up to 10 000, remainders below 1e-4 ignored).
+        // GCD (remainders below 1e-4 ignored, so amounts move by up to about 1e-4; pymatgen
+        // gives Li23446Be39857H2112F29893He340040 × 1.0036e-4 for F3H0.212He2.126Li2.353(BeHe8)4,
+        // H0.21196 instead of H0.212, and so do we).
         let (int_formula, int_factor) = c.integer_formula_and_factor();
         let back = Composition::parse(&int_formula).unwrap().scaled(int_factor).unwrap();
         for (el, a) in c.iter() {
-            prop_assert!((back.amount(el) - a).abs() <= 1e-4 * a, "{} {}", text, int_formula);
+            prop_assert!((back.amount(el) - a).abs() <= 1e-3 * a.max(1.0), "{} {}", text, int_formula);
         }
         // One letter per element in the anonymized formula.
         let letters = c.anonymized_formula().chars().filter(char::is_ascii_uppercase).count();
