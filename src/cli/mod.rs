@@ -8,6 +8,7 @@ use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
 mod convert;
+mod ml;
 
 /// What a command produced: a JSON object for `--json` and a human-readable text otherwise.
 pub struct Outcome {
@@ -32,6 +33,10 @@ struct Cli {
 enum Command {
     /// Convert a structure or trajectory between formats (extxyz, POSCAR, XDATCAR, LAMMPS data).
     Convert(convert::Args),
+    /// Train a random forest, gradient boosting, tree or linear model on a table.
+    Train(ml::TrainArgs),
+    /// Apply a model saved by `amorph train` to a table.
+    Predict(ml::PredictArgs),
 }
 
 /// Parses the arguments, runs the command, prints its outcome and maps errors to exit codes.
@@ -39,6 +44,8 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Convert(args) => convert::run(args),
+        Command::Train(args) => ml::run_train(args),
+        Command::Predict(args) => ml::run_predict(args),
     };
     match result {
         Ok(outcome) => {

@@ -1,0 +1,255 @@
+//! `amorph train` and `amorph predict`: random forests, gradient boosting, trees and linear
+//! models on a feature table (see `amorph-ml`).
+
+use super::Outcome;
+use amorph_ml::workflow::{PredictReport, SplitSpec, TrainOptions, predict_table, train_table};
+use amorph_ml::{
+    BoostParams, DecisionTreeRegressor, ForestParams, GradientBoostingRegressor, LinearModel,
+    Model, RandomForestRegressor, Table, TrainedModel, TreeMethod, TreeParams,
+};
+use anyhow::{Context, bail};
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+/// Model kinds of `amorph train`.
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+pub enum ModelKind {
+    /// Random forest (scikit-learn semantics).
+    Rf,
+    /// Gradient-boosted trees (XGBoost semantics; defaults = the paper's settings).
+    Gbt,
+    /// A single regression tree.
+    Tree,
+    /// Ordinary least squares.
+    Ols,
+    /// Ridge regression (`--ridge-alpha`).
+    Ridge,
+}
+
+/// Split finder of `--model gbt`.
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+pub enum Method {
+    /// 256-bin quantile histograms.
+    Hist,
+    /// Exact greedy.
+    Exact,
+}
+
+/// Train a model on a table: metrics (train/test R², MAE, RMSE; CV mean ± sd), importances and
+/// the saved model.
+#[derive(clap::Args, Debug)]
+pub struct TrainArgs {
+    /// Table (whitespace- or comma-separated, header line; first column = row id).
+    pub table: PathBuf,
+    /// Model kind.
+    #[arg(long, value_enum)]
+    pub model: ModelKind,
+    /// Target column.
+    #[arg(long)]
+    pub target: String,
+    /// File whose column `index` (else its first column) lists the test rows' ids.
+    #[arg(long)]
+    pub test_rows: Option<PathBuf>,
+    /// Test fraction of a random split (when no --test-rows).
+    #[arg(long, default_value_t = 0.15)]
+    pub test_fraction: f64,
+    /// Folds of the cross-validation on the training rows (0: none).
+    #[arg(long, default_value_t = 5)]
+    pub cv: usize,
+    /// Seed (split, CV shuffling, bootstrap, sampling).
+    #[arg(long, default_value_t = 62)]
+    pub seed: u64,
+    /// Number of trees (rf, gbt).
+    #[arg(long, default_value_t = 100)]
+    pub trees: usize,
+    /// Maximum depth (rf/tree: unlimited by default; gbt: 4).
+    #[arg(long)]
+    pub max_depth: Option<usize>,
+    /// gbt learning rate η.
+    #[arg(long, default_value_t = 0.1)]
+    pub eta: f64,
+    /// gbt L1 regularisation α.
+    #[arg(long, default_value_t = 0.8)]
+    pub alpha: f64,
+    /// gbt L2 regularisation λ.
+    #[arg(long, default_value_t = 1.0)]
+    pub lambda: f64,
+    /// gbt minimum split loss γ.
+    #[arg(long, default_value_t = 0.0)]
+    pub gamma: f64,
+    /// gbt minimum hessian per child.
+    #[arg(long, default_value_t = 1.0)]
+    pub min_child_weight: f64,
+    /// gbt row subsampling per round.
+    #[arg(long, default_value_t = 1.0)]
+    pub subsample: f64,
+    /// gbt column subsampling per tree.
+    #[arg(long, default_value_t = 1.0)]
+    pub colsample: f64,
+    /// gbt split finder.
+    #[arg(long, value_enum, default_value_t = Method::Hist)]
+    pub method: Method,
+    /// Ridge penalty.
+    #[arg(long, default_value_t = 1.0)]
+    pub ridge_alpha: f64,
+    /// Also compute permutation importances on the test rows with this many repeats.
+    #[arg(long)]
+    pub permutation: Option<usize>,
+    /// Where to write the model (JSON); default `<table stem>.<model>.json` here.
+    #[arg(short = 'o', long)]
+    pub output: Option<PathBuf>,
+}
+
+fn build_model(a: &TrainArgs) -> Model {
+    match a.model {
+        ModelKind::Rf => Model::RandomForest(RandomForestRegressor::new(ForestParams {
+            n_estimators: a.trees,
+            max_depth: a.max_depth,
+            seed: a.seed,
+            ..ForestParams::default()
+        })),
+        ModelKind::Gbt => Model::GradientBoosting(GradientBoostingRegressor::new(BoostParams {
+            n_estimators: a.trees,
+            max_depth: a.max_depth.unwrap_or(4),
+            learning_rate: a.eta,
+            reg_alpha: a.alpha,
+            reg_lambda: a.lambda,
+            gamma: a.gamma,
+            min_child_weight: a.min_child_weight,
+            subsample: a.subsample,
+            colsample_bytree: a.colsample,
+            tree_method: match a.method {
+                Method::Hist => TreeMethod::Hist,
+                Method::Exact => TreeMethod::Exact,
+            },
+            seed: a.seed,
+            ..BoostParams::default()
+        })),
+        ModelKind::Tree => Model::DecisionTree(DecisionTreeRegressor::new(TreeParams {
+            max_depth: a.max_depth,
+            seed: a.seed,
+            ..TreeParams::default()
+        })),
+        ModelKind::Ols => Model::Linear(LinearModel::ols()),
+        ModelKind::Ridge => Model::Linear(LinearModel::ridge(a.ridge_alpha)),
+    }
+}
+
+/// Runs `amorph train`.
+pub fn run_train(a: TrainArgs) -> anyhow::Result<Outcome> {
+    let table = Table::read(&a.table).with_context(|| a.table.display().to_string())?;
+    let split = match &a.test_rows {
+        Some(f) => {
+            let t = Table::read(f).with_context(|| f.display().to_string())?;
+            let col = if t.column_index("index").is_some() {
+                "index".to_string()
+            } else {
+                t.names[0].clone()
+            };
+            SplitSpec::TestIds(t.text_column(&col)?)
+        }
+        None => SplitSpec::Random {
+            test_fraction: a.test_fraction,
+            seed: a.seed,
+        },
+    };
+    let opts = TrainOptions {
+        target: a.target.clone(),
+        model: build_model(&a),
+        split,
+        cv_folds: (a.cv >= 2).then_some(a.cv),
+        cv_seed: a.seed,
+        permutation_repeats: a.permutation,
+    };
+    let (model, report) = train_table(&table, &opts).with_context(|| {
+        let rows = a
+            .test_rows
+            .as_ref()
+            .map(|p| format!(" (test rows {})", p.display()));
+        format!("{}{}", a.table.display(), rows.unwrap_or_default())
+    })?;
+    let kind = format!("{:?}", a.model).to_lowercase();
+    let out = match &a.output {
+        Some(p) => p.clone(),
+        None => {
+            let stem = a.table.file_stem().map(|s| s.to_string_lossy().to_string());
+            PathBuf::from(format!(
+                "{}.{kind}.json",
+                stem.unwrap_or_else(|| "model".into())
+            ))
+        }
+    };
+    model
+        .save(&out)
+        .with_context(|| out.display().to_string())?;
+
+    let mut json = serde_json::to_value(&report)?;
+    json["model"] = kind.clone().into();
+    json["model_path"] = out.display().to_string().into();
+    let mut text = String::new();
+    writeln!(text, "{kind} on {} → {}", a.table.display(), a.target)?;
+    writeln!(
+        text,
+        "rows: {} train, {} test; {} features",
+        report.n_train,
+        report.n_test,
+        report.features.len()
+    )?;
+    for (name, s) in [("train", &report.train), ("test", &report.test)] {
+        writeln!(
+            text,
+            "{name:5}  R² {:.4}  RMSE {:.4}  MAE {:.4}",
+            s.r2, s.rmse, s.mae
+        )?;
+    }
+    if let Some(cv) = &report.cv {
+        writeln!(
+            text,
+            "{}-fold CV RMSE {:.4} ± {:.4}",
+            cv.k, cv.rmse_mean, cv.rmse_sd
+        )?;
+    }
+    if !report.importances.is_empty() {
+        writeln!(text, "top importances:")?;
+        for f in report.importances.iter().take(10) {
+            writeln!(text, "  {:32} {:.4}", f.feature, f.importance)?;
+        }
+    }
+    writeln!(text, "model written to {}", out.display())?;
+    Ok(Outcome { json, text })
+}
+
+/// Apply a saved model to every row of a table.
+#[derive(clap::Args, Debug)]
+pub struct PredictArgs {
+    /// Model written by `amorph train`.
+    pub model: PathBuf,
+    /// Table with the model's feature columns (first column = row id).
+    pub table: PathBuf,
+}
+
+/// Runs `amorph predict`.
+pub fn run_predict(a: PredictArgs) -> anyhow::Result<Outcome> {
+    let model = TrainedModel::load(&a.model).with_context(|| a.model.display().to_string())?;
+    let table = Table::read(&a.table).with_context(|| a.table.display().to_string())?;
+    let r: PredictReport =
+        predict_table(&model, &table).with_context(|| a.table.display().to_string())?;
+    if r.predictions.is_empty() {
+        bail!("{}: no rows", a.table.display());
+    }
+    let mut text = format!("{}\t{}\n", table.names[0], model.target);
+    for (id, p) in r.ids.iter().zip(&r.predictions) {
+        writeln!(text, "{id}\t{p}")?;
+    }
+    if let Some(s) = &r.scores {
+        writeln!(
+            text,
+            "# R² {:.4}  RMSE {:.4}  MAE {:.4}",
+            s.r2, s.rmse, s.mae
+        )?;
+    }
+    let mut json = serde_json::to_value(&r)?;
+    json["target"] = model.target.clone().into();
+    json["n_rows"] = r.predictions.len().into();
+    Ok(Outcome { json, text })
+}
