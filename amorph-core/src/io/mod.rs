@@ -45,7 +45,7 @@ use crate::trajectory::Trajectory;
 use nalgebra::Vector3;
 use std::collections::BTreeMap;
 use std::fs::File;
-use std::io::{BufRead, BufReader, BufWriter, Read, Write};
+use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 /// One configuration with what a file may carry beside the structure.
@@ -355,6 +355,21 @@ pub fn write_frames(path: &Path, frames: &[Frame]) -> Result<()> {
     })
 }
 
+/// Writes a LAMMPS data file with explicit options (whatever the file's name); returns the
+/// type → element mapping (`types[t - 1]` is the element of type `t`).
+pub fn write_lammps_data(
+    path: &Path,
+    frame: &Frame,
+    options: &lammps_data::Options,
+) -> Result<Vec<crate::element::Element>> {
+    let mut types = Vec::new();
+    write_file(path, |w| {
+        types = lammps_data::write(w, frame, options)?;
+        Ok(())
+    })?;
+    Ok(types)
+}
+
 /// Writes one structure in the format of `path`'s name.
 pub fn write_structure(path: &Path, structure: &Structure) -> Result<()> {
     write_frames(path, &[Frame::new(structure.clone())])
@@ -366,21 +381,4 @@ pub fn write_trajectory(path: &Path, trajectory: &Trajectory) -> Result<()> {
         .map(|f| Frame::new(trajectory.frame(f)))
         .collect();
     write_frames(path, &frames)
-}
-
-/// Reads all bytes of a stream (helper for formats that need look-ahead).
-#[allow(dead_code)]
-pub(crate) fn read_all(mut r: impl Read, name: &str) -> Result<String> {
-    let mut s = String::new();
-    r.read_to_string(&mut s).map_err(|e| {
-        if e.kind() == std::io::ErrorKind::InvalidData {
-            Error::parse(name, 0, "not valid UTF-8 text")
-        } else {
-            Error::Io {
-                path: PathBuf::from(name),
-                source: e,
-            }
-        }
-    })?;
-    Ok(s)
 }
