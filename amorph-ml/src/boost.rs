@@ -283,9 +283,7 @@ impl Cand {
     }
     /// XGBoost's `SplitEntry::NeedReplace`: ties go to the smaller feature index.
     fn offer(&mut self, c: Cand) {
-        let replace = if self.feature == usize::MAX {
-            c.loss_chg > self.loss_chg
-        } else if self.feature <= c.feature {
+        let replace = if self.feature == usize::MAX || self.feature <= c.feature {
             c.loss_chg > self.loss_chg
         } else {
             c.loss_chg >= self.loss_chg
@@ -474,9 +472,9 @@ impl Binned {
         for &j in feats {
             let (b0, b1) = (self.offsets[j], self.offsets[j + 1]);
             let mut left = Stats::default();
-            for b in b0..b1 {
-                left.g += hist[b].g;
-                left.h += hist[b].h;
+            for (b, hb) in hist.iter().enumerate().take(b1).skip(b0) {
+                left.g += hb.g;
+                left.h += hb.h;
                 let right = Stats {
                     g: total.g - left.g,
                     h: total.h - left.h,
@@ -644,6 +642,7 @@ fn grow_hist(
     BoostTree { nodes }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn grow_exact(
     xf: &[f32],
     n: usize,

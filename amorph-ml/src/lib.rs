@@ -37,11 +37,11 @@
 //! let imp = gbt.importances().unwrap();
 //! assert!((imp.iter().sum::<f64>() - 1.0).abs() < 1e-9);
 //!
-//! // linfa interop
-//! use linfa::prelude::*;
-//! let ds = Dataset::new(x.clone(), y.clone());
+//! // linfa interop: `Fit` on a `Dataset`, linfa's `Predict` on a matrix.
+//! use linfa::traits::Fit;
+//! let ds = linfa::Dataset::new(x.clone(), y.clone());
 //! let model = ForestParams { n_estimators: 5, ..Default::default() }.fit(&ds)?;
-//! let pred: Array1<f64> = model.predict(&x);
+//! let pred: Array1<f64> = linfa::traits::Predict::predict(&model, &x);
 //! assert_eq!(pred.len(), 200);
 //! # Ok::<(), amorph_ml::MlError>(())
 //! ```
@@ -69,9 +69,9 @@ pub use importance::{PermutationImportance, correlation_table, pearson, permutat
 pub use linear::{LinearKind, LinearModel};
 pub use metrics::Scores;
 pub use model::{Model, Regressor, TrainedModel, load_json, save_json};
+/// The ndarray version this crate (and linfa 0.8) uses.
+pub use ndarray;
 pub use split::{CvResult, Split, cross_validate, kfold, split_by_ids, train_test_split};
 pub use table::Table;
 pub use tree::{DecisionTreeRegressor, MaxFeatures, TreeParams};
 pub use workflow::{SplitSpec, TrainOptions, TrainReport, predict_table, train_table};
-/// The ndarray version this crate (and linfa 0.8) uses.
-pub use ndarray;
