@@ -57,8 +57,8 @@ pub struct Config {
     pub production_steps: u64,
     /// Keep every n-th production frame for the diffusion analysis.
     pub frame_interval: u64,
-    /// Snapshots of the 5000 K production relaxed with FIRE (the amorphous limit); 0 = skip.
-    pub relax_snapshots: usize,
+    /// The diffusing species whose D(T) and Ea the workflow reports.
+    pub diffusing_species: String,
 }
 
 impl Default for Config {
@@ -98,7 +98,7 @@ impl Config {
             kinetic_pressure: true,
             production_steps: 10_000,
             frame_interval: 1,
-            relax_snapshots: 0,
+            diffusing_species: "Li".into(),
         }
     }
 
@@ -187,6 +187,9 @@ impl Config {
         }
         if self.frame_interval == 0 {
             return bad("frame_interval", "must be ≥ 1");
+        }
+        if amorph_core::Element::from_symbol(&self.diffusing_species).is_err() {
+            return bad("diffusing_species", "not an element symbol");
         }
         if !(self.min_distance > 0.0) || self.target_atoms == 0 {
             return bad("packing", "min_distance and target_atoms must be positive");

@@ -6,7 +6,9 @@
 //! pack → volume equilibration at 5000 K (NVT at 0.8, 1.0, 1.2 × V₀, third-order
 //! Birch–Murnaghan P(V) fit with MPMorph's fallbacks, extrapolation beyond the bracket, then the
 //! pressure-rescale convergence loop) → 5000 K production → for each of 2500, 2000, 1500,
-//! 1000 K: instant quench of the last melt frame, volume re-equilibration, production.
+//! 1000 K: instant quench of the last melt frame, volume re-equilibration, production →
+//! Li diffusion per temperature (amorph-diffusion), Arrhenius fit of the anneal temperatures,
+//! the paper's features of every production's last frame (amorph-features).
 //!
 //! Every stage's result is committed to the database with its status; running the same
 //! command again skips finished stages and redoes the interrupted one. Each stage draws its
@@ -32,6 +34,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod analysis;
 pub mod config;
 pub mod db;
 pub mod engine;
@@ -75,6 +78,9 @@ pub enum MorphError {
     /// From amorph-md (calculator failure, bad thermostat settings …).
     #[error(transparent)]
     Engine(#[from] amorph_md::MdError),
+    /// A diffusion, Arrhenius or feature analysis failed.
+    #[error("analysis: {0}")]
+    Analysis(String),
     /// The volume fit failed.
     #[error(transparent)]
     Eos(#[from] eos::EosError),

@@ -24,6 +24,13 @@ pub enum Stage {
     Equilibrate(f64),
     /// NVT production run at the equilibrated volume; stores the trajectory.
     Production(f64),
+    /// Li diffusion from a production trajectory (amorph-diffusion: pymatgen-compatible D and
+    /// the covariance-aware GLS D with σ).
+    Diffusion(f64),
+    /// Arrhenius fit of the anneal temperatures' diffusivities: Ea ± σ, D₀, D(300 K) ± σ.
+    Arrhenius,
+    /// The paper's features of the last production frame at a temperature.
+    Features(f64),
 }
 
 impl Stage {
@@ -33,13 +40,18 @@ impl Stage {
             Stage::Pack => "pack".into(),
             Stage::Equilibrate(t) => format!("equilibrate@{t}K"),
             Stage::Production(t) => format!("production@{t}K"),
+            Stage::Diffusion(t) => format!("diffusion@{t}K"),
+            Stage::Arrhenius => "arrhenius".into(),
+            Stage::Features(t) => format!("features@{t}K"),
         }
     }
 }
 
 /// The stage graph of one composition: pack → equilibrate(melt) → production(melt) →
-/// for each anneal temperature T: equilibrate(T) → production(T). Every anneal starts from the
-/// last frame of the melt production (an instant quench), as the paper describes.
+/// for each anneal temperature T: equilibrate(T) → production(T); every anneal starts from the
+/// last frame of the melt production (an instant quench), as the paper describes. Each
+/// production feeds a diffusion and a features stage; the anneal diffusions feed the
+/// Arrhenius fit.
 pub fn stage_graph(config: &Config) -> DiGraph<Stage, ()> {
     let mut g = DiGraph::new();
     let pack = g.add_node(Stage::Pack);
@@ -47,11 +59,22 @@ pub fn stage_graph(config: &Config) -> DiGraph<Stage, ()> {
     let prod = g.add_node(Stage::Production(config.melt_temperature));
     g.add_edge(pack, eq, ());
     g.add_edge(eq, prod, ());
+    let analyse = |g: &mut DiGraph<Stage, ()>, p, t| {
+        let d = g.add_node(Stage::Diffusion(t));
+        let f = g.add_node(Stage::Features(t));
+        g.add_edge(p, d, ());
+        g.add_edge(p, f, ());
+        d
+    };
+    analyse(&mut g, prod, config.melt_temperature);
+    let arrhenius = g.add_node(Stage::Arrhenius);
     for &t in &config.temperatures {
         let e = g.add_node(Stage::Equilibrate(t));
         let p = g.add_node(Stage::Production(t));
         g.add_edge(prod, e, ());
         g.add_edge(e, p, ());
+        let d = analyse(&mut g, p, t);
+        g.add_edge(d, arrhenius, ());
     }
     g
 }
@@ -196,13 +219,28 @@ fn run_composition(
         let start = std::time::Instant::now();
         // Inputs always come from the database, so a resumed stage sees exactly what an
         // uninterrupted run would have passed it.
-        let parent = graph
+        let parents: Vec<Stage> = graph
             .neighbors_directed(*node, petgraph::Direction::Incoming)
-            .next()
-            .map(|p| graph[p].name());
-        let input = match &parent {
-            Some(p) => lock()?.structure(id, p)?,
-            None => None,
+            .map(|p| graph[p])
+            .collect();
+        let input = {
+            let db = lock()?;
+            match (stage, parents.first()) {
+                (Stage::Arrhenius, _) => {
+                    let mut rows = Vec::new();
+                    for p in &parents {
+                        if let Stage::Diffusion(t) = p {
+                            if let Some(r) = db.stage_result(id, &p.name())? {
+                                rows.push((*t, r));
+                            }
+                        }
+                    }
+                    Input::Diffusions(rows)
+                }
+                (Stage::Diffusion(_), Some(p)) => Input::Trajectory(db.trajectory(id, &p.name())?),
+                (_, Some(p)) => Input::Structure(db.structure(id, &p.name())?),
+                (_, None) => Input::Structure(None),
+            }
         };
         let result = execute(stage, formula, config, engine, input);
         match result {
@@ -230,7 +268,15 @@ fn run_composition(
     Ok(ran)
 }
 
-type Input = Option<(Structure, Option<Vec<Vector3<f64>>>)>;
+/// What a stage reads from the database.
+enum Input {
+    /// The parent's final structure and velocities.
+    Structure(Option<(Structure, Option<Vec<Vector3<f64>>>)>),
+    /// The parent's trajectory and temperature.
+    Trajectory(Option<(amorph_core::Trajectory, f64)>),
+    /// The diffusion results of the anneal temperatures.
+    Diffusions(Vec<(f64, serde_json::Value)>),
+}
 
 fn execute(
     stage: Stage,
@@ -240,16 +286,21 @@ fn execute(
     input: Input,
 ) -> Result<StageOutput> {
     let seed = |k: u64| derive_seed(config.seed, formula, &stage.name(), k);
-    match stage {
-        Stage::Pack => pack(formula, config, seed(0)),
-        Stage::Equilibrate(t) => {
-            let (s, _) = input.ok_or_else(|| MorphError::MissingInput(stage.name()))?;
+    let missing = || MorphError::MissingInput(stage.name());
+    match (stage, input) {
+        (Stage::Pack, _) => pack(formula, config, seed(0)),
+        (Stage::Equilibrate(t), Input::Structure(Some((s, _)))) => {
             equilibrate(&s, t, config, engine, &seed)
         }
-        Stage::Production(t) => {
-            let (s, v) = input.ok_or_else(|| MorphError::MissingInput(stage.name()))?;
+        (Stage::Production(t), Input::Structure(Some((s, v)))) => {
             production(&s, v.as_deref(), t, config, engine, seed(0))
         }
+        (Stage::Diffusion(t), Input::Trajectory(Some((traj, _)))) => {
+            crate::analysis::diffusion(&traj, t, config)
+        }
+        (Stage::Features(t), Input::Structure(Some((s, _)))) => crate::analysis::features(&s, t),
+        (Stage::Arrhenius, Input::Diffusions(rows)) => crate::analysis::arrhenius(&rows),
+        _ => Err(missing()),
     }
 }
 

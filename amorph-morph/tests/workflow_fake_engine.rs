@@ -10,6 +10,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 /// Equilibrium volume per atom (Å³) and bulk modulus (bar) of the fake material.
 const V_ATOM: f64 = 15.0;
 const B: f64 = 2.0e5;
+/// Activation energy of the fake Li walk (eV).
+const EA: f64 = 0.3;
 
 struct Analytic {
     calls: AtomicUsize,
@@ -28,16 +30,33 @@ impl Engine for Analytic {
         let v0 = V_ATOM * s.len() as f64;
         let p = B * (v0 / s.volume() - 1.0);
         let n = (req.steps / 5) as usize;
+        // Li random walk with an Arrhenius step size: variance per axis per frame
+        // σ² = 1 Å² · exp(−EA/kT), the other atoms fixed.
         let trajectory = req.frame_interval.map(|k| {
             let mut t =
                 Trajectory::new(s.species().to_vec(), s.lattice().clone(), 2.0 * k as f64).unwrap();
-            for f in 0..(req.steps / k) {
-                let shifted: Vec<_> = s
-                    .positions()
-                    .iter()
-                    .map(|r| r.add_scalar(0.01 * f as f64))
-                    .collect();
-                t.push_frame(shifted, None).unwrap();
+            let sigma = (-EA / (8.617333262e-5 * req.temperature)).exp().sqrt();
+            let mut state = req.seed | 1;
+            let mut gauss = || {
+                // Sum of 12 uniforms − 6: unit variance, good enough for a walk.
+                (0..12)
+                    .map(|_| {
+                        state ^= state << 13;
+                        state ^= state >> 7;
+                        state ^= state << 17;
+                        (state >> 11) as f64 / (1u64 << 53) as f64
+                    })
+                    .sum::<f64>()
+                    - 6.0
+            };
+            let mut pos = s.positions().to_vec();
+            for _ in 0..(req.steps / k) {
+                for (p, e) in pos.iter_mut().zip(s.species()) {
+                    if e.symbol() == "Li" {
+                        *p += nalgebra::Vector3::new(gauss(), gauss(), gauss()) * sigma;
+                    }
+                }
+                t.push_frame(pos.clone(), None).unwrap();
             }
             t
         });
@@ -56,7 +75,7 @@ fn small_config() -> Config {
     Config {
         temperatures: vec![2000.0, 1000.0],
         equilibration_steps: 20,
-        production_steps: 40,
+        production_steps: 800,
         frame_interval: 2,
         ..Config::demo()
     }
@@ -83,7 +102,7 @@ fn converges_resumes_and_isolates_failures() {
         &|_| {},
     )
     .unwrap();
-    assert_eq!(out[0].result, Ok(7), "{out:?}");
+    assert_eq!(out[0].result, Ok(14), "{out:?}");
     let err = out[1].result.clone().unwrap_err();
     assert!(err.contains("fake calculator refuses F"), "{err}");
 
@@ -109,7 +128,16 @@ fn converges_resumes_and_isolates_failures() {
     }
     let (traj, temp) = db.trajectory(li2o.id, "production@1000K").unwrap().unwrap();
     assert_eq!(temp, 1000.0);
-    assert_eq!(traj.n_frames(), 20);
+    assert_eq!(traj.n_frames(), 400);
+    // Diffusion at every temperature and the Arrhenius fit of the anneals recover the walk.
+    let d = db.diffusion(li2o.id).unwrap();
+    assert_eq!(d.len(), 3);
+    let arr = db.arrhenius(li2o.id).unwrap().expect("arrhenius row");
+    let ea = arr["ea_ev"].as_f64().unwrap();
+    assert!((ea - EA).abs() < 0.05, "{arr}");
+    let feats = db.features(li2o.id).unwrap();
+    assert_eq!(feats.len(), 3);
+    assert!((feats[0].1["Li_percentage"].as_f64().unwrap() - 2.0 / 3.0).abs() < 1e-12);
     assert_eq!(traj.n_atoms(), 102);
     // The failed composition is marked with its error.
     let stages = db.stages().unwrap();
@@ -149,7 +177,7 @@ fn converges_resumes_and_isolates_failures() {
         &|_| {},
     )
     .unwrap();
-    assert_eq!(out[0].result, Ok(6), "pack was already done: {out:?}");
+    assert_eq!(out[0].result, Ok(13), "pack was already done: {out:?}");
 }
 
 #[test]

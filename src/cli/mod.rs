@@ -8,7 +8,17 @@ use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
 mod convert;
+mod demo;
+mod plot;
+mod report;
+mod featurize;
+mod diffusion;
+mod energy;
+mod md;
+mod pack;
+mod workflow;
 mod ml;
+mod sisso;
 
 /// What a command produced: a JSON object for `--json` and a human-readable text otherwise.
 pub struct Outcome {
@@ -33,10 +43,40 @@ struct Cli {
 enum Command {
     /// Convert a structure or trajectory between formats (extxyz, POSCAR, XDATCAR, LAMMPS data).
     Convert(convert::Args),
+    /// The paper's 43 descriptors, one row per structure (or composition-only columns of formulas).
+    Featurize(featurize::Args),
+    /// Energy (eV), forces (eV/Å) and stress (eV/Å³, Voigt, ASE sign) of a structure.
+    Energy(energy::Args),
+    /// One MD run: trajectory, thermo log, checkpoints (`amorph md IN -o TRAJ --potential NAME ...`).
+    Md(md::Args),
+    /// Pack a random periodic cell of a composition (true periodic minimum distance).
+    Pack(pack::Args),
+    /// Run the MPMorph melt–quench workflow into a database (resumes an existing one).
+    Run(workflow::RunArgs),
+    /// Show the stages of every composition in a workflow database.
+    Status(workflow::DbArgs),
+    /// Export a workflow database: one row per composition × temperature (JSON or CSV).
+    Export(workflow::DbArgs),
+    /// The whole pipeline on six shipped Li compositions (demo preset), then the HTML report.
+    Demo(demo::Args),
+    /// One self-contained HTML report (tables, inline SVG figures) of a database or the paper's table.
+    Report(report::Args),
+    /// One SVG figure: arrhenius, parity, correlations, anions.
+    Plot(plot::Args),
     /// Train a random forest, gradient boosting, tree or linear model on a table.
     Train(ml::TrainArgs),
     /// Apply a model saved by `amorph train` to a table.
     Predict(ml::PredictArgs),
+    /// SISSO symbolic regression: descriptors and linear models for dimensions 1..n.
+    Sisso(sisso::Args),
+    /// Li diffusivity (cm²/s) ± σ, conductivity (mS/cm), charge D and Haven ratio of a trajectory.
+    Diffusion(diffusion::Args),
+    /// Arrhenius fit of D(T): Ea ± σ, D0 and D extrapolated to 300 K (per formula for tables).
+    Arrhenius(diffusion::ArrheniusArgs),
+    /// Partial radial distribution functions and coordination numbers.
+    Rdf(diffusion::RdfArgs),
+    /// R² between the partial RDFs of two structures or trajectories.
+    RdfCompare(diffusion::RdfCompareArgs),
 }
 
 /// Parses the arguments, runs the command, prints its outcome and maps errors to exit codes.
@@ -44,8 +84,23 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Convert(args) => convert::run(args),
+        Command::Featurize(args) => featurize::run(args),
+        Command::Energy(args) => energy::run(args),
+        Command::Md(args) => md::run(args),
+        Command::Pack(args) => pack::run(args),
+        Command::Run(args) => workflow::run(args),
+        Command::Status(args) => workflow::status(args),
+        Command::Export(args) => workflow::export(args),
+        Command::Demo(args) => demo::run(args),
+        Command::Report(args) => report::run(args),
+        Command::Plot(args) => plot::run(args),
         Command::Train(args) => ml::run_train(args),
         Command::Predict(args) => ml::run_predict(args),
+        Command::Sisso(args) => sisso::run(args),
+        Command::Diffusion(args) => diffusion::run(args),
+        Command::Arrhenius(args) => diffusion::run_arrhenius(args),
+        Command::Rdf(args) => diffusion::run_rdf(args),
+        Command::RdfCompare(args) => diffusion::run_rdf_compare(args),
     };
     match result {
         Ok(outcome) => {

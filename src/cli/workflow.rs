@@ -1,0 +1,347 @@
+//! `amorph run`, `amorph status`, `amorph export`: the MPMorph workflow and its database.
+
+use super::Outcome;
+use amorph_core::Element;
+use amorph_md::potential::{Coulomb, DEFAULT_DSF_ALPHA, DEFAULT_DSF_CUTOFF, by_name};
+use amorph_morph::{AmorphMd, Config, Database, Event};
+use anyhow::{Context, bail};
+use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
+use serde_json::{Map, Value, json};
+use std::collections::HashMap;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+/// Arguments of `amorph run`.
+#[derive(clap::Args)]
+pub struct RunArgs {
+    /// Formulas to melt and quench, e.g. Li2O Li2Si2O5 LiF.
+    #[arg(required = true)]
+    pub formulas: Vec<String>,
+    /// Settings preset: `paper` (the paper's temperatures and step counts) or `demo` (minutes).
+    #[arg(long, default_value = "paper")]
+    pub preset: String,
+    /// TOML file overriding preset settings (unknown keys are an error).
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// The database file (created if missing; an existing one is resumed).
+    #[arg(long, default_value = "amorph.db")]
+    pub db: PathBuf,
+}
+
+/// Arguments of `amorph status` and `amorph export`.
+#[derive(clap::Args)]
+pub struct DbArgs {
+    /// The database file.
+    #[arg(long, default_value = "amorph.db")]
+    pub db: PathBuf,
+    /// Write CSV (export only) instead of text.
+    #[arg(long)]
+    pub csv: bool,
+    /// Write to this file instead of stdout (export only).
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+}
+
+/// The settings of a run: preset, then the TOML file.
+pub fn load_config(preset: &str, file: Option<&Path>) -> anyhow::Result<Config> {
+    let mut config = Config::preset(preset).with_context(|| format!("--preset {preset}"))?;
+    if let Some(path) = file {
+        let text = std::fs::read_to_string(path).with_context(|| format!("{}", path.display()))?;
+        let merged = format!("preset = \"{preset}\"\n{text}");
+        config = Config::from_toml_str(&merged).with_context(|| format!("{}", path.display()))?;
+    }
+    Ok(config)
+}
+
+/// The engine the CLI uses: amorph-md with the configured built-in potential.
+pub fn engine(config: &Config) -> anyhow::Result<AmorphMd> {
+    let coulomb = match config.coulomb.as_str() {
+        "dsf" => Coulomb::dsf(DEFAULT_DSF_ALPHA, DEFAULT_DSF_CUTOFF)?,
+        "ewald" => Coulomb::ewald(amorph_md::potential::DEFAULT_EWALD_ACCURACY)?,
+        other => bail!("coulomb '{other}' (known: dsf, ewald)"),
+    };
+    let potential = config.potential.clone();
+    // Fail now, not inside a worker, on an unknown potential name.
+    by_name(&potential, &[Element::from_symbol("O")?], coulomb)
+        .with_context(|| format!("potential {potential}"))?;
+    Ok(AmorphMd {
+        chooser: Arc::new(move |els: &[Element]| by_name(&potential, els, coulomb)),
+        thermostat: config.thermostat.clone(),
+        time_step_fs: config.time_step_fs,
+        kinetic_pressure: config.kinetic_pressure,
+        sample_interval: 5,
+    })
+}
+
+/// Progress display: one bar per composition on a terminal, plain lines otherwise.
+struct Progress {
+    multi: Option<MultiProgress>,
+    bars: Mutex<HashMap<String, ProgressBar>>,
+}
+
+impl Progress {
+    fn new() -> Self {
+        Progress {
+            multi: std::io::stderr().is_terminal().then(MultiProgress::new),
+            bars: Mutex::new(HashMap::new()),
+        }
+    }
+
+    fn event(&self, e: Event) {
+        let Some(multi) = &self.multi else {
+            match e {
+                Event::Started {
+                    formula,
+                    stage,
+                    index,
+                    total,
+                } => {
+                    eprintln!("[{formula}] {stage} ({}/{total})", index + 1)
+                }
+                Event::Finished {
+                    formula,
+                    stage,
+                    seconds,
+                } => eprintln!("[{formula}] {stage} done in {seconds:.1} s"),
+                Event::Skipped { formula, stage } => eprintln!("[{formula}] {stage} already done"),
+                Event::Failed {
+                    formula,
+                    stage,
+                    error,
+                } => eprintln!("[{formula}] {stage} FAILED: {error}"),
+            }
+            return;
+        };
+        let mut bars = self.bars.lock().expect("progress lock");
+        let bar = |formula: &str, total: u64, bars: &mut HashMap<String, ProgressBar>| {
+            bars.entry(formula.to_string())
+                .or_insert_with(|| {
+                    let b = multi.add(ProgressBar::new(total));
+                    b.set_style(
+                        ProgressStyle::with_template(
+                            "{prefix:>12} [{bar:20}] {pos}/{len} {elapsed:>5} {msg}",
+                        )
+                        .expect("template")
+                        .progress_chars("=> "),
+                    );
+                    b.set_prefix(formula.to_string());
+                    b.enable_steady_tick(std::time::Duration::from_millis(200));
+                    b
+                })
+                .clone()
+        };
+        match e {
+            Event::Started {
+                formula,
+                stage,
+                index,
+                total,
+            } => {
+                let b = bar(&formula, total as u64, &mut bars);
+                b.set_position(index as u64);
+                b.set_message(stage);
+            }
+            Event::Skipped { formula, .. } | Event::Finished { formula, .. } => {
+                let b = bar(&formula, 1, &mut bars);
+                b.inc(1);
+            }
+            Event::Failed {
+                formula,
+                stage,
+                error,
+            } => {
+                let b = bar(&formula, 1, &mut bars);
+                b.abandon_with_message(format!("{stage} failed: {error}"));
+            }
+        }
+    }
+
+    fn finish(&self) {
+        for b in self.bars.lock().expect("progress lock").values() {
+            b.finish();
+        }
+    }
+}
+
+/// `amorph run`.
+pub fn run(args: RunArgs) -> anyhow::Result<Outcome> {
+    let config = load_config(&args.preset, args.config.as_deref())?;
+    let engine = engine(&config)?;
+    let db = Database::open(&args.db).with_context(|| format!("{}", args.db.display()))?;
+    let progress = Progress::new();
+    let start = std::time::Instant::now();
+    let outcomes = amorph_morph::run(&args.formulas, &config, &engine, db, &|e| progress.event(e))?;
+    progress.finish();
+    let ok = outcomes.iter().filter(|o| o.result.is_ok()).count();
+    let rows: Vec<Value> = outcomes
+        .iter()
+        .map(|o| match &o.result {
+            Ok(n) => json!({"formula": o.formula, "status": "done", "stages_run": n}),
+            Err(e) => json!({"formula": o.formula, "status": "failed", "error": e}),
+        })
+        .collect();
+    let mut text = format!(
+        "{ok}/{} compositions done in {:.1} s -> {}\n",
+        outcomes.len(),
+        start.elapsed().as_secs_f64(),
+        args.db.display()
+    );
+    for o in &outcomes {
+        if let Err(e) = &o.result {
+            text.push_str(&format!("  {} failed: {e}\n", o.formula));
+        }
+    }
+    if ok == 0 {
+        bail!(
+            "every composition failed: {}",
+            outcomes
+                .iter()
+                .filter_map(|o| o.result.clone().err())
+                .collect::<Vec<_>>()
+                .join("; ")
+        );
+    }
+    Ok(Outcome {
+        json: json!({"db": args.db, "compositions": rows, "seconds": start.elapsed().as_secs_f64()}),
+        text,
+    })
+}
+
+fn open_existing(path: &Path) -> anyhow::Result<Database> {
+    if !path.exists() {
+        bail!(
+            "{}: no such database (create one with `amorph run`)",
+            path.display()
+        );
+    }
+    Database::open(path).with_context(|| format!("{}", path.display()))
+}
+
+/// `amorph status`.
+pub fn status(args: DbArgs) -> anyhow::Result<Outcome> {
+    let db = open_existing(&args.db)?;
+    let stages = db.stages()?;
+    let mut text = String::new();
+    let mut json_rows = Vec::new();
+    for c in db.compositions()? {
+        let mine: Vec<_> = stages.iter().filter(|s| s.formula == c.formula).collect();
+        let done = mine
+            .iter()
+            .filter(|s| s.status == amorph_morph::db::StageStatus::Done)
+            .count();
+        text.push_str(&format!(
+            "{} ({} atoms): {done} stages done\n",
+            c.formula, c.atoms
+        ));
+        for s in &mine {
+            let status = serde_json::to_value(s.status)?;
+            text.push_str(&format!(
+                "  {:<22} {}",
+                s.stage,
+                status.as_str().unwrap_or("?")
+            ));
+            if let Some(e) = &s.error {
+                text.push_str(&format!(": {e}"));
+            }
+            text.push('\n');
+        }
+        json_rows.push(json!({"formula": c.formula, "atoms": c.atoms, "stages": mine}));
+    }
+    Ok(Outcome {
+        json: json!({"db": args.db, "compositions": json_rows}),
+        text,
+    })
+}
+
+/// One exported row per composition × temperature.
+pub fn export_rows(db: &Database) -> anyhow::Result<Vec<Map<String, Value>>> {
+    let mut rows = Vec::new();
+    for c in db.compositions()? {
+        let arr = db.arrhenius(c.id)?;
+        let diffusion: HashMap<String, Value> = db
+            .diffusion(c.id)?
+            .into_iter()
+            .map(|(t, v)| (format!("{t}"), v))
+            .collect();
+        let features: HashMap<String, Value> = db
+            .features(c.id)?
+            .into_iter()
+            .map(|(t, v)| (format!("{t}"), v))
+            .collect();
+        for (stage, th) in db.thermo(c.id)? {
+            if !stage.starts_with("production@") {
+                continue;
+            }
+            let key = format!("{}", th.temperature);
+            let mut row = Map::new();
+            row.insert("formula".into(), json!(c.formula));
+            row.insert("temperature".into(), json!(th.temperature));
+            row.insert("density_g_cm3".into(), json!(th.density_g_cm3));
+            row.insert("volume".into(), json!(th.volume));
+            row.insert("pressure_bar".into(), json!(th.pressure_bar));
+            let d = diffusion.get(&key);
+            let get = |v: Option<&Value>, k: &str| {
+                v.and_then(|v| v.get(k)).cloned().unwrap_or(Value::Null)
+            };
+            row.insert("diffusivity_cm2_s".into(), get(d, "diffusivity_cm2_s"));
+            row.insert(
+                "diffusivity_std_cm2_s".into(),
+                get(d, "diffusivity_std_cm2_s"),
+            );
+            row.insert("ea_ev".into(), get(arr.as_ref(), "ea_ev"));
+            row.insert("ea_std_ev".into(), get(arr.as_ref(), "ea_std_ev"));
+            if let Some(Value::Object(f)) = features.get(&key) {
+                for (k, v) in f {
+                    row.entry(k.clone()).or_insert_with(|| v.clone());
+                }
+            }
+            rows.push(row);
+        }
+    }
+    Ok(rows)
+}
+
+/// `amorph export`.
+pub fn export(args: DbArgs) -> anyhow::Result<Outcome> {
+    let db = open_existing(&args.db)?;
+    let rows = export_rows(&db)?;
+    let json = json!({"db": args.db, "rows": rows});
+    let mut columns: Vec<String> = Vec::new();
+    for r in &rows {
+        for k in r.keys() {
+            if !columns.contains(k) {
+                columns.push(k.clone());
+            }
+        }
+    }
+    let cell = |v: Option<&Value>| match v {
+        None | Some(Value::Null) => String::new(),
+        Some(Value::String(s)) => s.clone(),
+        Some(v) => v.to_string(),
+    };
+    let mut csv = columns.join(",") + "\n";
+    for r in &rows {
+        csv.push_str(
+            &columns
+                .iter()
+                .map(|c| cell(r.get(c)))
+                .collect::<Vec<_>>()
+                .join(","),
+        );
+        csv.push('\n');
+    }
+    let text = if args.csv {
+        csv
+    } else {
+        serde_json::to_string_pretty(&json)?
+    };
+    if let Some(path) = &args.output {
+        std::fs::write(path, &text).with_context(|| format!("{}", path.display()))?;
+        return Ok(Outcome {
+            json: json!({"db": args.db, "output": path, "rows": rows.len()}),
+            text: format!("{} rows -> {}", rows.len(), path.display()),
+        });
+    }
+    Ok(Outcome { json, text })
+}
