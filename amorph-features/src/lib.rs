@@ -48,5 +48,5 @@ pub use featurizer::{
 };
 pub use settings::{Convention, MissingData, Settings};
 pub use structure::{StructureContext, anion, structure_features};
-pub use table::{FeatureRow, FeatureTable};
+pub use table::{FeatureRow, FeatureTable, Sample};
 pub use value::{FeatureValue, Undefined};

@@ -631,15 +631,16 @@ pub fn structure_features(
             let need = radius_needed(&best, r_max, l2);
             (best, need)
         };
-        let mut results: Vec<Option<PathResult>> = vec![None; n_li];
         let mut pending: Vec<(usize, f64)> = Vec::new();
-        for q in 0..n_li {
-            let (best, need) = scan(&nl, q);
-            results[q] = best;
-            if need > settings.cutoff {
-                pending.push((q, need));
-            }
-        }
+        let mut results: Vec<Option<PathResult>> = (0..n_li)
+            .map(|q| {
+                let (best, need) = scan(&nl, q);
+                if need > settings.cutoff {
+                    pending.push((q, need));
+                }
+                best
+            })
+            .collect();
         // Rare: blockers possibly beyond the bond cutoff: widen the search until exact.
         let limit = search_limit(s) + settings.cutoff;
         let mut cutoff = settings.cutoff;

@@ -16,6 +16,8 @@ pub struct FeatureRow {
     pub label: String,
     /// Temperature (K) when known.
     pub temperature: Option<f64>,
+    /// Where the structure came from (a file name), when known.
+    pub source: Option<String>,
     /// One value per column of the table.
     pub values: Vec<FeatureValue>,
 }
@@ -40,6 +42,31 @@ pub struct FeatureTable {
     rows: Vec<FeatureRow>,
 }
 
+/// One structure to featurize with what is known about it.
+#[derive(Debug, Clone, Copy)]
+pub struct Sample<'a> {
+    /// The structure.
+    pub structure: &'a Structure,
+    /// Row label; `None`: the structure's reduced formula.
+    pub label: Option<&'a str>,
+    /// Where it came from (a file name).
+    pub source: Option<&'a str>,
+    /// Temperature (K).
+    pub temperature: Option<f64>,
+}
+
+impl<'a> Sample<'a> {
+    /// A structure with nothing else known.
+    pub fn new(structure: &'a Structure) -> Self {
+        Sample {
+            structure,
+            label: None,
+            source: None,
+            temperature: None,
+        }
+    }
+}
+
 impl FeatureTable {
     /// Featurizes structures in parallel (rayon), one row each, all at `temperature`.
     /// The first failing row gives [`FeatureError::Row`].
@@ -48,37 +75,50 @@ impl FeatureTable {
         structures: &[Structure],
         temperature: Option<f64>,
     ) -> Result<Self> {
-        let items: Vec<(Option<String>, &Structure, Option<f64>)> =
-            structures.iter().map(|s| (None, s, temperature)).collect();
-        Self::from_labelled(featurizer, &items)
+        let samples: Vec<Sample<'_>> = structures
+            .iter()
+            .map(|s| Sample {
+                temperature,
+                ..Sample::new(s)
+            })
+            .collect();
+        Self::from_samples(featurizer, &samples)
     }
 
-    /// Featurizes `(label, structure, temperature)` triples in parallel; a `None` label
-    /// becomes the structure's reduced formula.
-    pub fn from_labelled<F: Featurizer + ?Sized>(
+    /// Featurizes samples in parallel (rayon), one row each, in input order. Each structure
+    /// is prepared once ([`StructureContext`]: one neighbour list shared by all features).
+    /// The first failing row gives [`FeatureError::Row`].
+    pub fn from_samples<F: Featurizer + ?Sized>(
         featurizer: &F,
-        items: &[(Option<String>, &Structure, Option<f64>)],
+        samples: &[Sample<'_>],
     ) -> Result<Self> {
-        let rows: Vec<Result<FeatureRow>> = items
+        let rows: Vec<Result<FeatureRow>> = samples
             .par_iter()
             .enumerate()
-            .map(|(index, (label, s, t))| {
+            .map(|(index, sample)| {
+                let s = sample.structure;
                 let wrap = |e: FeatureError, label: String| FeatureError::Row {
                     index,
                     label,
                     source: Box::new(e),
                 };
-                let fallback = label.clone().unwrap_or_else(|| s.formula());
+                let fallback = sample
+                    .source
+                    .or(sample.label)
+                    .map(String::from)
+                    .unwrap_or_else(|| s.formula());
                 let ctx = StructureContext::new(s).map_err(|e| wrap(e, fallback.clone()))?;
-                let label = label
-                    .clone()
+                let label = sample
+                    .label
+                    .map(String::from)
                     .unwrap_or_else(|| ctx.amounts().reduced_formula());
                 let values = featurizer
                     .featurize(&Input::Structure(&ctx))
-                    .map_err(|e| wrap(e, label.clone()))?;
+                    .map_err(|e| wrap(e, fallback.clone()))?;
                 Ok(FeatureRow {
                     label,
-                    temperature: *t,
+                    temperature: sample.temperature,
+                    source: sample.source.map(String::from),
                     values,
                 })
             })
@@ -111,6 +151,7 @@ impl FeatureTable {
                 Ok(FeatureRow {
                     label: f.to_string(),
                     temperature: None,
+                    source: None,
                     values,
                 })
             })
@@ -149,11 +190,20 @@ impl FeatureTable {
         self.rows.iter().any(|r| r.temperature.is_some())
     }
 
-    /// Writes CSV: `formula[,temperature],<columns>`; an undefined value is an empty field.
+    fn has_source(&self) -> bool {
+        self.rows.iter().any(|r| r.source.is_some())
+    }
+
+    /// Writes CSV: `formula[,source][,temperature],<columns>`; an undefined value is an empty
+    /// field.
     /// Numbers are written in Rust's shortest round-trip form.
     pub fn write_csv<W: Write>(&self, mut w: W) -> Result<()> {
         let with_t = self.has_temperature();
+        let with_src = self.has_source();
         let mut header = vec!["formula"];
+        if with_src {
+            header.push("source");
+        }
         if with_t {
             header.push("temperature");
         }
@@ -161,6 +211,9 @@ impl FeatureTable {
         writeln!(w, "{}", header.join(","))?;
         for r in &self.rows {
             let mut fields = vec![csv_field(&r.label)];
+            if with_src {
+                fields.push(csv_field(r.source.as_deref().unwrap_or("")));
+            }
             if with_t {
                 fields.push(r.temperature.map(|t| t.to_string()).unwrap_or_default());
             }
@@ -174,7 +227,7 @@ impl FeatureTable {
         Ok(())
     }
 
-    /// The table as `{"columns": [...], "rows": [{"formula": ..., "temperature": ...,
+    /// The table as `{"columns": [...], "rows": [{"formula": ..., "source": ..., "temperature": ...,
     /// "<column>": value or null, "undefined": {"<column>": "<reason tag>"}}]}`;
     /// `temperature` only when known, `undefined` only when some value is.
     pub fn to_json(&self) -> serde_json::Value {
@@ -185,6 +238,9 @@ impl FeatureTable {
             .map(|r| {
                 let mut m = Map::new();
                 m.insert("formula".into(), json!(r.label));
+                if let Some(src) = &r.source {
+                    m.insert("source".into(), json!(src));
+                }
                 if let Some(t) = r.temperature {
                     m.insert("temperature".into(), json!(t));
                 }

@@ -113,7 +113,8 @@ fn brute(s: &Structure, anion: &str) -> [f64; 7] {
 
 #[test]
 fn list_based_features_equal_brute_force() {
-    let cells: [(&[(&str, usize)], f64, &str); 4] = [
+    type Cell<'a> = (&'a [(&'a str, usize)], f64, &'a str);
+    let cells: [Cell; 4] = [
         (&[("Li", 10), ("O", 5)], 11.0, "O"),
         (&[("Li", 8), ("Sr", 2)], 22.0, "Sr"), // sparse anion, big Sr radius
         (&[("Li", 3), ("P", 3), ("F", 18)], 13.0, "P"), // Paper anion P (alphabetically last)
@@ -127,7 +128,10 @@ fn list_based_features_equal_brute_force() {
             let (t, row) = features(&s, Settings::default().with_convention(Convention::Paper));
             for (name, w) in names.iter().zip(want) {
                 let got = row.get(&t, name).unwrap();
-                assert!((got - w).abs() < 1e-9, "{counts:?} seed {seed} {name}: {got} vs {w}");
+                assert!(
+                    (got - w).abs() < 1e-9,
+                    "{counts:?} seed {seed} {name}: {got} vs {w}"
+                );
             }
         }
     }

@@ -1,0 +1,125 @@
+//! `amorph featurize IN... | --formula FORMULA...`: the paper's descriptors, one row per input.
+
+use super::Outcome;
+use amorph_core::Structure;
+use amorph_features::{
+    CompositionFeaturizer, Convention, FeatureTable, MissingData, PaperFeaturizer, Sample, Settings,
+};
+use anyhow::Context;
+use std::path::PathBuf;
+
+/// Arguments of `amorph featurize`.
+#[derive(clap::Args)]
+#[command(group(clap::ArgGroup::new("what").required(true).args(["inputs", "formula"])))]
+pub struct Args {
+    /// Structure files (extxyz, POSCAR/CONTCAR/.vasp, XDATCAR, LAMMPS .data; .gz allowed): all
+    /// 43 features, one row per file (from the frame chosen by --frame).
+    #[arg(conflicts_with = "formula")]
+    pub inputs: Vec<PathBuf>,
+    /// Formulas instead of structures: the 21 composition-only columns, one row per formula.
+    #[arg(long, num_args = 1..)]
+    pub formula: Vec<String>,
+    /// Temperature (K) of the structures, written as the `temperature` column.
+    #[arg(long)]
+    pub temperature: Option<f64>,
+    /// Frame of a multi-frame file: 0-based index, negative counts from the end (default: the
+    /// last frame, the end of an MD run).
+    #[arg(long, default_value_t = -1, allow_hyphen_values = true)]
+    pub frame: i64,
+    /// Definition variant: `paper` (bit-compatible with the paper's table) or `sendek`.
+    #[arg(long, default_value = "paper", value_parser = ["paper", "sendek"])]
+    pub convention: String,
+    /// Bond cutoff (Å).
+    #[arg(long, default_value_t = 4.0)]
+    pub cutoff: f64,
+    /// Missing element data: `error` (default) or `undefined` (only the affected columns empty).
+    #[arg(long, default_value = "error", value_parser = ["error", "undefined"])]
+    pub missing: String,
+    /// Print CSV (the default text output; the global --json prints JSON instead).
+    #[arg(long)]
+    pub csv: bool,
+    /// Also write the CSV table to this file.
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+}
+
+fn settings(args: &Args) -> anyhow::Result<Settings> {
+    let s = Settings {
+        convention: if args.convention == "sendek" {
+            Convention::Sendek
+        } else {
+            Convention::Paper
+        },
+        cutoff: args.cutoff,
+        missing: if args.missing == "undefined" {
+            MissingData::Undefined
+        } else {
+            MissingData::Error
+        },
+        ..Settings::default()
+    };
+    s.validate()
+        .with_context(|| format!("--cutoff {}", args.cutoff))?;
+    Ok(s)
+}
+
+fn read(path: &PathBuf, frame: i64) -> anyhow::Result<Structure> {
+    let frames = amorph_core::io::read_frames(path).with_context(|| path.display().to_string())?;
+    let n = frames.len() as i64;
+    let k = if frame < 0 { n + frame } else { frame };
+    if !(0..n).contains(&k) {
+        anyhow::bail!(
+            "{}: --frame {frame} but the file has {n} frame(s)",
+            path.display()
+        );
+    }
+    Ok(frames
+        .into_iter()
+        .nth(k as usize)
+        .map(|f| f.structure)
+        .unwrap_or_else(|| unreachable!("index checked")))
+}
+
+/// Featurizes the inputs.
+pub fn run(args: Args) -> anyhow::Result<Outcome> {
+    let settings = settings(&args)?;
+    if let Some(t) = args.temperature
+        && !(t.is_finite() && t >= 0.0)
+    {
+        anyhow::bail!("--temperature {t}: must be a non-negative number of kelvin");
+    }
+    let table = if !args.formula.is_empty() {
+        let formulas: Vec<&str> = args.formula.iter().map(String::as_str).collect();
+        FeatureTable::from_formulas(&CompositionFeaturizer { settings }, &formulas)?
+    } else {
+        let structures = args
+            .inputs
+            .iter()
+            .map(|p| read(p, args.frame))
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        let sources: Vec<String> = args
+            .inputs
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect();
+        let samples: Vec<Sample<'_>> = structures
+            .iter()
+            .zip(&sources)
+            .map(|(s, src)| Sample {
+                source: Some(src),
+                temperature: args.temperature,
+                ..Sample::new(s)
+            })
+            .collect();
+        FeatureTable::from_samples(&PaperFeaturizer::new(settings), &samples)?
+    };
+    let mut csv = Vec::new();
+    table.write_csv(&mut csv)?;
+    if let Some(out) = &args.output {
+        std::fs::write(out, &csv).with_context(|| out.display().to_string())?;
+    }
+    Ok(Outcome {
+        json: table.to_json(),
+        text: String::from_utf8(csv)?,
+    })
+}
