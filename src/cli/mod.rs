@@ -8,7 +8,6 @@ use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
 mod convert;
-mod featurize;
 mod demo;
 mod plot;
 mod report;
@@ -44,8 +43,6 @@ struct Cli {
 enum Command {
     /// Convert a structure or trajectory between formats (extxyz, POSCAR, XDATCAR, LAMMPS data).
     Convert(convert::Args),
-    /// The paper's 43 descriptors, one row per structure (or composition-only columns of formulas).
-    Featurize(featurize::Args),
     /// The paper's 43 descriptors, one row per structure (or composition-only columns of formulas).
     Featurize(featurize::Args),
     /// Energy (eV), forces (eV/Å) and stress (eV/Å³, Voigt, ASE sign) of a structure.
@@ -87,7 +84,6 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Convert(args) => convert::run(args),
-        Command::Featurize(args) => featurize::run(args),
         Command::Featurize(args) => featurize::run(args),
         Command::Energy(args) => energy::run(args),
         Command::Md(args) => md::run(args),
