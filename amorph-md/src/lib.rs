@@ -3,6 +3,26 @@
 //! Molecular dynamics: built-in potentials, Ewald/DSF electrostatics, thermostats, FIRE, i-PI.
 //!
 //! **Status:** being written (issue 3).
+//!
+//! ## Dynamics ([`dynamics`])
+//!
+//! [`dynamics::Md`] owns a structure, its velocities and forces, a `Box<dyn Calculator>` and a
+//! [`dynamics::Thermostat`] (Nosé–Hoover chains, CSVR, Langevin BAOAB, Berendsen, velocity
+//! rescaling, or NVE), integrates with velocity Verlet, reports to observers (extxyz/XDATCAR
+//! trajectories, a CSV thermo log, callbacks) and writes checkpoints from which a run
+//! continues bit for bit. [`dynamics::Fire`] relaxes positions and, optionally, the cell.
+//!
+//! ```
+//! use amorph_core::{Element, Lattice, Structure};
+//! use amorph_md::dynamics::maxwell_boltzmann;
+//! use nalgebra::Vector3;
+//! let ar = Element::from_symbol("Ar").unwrap();
+//! let s = Structure::new(Lattice::cubic(6.0).unwrap(), vec![ar; 2],
+//!     vec![Vector3::zeros(), Vector3::new(3.0, 3.0, 3.0)]).unwrap();
+//! // 2 atoms, momentum removed: 3N − 3 = 3 degrees of freedom, exactly 300 K.
+//! let v = maxwell_boltzmann(&s, 300.0, 1, true).unwrap();
+//! assert!((v[0] * 39.948 + v[1] * 39.948).norm() < 1e-12);
+//! ```
 #![forbid(unsafe_code)]
 
 pub mod dynamics;

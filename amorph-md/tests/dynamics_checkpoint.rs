@@ -4,8 +4,8 @@
 mod dynamics_common;
 
 use amorph_md::dynamics::{
-    Berendsen, Checkpoint, Csvr, Langevin, Md, MdConfig, NoseHooverChain, Nve, Thermostat,
-    ThermoLog, VelocityRescale, maxwell_boltzmann,
+    Berendsen, Checkpoint, Csvr, Langevin, Md, MdConfig, NoseHooverChain, Nve, ThermoLog,
+    Thermostat, VelocityRescale, maxwell_boltzmann,
 };
 use dynamics_common::{Lj, argon_fcc};
 use std::path::PathBuf;
@@ -29,7 +29,11 @@ fn start(th: Box<dyn Thermostat>) -> Md {
 
 fn assert_same(a: &Md, b: &Md, what: &str) {
     assert_eq!(a.step(), b.step(), "{what}");
-    assert_eq!(a.structure().positions(), b.structure().positions(), "{what}: positions");
+    assert_eq!(
+        a.structure().positions(),
+        b.structure().positions(),
+        "{what}: positions"
+    );
     assert_eq!(a.velocities(), b.velocities(), "{what}: velocities");
     assert_eq!(a.forces(), b.forces(), "{what}: forces");
     assert_eq!(
@@ -42,7 +46,11 @@ fn assert_same(a: &Md, b: &Md, what: &str) {
         b.conserved_energy().to_bits(),
         "{what}: conserved"
     );
-    assert_eq!(a.thermostat().save_state(), b.thermostat().save_state(), "{what}");
+    assert_eq!(
+        a.thermostat().save_state(),
+        b.thermostat().save_state(),
+        "{what}"
+    );
 }
 
 #[test]
@@ -117,7 +125,10 @@ fn checkpoint_errors_are_typed() {
     let path = tmp("bad.json");
     std::fs::write(&path, "{not json").unwrap();
     let err = Checkpoint::read(&path).unwrap_err();
-    assert!(matches!(err, amorph_md::MdError::Checkpoint { .. }), "{err}");
+    assert!(
+        matches!(err, amorph_md::MdError::Checkpoint { .. }),
+        "{err}"
+    );
     assert!(err.to_string().contains("bad.json"), "{err}");
 
     let err = Checkpoint::read(&tmp("missing.json")).unwrap_err();
@@ -128,4 +139,39 @@ fn checkpoint_errors_are_typed() {
     let ck = a.checkpoint();
     let err = Md::resume(ck, Box::new(Lj::argon()), Box::new(Nve)).unwrap_err();
     assert!(err.to_string().contains("'csvr'"), "{err}");
+}
+
+/// The same with the built-in Pedone + DSF force field (Verlet list, reset at the checkpoint)
+/// on the 108-atom Li2Si2O5 benchmark cell at 3000 K.
+#[test]
+fn resumed_pedone_run_is_bit_identical() {
+    use amorph_md::potential::{Coulomb, PedoneOptions, pedone};
+    let ff = || {
+        Box::new(
+            pedone(&PedoneOptions {
+                coulomb: Coulomb::dsf(0.25, 10.0).unwrap(),
+                ..Default::default()
+            })
+            .unwrap(),
+        )
+    };
+    let data = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/benches/md_data/li2si2o5_108.data"
+    );
+    let s = amorph_core::io::read_structure(std::path::Path::new(data)).unwrap();
+    let v = maxwell_boltzmann(&s, 3000.0, 1, true).unwrap();
+    let mut a = Md::new(s, ff(), MdConfig::new(1.0))
+        .unwrap()
+        .with_velocities(v)
+        .unwrap()
+        .with_thermostat(Box::new(NoseHooverChain::new(3000.0, 50.0).unwrap()))
+        .unwrap();
+    a.run(40).unwrap();
+    let ck = a.checkpoint();
+    a.run(40).unwrap();
+    let th = ck.thermostat().unwrap();
+    let mut b = Md::resume(ck, ff(), th).unwrap();
+    b.run(40).unwrap();
+    assert_same(&a, &b, "pedone");
 }

@@ -25,18 +25,35 @@ fn non_positive_or_non_finite_time_step() {
 fn nan_from_the_calculator_stops_the_run_at_that_step() {
     let s = argon_fcc(1, 5.3);
     // Initial forces fine, then NaN on the 4th call = step 3.
-    let mut md = Md::new(s, Box::new(NanAfter { after: 3, calls: 0 }), MdConfig::new(1.0)).unwrap();
+    let mut md = Md::new(
+        s,
+        Box::new(NanAfter { after: 3, calls: 0 }),
+        MdConfig::new(1.0),
+    )
+    .unwrap();
     let err = md.run(10).unwrap_err();
     match &err {
         MdError::CalculatorFailed { step, source } => {
             assert_eq!(*step, 3);
-            assert!(source.to_string().contains("non-finite force on atom 1 (Ar)"), "{source}");
+            assert!(
+                source
+                    .to_string()
+                    .contains("non-finite force on atom 1 (Ar)"),
+                "{source}"
+            );
         }
         other => panic!("{other}"),
     }
-    let err = Md::new(argon_fcc(1, 5.3), Box::new(NanAfter { after: 0, calls: 0 }), MdConfig::new(1.0))
-        .unwrap_err();
-    assert!(matches!(err, MdError::CalculatorFailed { step: 0, .. }), "{err}");
+    let err = Md::new(
+        argon_fcc(1, 5.3),
+        Box::new(NanAfter { after: 0, calls: 0 }),
+        MdConfig::new(1.0),
+    )
+    .unwrap_err();
+    assert!(
+        matches!(err, MdError::CalculatorFailed { step: 0, .. }),
+        "{err}"
+    );
 }
 
 #[test]
@@ -79,7 +96,10 @@ fn wrong_velocities_and_single_atom_nhc() {
     let md = Md::new(argon_fcc(1, 5.3), Box::new(Free), MdConfig::new(1.0)).unwrap();
     assert!(md.with_velocities(vec![Vector3::zeros(); 3]).is_err());
     let md = Md::new(argon_fcc(1, 5.3), Box::new(Free), MdConfig::new(1.0)).unwrap();
-    assert!(md.with_velocities(vec![Vector3::new(f64::NAN, 0.0, 0.0); 4]).is_err());
+    assert!(
+        md.with_velocities(vec![Vector3::new(f64::NAN, 0.0, 0.0); 4])
+            .is_err()
+    );
     // One atom with momentum removed has no degrees of freedom: NHC refuses it.
     let one = amorph_core::Structure::new(
         amorph_core::Lattice::cubic(5.0).unwrap(),

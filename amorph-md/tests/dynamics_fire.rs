@@ -25,7 +25,11 @@ fn fire_relaxes_rattled_positions_back_to_the_lattice_energy() {
     assert!(report.converged, "{report:?}");
     assert!(report.fmax < 1e-4);
     assert!(e_rattled > e_perfect + 0.01);
-    assert!((report.energy - e_perfect).abs() < 1e-6, "{} vs {e_perfect}", report.energy);
+    assert!(
+        (report.energy - e_perfect).abs() < 1e-6,
+        "{} vs {e_perfect}",
+        report.energy
+    );
 }
 
 #[test]
@@ -34,7 +38,10 @@ fn fire_with_cell_reaches_zero_stress_at_the_energy_minimum() {
     // scan of cubic lattice constants.
     let mut s = argon_fcc(2, 5.6);
     let mut lj = Lj::argon();
-    let report = Fire::new(1e-4).relax_cell(0.0).minimize(&mut s, &mut lj).unwrap();
+    let report = Fire::new(1e-4)
+        .relax_cell(0.0)
+        .minimize(&mut s, &mut lj)
+        .unwrap();
     assert!(report.converged, "{report:?}");
     let c = lj.calculate(&s, Request::STRESS).unwrap();
     let stress = c.stress.unwrap();
@@ -42,15 +49,26 @@ fn fire_with_cell_reaches_zero_stress_at_the_energy_minimum() {
     let a = s.lattice().lengths()[0] / 2.0;
     let scan = (0..41)
         .map(|i| 5.1 + 0.01 * i as f64)
-        .map(|a| Lj::argon().calculate(&argon_fcc(2, a), Request::FORCES).unwrap().energy)
+        .map(|a| {
+            Lj::argon()
+                .calculate(&argon_fcc(2, a), Request::FORCES)
+                .unwrap()
+                .energy
+        })
         .fold(f64::MAX, f64::min);
-    assert!(report.energy <= scan + 1e-6, "{} vs scan {scan}", report.energy);
+    assert!(
+        report.energy <= scan + 1e-6,
+        "{} vs scan {scan}",
+        report.energy
+    );
     assert!((5.1..5.5).contains(&a), "{a}");
 }
 
 #[test]
 fn fire_rejects_bad_parameters() {
     let mut s = argon_fcc(1, 5.3);
-    let err = Fire::new(-1.0).minimize(&mut s, &mut Lj::argon()).unwrap_err();
+    let err = Fire::new(-1.0)
+        .minimize(&mut s, &mut Lj::argon())
+        .unwrap_err();
     assert!(err.to_string().contains("fire fmax"), "{err}");
 }

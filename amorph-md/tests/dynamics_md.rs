@@ -6,8 +6,8 @@ mod dynamics_common;
 
 use amorph_core::units::{EV_PER_A3_IN_BAR, KB_EV};
 use amorph_md::dynamics::{
-    Berendsen, CallbackObserver, Csvr, Langevin, Md, MdConfig, NoseHooverChain, Thermo,
-    Thermostat, VelocityRescale, maxwell_boltzmann,
+    Berendsen, CallbackObserver, Csvr, Langevin, Md, MdConfig, NoseHooverChain, Thermo, Thermostat,
+    VelocityRescale, maxwell_boltzmann,
 };
 use dynamics_common::{Free, Lj, argon_fcc};
 use std::sync::{Arc, Mutex};
@@ -21,8 +21,7 @@ fn record(md: &mut Md, steps: u64, every: u64, pressure: bool) -> Vec<Thermo> {
         Ok(())
     })));
     md.run(steps).unwrap();
-    let v = log.lock().unwrap().clone();
-    v
+    log.lock().unwrap().clone()
 }
 
 fn argon_md(t: f64, dt: f64, seed: u64, thermostat: Option<Box<dyn Thermostat>>) -> Md {
@@ -55,11 +54,22 @@ fn nve_energy_drift_is_bounded_over_10_ps() {
     let ts: Vec<f64> = log.iter().map(|t| t.time_fs).collect();
     let tm = ts.iter().sum::<f64>() / m;
     let dm = dev.iter().sum::<f64>() / m;
-    let slope = ts.iter().zip(&dev).map(|(t, d)| (t - tm) * (d - dm)).sum::<f64>()
+    let slope = ts
+        .iter()
+        .zip(&dev)
+        .map(|(t, d)| (t - tm) * (d - dm))
+        .sum::<f64>()
         / ts.iter().map(|t| (t - tm).powi(2)).sum::<f64>();
-    eprintln!("NVE 10 ps: max |ΔE| = {max:.3e} eV/atom, drift = {:.3e} eV/atom/ps", slope * 1000.0);
+    eprintln!(
+        "NVE 10 ps: max |ΔE| = {max:.3e} eV/atom, drift = {:.3e} eV/atom/ps",
+        slope * 1000.0
+    );
     assert!(max < 2e-6, "max |ΔE| {max:.3e} eV/atom");
-    assert!((slope * 1000.0).abs() < 1e-7, "drift {:.3e} eV/atom/ps", slope * 1000.0);
+    assert!(
+        (slope * 1000.0).abs() < 1e-7,
+        "drift {:.3e} eV/atom/ps",
+        slope * 1000.0
+    );
     // The crystal stayed a crystal at ~40 K and the energy really moved between kinds.
     let t_mean = log[100..].iter().map(|t| t.temperature).sum::<f64>() / (log.len() - 100) as f64;
     assert!((20.0..60.0).contains(&t_mean), "{t_mean}");
@@ -87,13 +97,22 @@ fn nhc_conserved_quantity_is_bounded() {
     let n = md.structure().len() as f64;
     let log = record(&mut md, 5000, 10, false);
     let h0 = log[0].conserved_energy;
-    let max_h = log.iter().map(|t| ((t.conserved_energy - h0) / n).abs()).fold(0.0, f64::max);
+    let max_h = log
+        .iter()
+        .map(|t| ((t.conserved_energy - h0) / n).abs())
+        .fold(0.0, f64::max);
     let e0 = log[0].total_energy;
-    let max_e = log.iter().map(|t| ((t.total_energy - e0) / n).abs()).fold(0.0, f64::max);
+    let max_e = log
+        .iter()
+        .map(|t| ((t.total_energy - e0) / n).abs())
+        .fold(0.0, f64::max);
     let t_mean = log[200..].iter().map(|t| t.temperature).sum::<f64>() / (log.len() - 200) as f64;
     eprintln!("NHC: max |ΔH'| {max_h:.3e}, max |ΔE| {max_e:.3e} eV/atom, <T> {t_mean:.2} K");
     assert!(max_h < 5e-6, "{max_h}");
-    assert!(max_e > 20.0 * max_h, "the thermostat did not act: {max_e} vs {max_h}");
+    assert!(
+        max_e > 20.0 * max_h,
+        "the thermostat did not act: {max_e} vs {max_h}"
+    );
     assert!((t_mean - 60.0).abs() < 3.0, "{t_mean}");
 }
 
@@ -140,14 +159,23 @@ fn csvr_and_langevin_kinetic_energy_is_canonical() {
         eprintln!(
             "{name}: <K> = {mean:.5} (canonical {mean0:.5}), var = {var:.3e} (canonical {var0:.3e}), {n} samples"
         );
-        assert!((mean / mean0 - 1.0).abs() < 0.03, "{name} mean {mean} vs {mean0}");
-        assert!((var / var0 - 1.0).abs() < 0.20, "{name} variance {var} vs {var0}");
+        assert!(
+            (mean / mean0 - 1.0).abs() < 0.03,
+            "{name} mean {mean} vs {mean0}"
+        );
+        assert!(
+            (var / var0 - 1.0).abs() < 0.20,
+            "{name} variance {var} vs {var0}"
+        );
     }
     let mut md = small(Box::new(Berendsen::new(t, 20.0).unwrap()));
     let (mean, var, _) = kinetic_moments(&mut md, 500, 10_000, 20);
     eprintln!("berendsen: <K> = {mean:.5}, var = {var:.3e}");
     assert!((mean / mean0 - 1.0).abs() < 0.05);
-    assert!(var < 0.5 * var0, "Berendsen is not canonical, yet var {var} ≈ {var0}");
+    assert!(
+        var < 0.5 * var0,
+        "Berendsen is not canonical, yet var {var} ≈ {var0}"
+    );
 }
 
 /// Every thermostat keeps the (zero) total momentum zero.
@@ -198,5 +226,8 @@ fn pressure_includes_the_kinetic_term() {
     let kin = 2.0 * lj.kinetic_energy() / (3.0 * vol) * EV_PER_A3_IN_BAR;
     let vir = -(s0[0] + s0[1] + s0[2]) / 3.0 * EV_PER_A3_IN_BAR;
     assert!((p0 - kin - vir).abs() < 1e-9 * p0.abs().max(1.0));
-    assert!(vir.abs() > 10.0, "the crystal should not be at zero virial pressure: {vir}");
+    assert!(
+        vir.abs() > 10.0,
+        "the crystal should not be at zero virial pressure: {vir}"
+    );
 }

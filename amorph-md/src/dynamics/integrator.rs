@@ -335,7 +335,10 @@ impl Md {
     pub fn pressure_bar(&self) -> Option<f64> {
         let s = self.stress?;
         let v = self.structure.volume();
-        Some((2.0 * self.kinetic_energy() / (3.0 * v) - (s[0] + s[1] + s[2]) / 3.0) * EV_PER_A3_IN_BAR)
+        Some(
+            (2.0 * self.kinetic_energy() / (3.0 * v) - (s[0] + s[1] + s[2]) / 3.0)
+                * EV_PER_A3_IN_BAR,
+        )
     }
     /// Stress (eV/Å³, Voigt, ASE sign) of the potential at the current step, when known.
     pub fn stress(&self) -> Option<[f64; 6]> {
@@ -379,7 +382,12 @@ impl Md {
 
     fn kick(&mut self, dt: f64) {
         let h = 0.5 * dt;
-        for ((v, f), a) in self.velocities.iter_mut().zip(&self.forces).zip(&self.accel) {
+        for ((v, f), a) in self
+            .velocities
+            .iter_mut()
+            .zip(&self.forces)
+            .zip(&self.accel)
+        {
             *v += f * (h * a);
         }
     }

@@ -60,6 +60,7 @@ mod fire;
 mod integrator;
 mod observer;
 mod thermostat;
+mod trajectory;
 mod velocities;
 
 pub use checkpoint::Checkpoint;
@@ -69,6 +70,7 @@ pub use observer::{CallbackObserver, Frame, Observer, Thermo, ThermoLog};
 pub use thermostat::{
     Berendsen, Csvr, Langevin, NoseHooverChain, Nve, Particles, Thermostat, VelocityRescale,
 };
+pub use trajectory::TrajectoryWriter;
 pub use velocities::{Dof, kinetic_energy, maxwell_boltzmann, momentum, remove_momentum};
 
 use amorph_core::units::{AMU_A2_PER_FS2_IN_EV, KB_EV};

@@ -134,7 +134,9 @@ impl ThermoLog {
     /// empty.
     pub fn append(path: impl AsRef<Path>, interval: u64) -> Result<Self> {
         let path = path.as_ref();
-        let empty = std::fs::metadata(path).map(|m| m.len() == 0).unwrap_or(true);
+        let empty = std::fs::metadata(path)
+            .map(|m| m.len() == 0)
+            .unwrap_or(true);
         let file = OpenOptions::new()
             .create(true)
             .append(true)

@@ -143,7 +143,8 @@ mod tests {
         let v = maxwell_boltzmann(&s, 1234.0, 9, true).unwrap();
         let m = s.masses();
         assert!(momentum(&v, &m).norm() < 1e-12);
-        let t = super::super::temperature_of(kinetic_energy(&v, &m), Dof::MomentumRemoved.count(30));
+        let t =
+            super::super::temperature_of(kinetic_energy(&v, &m), Dof::MomentumRemoved.count(30));
         assert!((t - 1234.0).abs() < 1e-9, "{t}");
         assert_eq!(v, maxwell_boltzmann(&s, 1234.0, 9, true).unwrap());
         assert_ne!(v, maxwell_boltzmann(&s, 1234.0, 10, true).unwrap());

@@ -275,7 +275,11 @@ impl VelocityRescale {
             return Err(MdError::invalid("rescale window", window, "must be ≥ 0 K"));
         }
         if interval == 0 {
-            return Err(MdError::invalid("rescale interval", 0.0, "must be ≥ 1 step"));
+            return Err(MdError::invalid(
+                "rescale interval",
+                0.0,
+                "must be ≥ 1 step",
+            ));
         }
         Ok(VelocityRescale {
             temperature,

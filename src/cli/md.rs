@@ -1,0 +1,229 @@
+//! `amorph md IN -o TRAJ --potential NAME --temperature K --steps N --timestep FS`: one MD run.
+
+use super::Outcome;
+use amorph_md::dynamics::{
+    Berendsen, Checkpoint, Csvr, Langevin, Md, MdConfig, NoseHooverChain, Nve, ThermoLog,
+    Thermostat, TrajectoryWriter, maxwell_boltzmann,
+};
+use amorph_md::potential::{self, Coulomb};
+use anyhow::{Context, bail};
+use std::path::PathBuf;
+
+/// Thermostats of `amorph md`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ThermostatName {
+    /// Nosé–Hoover chain (MTK, chain 3).
+    Nhc,
+    /// Bussi–Donadio–Parrinello stochastic velocity rescaling.
+    Csvr,
+    /// Langevin, BAOAB splitting (friction 1/τ).
+    Langevin,
+    /// Berendsen weak coupling (not canonical; pre-equilibration).
+    Berendsen,
+    /// No thermostat (velocity Verlet, NVE).
+    Nve,
+}
+
+/// Electrostatics for Pedone.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum CoulombName {
+    /// Damped shifted force (fast; α and rc from --dsf-alpha, --dsf-cutoff).
+    Dsf,
+    /// Exact Ewald summation (accuracy from --ewald-accuracy).
+    Ewald,
+}
+
+/// Arguments of `amorph md`.
+#[derive(clap::Args)]
+pub struct Args {
+    /// Input structure (any format amorph reads; a LAMMPS .data file takes elements from its
+    /// masses).
+    pub input: PathBuf,
+    /// Output trajectory: .xyz/.extxyz (unwrapped positions, velocities, forces, energy) or
+    /// XDATCAR (wrapped fractional coordinates).
+    #[arg(short, long)]
+    pub output: PathBuf,
+    /// Potential: pedone, uff (UFF LJ + ZBL fallback) or auto.
+    #[arg(long)]
+    pub potential: String,
+    /// Electrostatics of Pedone.
+    #[arg(long, value_enum, default_value = "dsf")]
+    pub coulomb: CoulombName,
+    /// DSF damping α (1/Å).
+    #[arg(long, default_value_t = potential::DEFAULT_DSF_ALPHA)]
+    pub dsf_alpha: f64,
+    /// DSF cutoff (Å).
+    #[arg(long, default_value_t = potential::DEFAULT_DSF_CUTOFF)]
+    pub dsf_cutoff: f64,
+    /// Ewald relative accuracy.
+    #[arg(long, default_value_t = potential::DEFAULT_EWALD_ACCURACY)]
+    pub ewald_accuracy: f64,
+    /// Target (and initial Maxwell–Boltzmann) temperature (K).
+    #[arg(long)]
+    pub temperature: f64,
+    /// Number of steps.
+    #[arg(long)]
+    pub steps: u64,
+    /// Time step (fs).
+    #[arg(long)]
+    pub timestep: f64,
+    /// Thermostat.
+    #[arg(long, value_enum, default_value = "nhc")]
+    pub thermostat: ThermostatName,
+    /// Thermostat time constant τ (fs); Langevin friction is 1/τ.
+    #[arg(long, default_value_t = 100.0)]
+    pub tau: f64,
+    /// Seed of the initial velocities and of stochastic thermostats.
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Write a trajectory frame every N steps.
+    #[arg(long, default_value_t = 10)]
+    pub every: u64,
+    /// Thermo log (CSV: step, time, T, E_pot, E_kin, E_tot, conserved, P incl. kinetic, V).
+    #[arg(long)]
+    pub thermo: Option<PathBuf>,
+    /// Thermo log interval (steps).
+    #[arg(long, default_value_t = 100)]
+    pub thermo_every: u64,
+    /// Checkpoint file, written atomically every --checkpoint-every steps and at the end.
+    #[arg(long)]
+    pub checkpoint: Option<PathBuf>,
+    /// Checkpoint interval (steps).
+    #[arg(long, default_value_t = 1000)]
+    pub checkpoint_every: u64,
+    /// Continue from this checkpoint (IN is then ignored): --steps more steps are run and the
+    /// trajectory and thermo log are appended to.
+    #[arg(long)]
+    pub resume: Option<PathBuf>,
+}
+
+fn thermostat(args: &Args) -> anyhow::Result<Box<dyn Thermostat>> {
+    let (t, tau, seed) = (args.temperature, args.tau, args.seed);
+    Ok(match args.thermostat {
+        ThermostatName::Nhc => Box::new(NoseHooverChain::new(t, tau)?),
+        ThermostatName::Csvr => Box::new(Csvr::new(t, tau, seed ^ 0x5eed)?),
+        ThermostatName::Langevin => Box::new(Langevin::new(t, tau, seed ^ 0x5eed)?),
+        ThermostatName::Berendsen => Box::new(Berendsen::new(t, tau)?),
+        ThermostatName::Nve => Box::new(Nve),
+    })
+}
+
+/// Runs the MD.
+pub fn run(args: Args) -> anyhow::Result<Outcome> {
+    let coulomb = match args.coulomb {
+        CoulombName::Dsf => Coulomb::dsf(args.dsf_alpha, args.dsf_cutoff),
+        CoulombName::Ewald => Coulomb::ewald(args.ewald_accuracy),
+    }
+    .context("--coulomb")?;
+    let mut md = match &args.resume {
+        Some(path) => {
+            let ck = Checkpoint::read(path)?;
+            let elements: Vec<_> = ck.structure.element_counts().into_keys().collect();
+            let calc = potential::by_name(&args.potential, &elements, coulomb)
+                .with_context(|| format!("--potential {}", args.potential))?;
+            let th = ck
+                .thermostat()
+                .with_context(|| format!("{}", path.display()))?;
+            let mut md = Md::resume(ck, calc, th).with_context(|| format!("{}", path.display()))?;
+            md.add_observer(Box::new(TrajectoryWriter::append(
+                &args.output,
+                args.every,
+            )?));
+            if let Some(t) = &args.thermo {
+                md.add_observer(Box::new(ThermoLog::append(t, args.thermo_every)?));
+            }
+            md
+        }
+        None => {
+            let structure = amorph_core::io::read_structure(&args.input)
+                .with_context(|| format!("{}", args.input.display()))?;
+            let elements: Vec<_> = structure.element_counts().into_keys().collect();
+            let calc = potential::by_name(&args.potential, &elements, coulomb)
+                .with_context(|| format!("--potential {}", args.potential))?;
+            let v = maxwell_boltzmann(&structure, args.temperature, args.seed, true)
+                .context("--temperature")?;
+            let mut md = Md::new(structure, calc, MdConfig::new(args.timestep))
+                .with_context(|| format!("{}", args.input.display()))?
+                .with_velocities(v)?
+                .with_thermostat(thermostat(&args)?)?
+                .with_observer(Box::new(
+                    TrajectoryWriter::create(&args.output, args.every)
+                        .with_context(|| format!("{}", args.output.display()))?,
+                ));
+            if let Some(t) = &args.thermo {
+                md.add_observer(Box::new(ThermoLog::create(t, args.thermo_every)?));
+            }
+            md
+        }
+    };
+    if args.resume.is_some() && args.timestep != md.timestep_fs() {
+        bail!(
+            "--timestep {} differs from the checkpoint's {} fs",
+            args.timestep,
+            md.timestep_fs()
+        );
+    }
+    if let Some(c) = &args.checkpoint {
+        md.checkpoint_every(c.clone(), args.checkpoint_every)?;
+    }
+    let bar = indicatif::ProgressBar::new(args.steps);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} steps  {msg}  eta {eta}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let start = std::time::Instant::now();
+    md.run_with_progress(args.steps, |p| {
+        bar.set_position(p.done);
+        bar.set_message(format!(
+            "{:.0} steps/s  T {:.0} K  E {:.3} eV",
+            p.steps_per_second, p.temperature, p.potential_energy
+        ));
+    })?;
+    let wall = start.elapsed().as_secs_f64();
+    bar.finish_and_clear();
+    if let Some(c) = &args.checkpoint {
+        md.write_checkpoint(c)?;
+    }
+    md.finish()?;
+    let sps = if wall > 0.0 {
+        args.steps as f64 / wall
+    } else {
+        0.0
+    };
+    let t = md.thermo();
+    let json = serde_json::json!({
+        "atoms": md.structure().len(),
+        "potential": args.potential,
+        "thermostat": md.thermostat().name(),
+        "timestep_fs": md.timestep_fs(),
+        "step": md.step(),
+        "time_fs": md.time_fs(),
+        "dof": md.dof(),
+        "trajectory": args.output,
+        "kinetic_energy": t.kinetic_energy,
+        "total_energy": t.total_energy,
+        "conserved_energy": t.conserved_energy,
+        "volume": t.volume,
+        "wall_s": wall,
+        "steps_per_second": sps,
+        "temperature": t.temperature,
+        "pressure_bar": t.pressure_bar,
+        "energy": t.potential_energy,
+    });
+    let text = format!(
+        "{} atoms, {} steps of {} fs ({}): {:.1} steps/s\nT = {:.2} K, P = {} bar, E_pot = {:.6} eV, conserved = {:.6} eV\ntrajectory: {}",
+        md.structure().len(),
+        args.steps,
+        md.timestep_fs(),
+        md.thermostat().name(),
+        sps,
+        t.temperature,
+        t.pressure_bar
+            .map(|p| format!("{p:.1}"))
+            .unwrap_or_else(|| "n/a".into()),
+        t.potential_energy,
+        t.conserved_energy,
+        args.output.display()
+    );
+    Ok(Outcome { json, text })
+}
