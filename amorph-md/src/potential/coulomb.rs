@@ -29,7 +29,7 @@ use std::f64::consts::PI;
 use super::erfc::{erfc, erfc_exp};
 
 /// 2/√π.
-pub(crate) const TWO_OVER_SQRT_PI: f64 = 1.128_379_167_095_512_6;
+pub(crate) const TWO_OVER_SQRT_PI: f64 = std::f64::consts::FRAC_2_SQRT_PI;
 
 /// Cost of one real-space pair relative to one atom at one k-vector (measured on this
 /// machine's release build; see BENCHMARKS.md `## amorph-md forces`).

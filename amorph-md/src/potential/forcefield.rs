@@ -539,7 +539,7 @@ impl ForceField {
                 }
             }
         }
-        if let Some(en) = energies.as_deref_mut() {
+        if let Some(en) = energies {
             if st.self_energy != 0.0 {
                 let q2: f64 = st.q.iter().map(|x| x * x).sum();
                 for (x, qi) in en.iter_mut().zip(&st.q) {

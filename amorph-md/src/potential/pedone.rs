@@ -41,6 +41,7 @@ pub struct PedoneIon {
     pub confirmed: bool,
 }
 
+#[allow(clippy::too_many_arguments)]
 const fn ion(
     label: &'static str,
     symbol: &'static str,

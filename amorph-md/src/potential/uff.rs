@@ -21,6 +21,7 @@ use amorph_core::Element;
 pub const KCAL_PER_MOL_IN_EV: f64 = 4184.0 / 96_485.332_12;
 
 /// UFF `(x₁ Å, D₁ kcal/mol)` for Z = 1…94 (index Z − 1).
+#[allow(clippy::approx_constant)] // Hf x₁ = 3.141 Å is data, not π
 pub const UFF_LJ: [(f64, f64); 94] = [
     (2.886, 0.044),
     (2.362, 0.056),
