@@ -4,6 +4,27 @@
 //!
 //! **Status:** being written (issue 3).
 //!
+//! ## Potentials ([`potential`])
+//!
+//! [`potential::ForceField`] is a [`amorph_core::Calculator`] made of composable pair terms
+//! (Lennard-Jones, Morse, Buckingham, Born–Mayer–Huggins, r⁻ⁿ, ZBL) per species pair plus point
+//! charges with exact Ewald or DSF electrostatics; energy, forces and stress come from one pass
+//! over a half Verlet list. [`potential::pedone`] builds the Pedone glass potential,
+//! [`potential::uff_zbl`] a fallback for any element, and [`potential::choose_potential`]
+//! picks between them (pass your own [`potential::PotentialChooser`] to override).
+//!
+//! ```
+//! use amorph_core::{Calculator, Element, Lattice, Request, Structure};
+//! use amorph_md::potential::{pedone, Coulomb, PedoneOptions};
+//! use nalgebra::Vector3;
+//! let (ca, o): (Element, Element) = ("Ca".parse().unwrap(), "O".parse().unwrap());
+//! let s = Structure::new(Lattice::cubic(4.8105).unwrap(), vec![ca, o],
+//!     vec![Vector3::zeros(), Vector3::new(2.40525, 2.40525, 2.40525)]).unwrap();
+//! let mut ff = pedone(&PedoneOptions { coulomb: Coulomb::dsf(0.2, 10.0).unwrap(), ..Default::default() }).unwrap();
+//! let c = ff.calculate(&s, Request::STRESS).unwrap();
+//! assert!(c.energy < 0.0 && c.forces.iter().all(|f| f.norm() < 1e-9));
+//! ```
+//!
 //! ## Dynamics ([`dynamics`])
 //!
 //! [`dynamics::Md`] owns a structure, its velocities and forces, a `Box<dyn Calculator>` and a
