@@ -1,0 +1,106 @@
+//! `amorph energy IN --potential NAME [--coulomb ewald|dsf]`: energy, forces and stress.
+
+use super::Outcome;
+use amorph_core::{Calculator, Request};
+use amorph_md::potential::{
+    Coulomb, DEFAULT_DSF_ALPHA, DEFAULT_DSF_CUTOFF, DEFAULT_EWALD_ACCURACY, EwaldOptions,
+    PedoneOptions, by_name, pedone,
+};
+use anyhow::Context;
+use serde_json::json;
+use std::path::PathBuf;
+
+/// Electrostatics for charged potentials.
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+pub enum CoulombArg {
+    /// Exact Ewald summation (default accuracy 1e-10 relative).
+    Ewald,
+    /// Damped shifted force (default α 0.2 Å⁻¹, rc 10 Å).
+    Dsf,
+}
+
+/// Arguments of `amorph energy`.
+#[derive(clap::Args)]
+pub struct Args {
+    /// Structure file (extxyz, POSCAR, LAMMPS data …).
+    pub input: PathBuf,
+    /// Potential: pedone, uff (universal fallback) or auto (Pedone where it covers the elements).
+    #[arg(long, default_value = "auto")]
+    pub potential: String,
+    /// Electrostatics for Pedone.
+    #[arg(long, value_enum, default_value = "ewald")]
+    pub coulomb: CoulombArg,
+    /// Ewald relative accuracy.
+    #[arg(long, default_value_t = DEFAULT_EWALD_ACCURACY)]
+    pub ewald_accuracy: f64,
+    /// DSF damping α (1/Å).
+    #[arg(long, default_value_t = DEFAULT_DSF_ALPHA)]
+    pub dsf_alpha: f64,
+    /// DSF cutoff (Å).
+    #[arg(long, default_value_t = DEFAULT_DSF_CUTOFF)]
+    pub dsf_cutoff: f64,
+    /// Pedone short-range cutoff (Å; energy shifted to zero there).
+    #[arg(long, default_value_t = 5.5)]
+    pub cutoff: f64,
+}
+
+/// Runs `amorph energy`.
+pub fn run(args: Args) -> anyhow::Result<Outcome> {
+    let s = amorph_core::io::read_structure(&args.input)
+        .with_context(|| format!("{}", args.input.display()))?;
+    let coulomb = match args.coulomb {
+        CoulombArg::Ewald => Coulomb::Ewald(EwaldOptions {
+            accuracy: args.ewald_accuracy,
+            ..Default::default()
+        }),
+        CoulombArg::Dsf => Coulomb::Dsf {
+            alpha: args.dsf_alpha,
+            cutoff: args.dsf_cutoff,
+        },
+    };
+    coulomb.validate().context("--coulomb options")?;
+    let mut elements: Vec<_> = s.species().to_vec();
+    elements.sort();
+    elements.dedup();
+    let mut calc: Box<dyn Calculator> = if args.potential.eq_ignore_ascii_case("pedone") {
+        Box::new(
+            pedone(&PedoneOptions {
+                cutoff: args.cutoff,
+                coulomb,
+                ..Default::default()
+            })
+            .context("--cutoff")?,
+        )
+    } else {
+        by_name(&args.potential, &elements, coulomb).context("--potential")?
+    };
+    let c = calc
+        .calculate_checked(&s, Request::STRESS)
+        .with_context(|| format!("{}", args.input.display()))?;
+    let stress = c.stress.unwrap_or([0.0; 6]);
+    let forces: Vec<[f64; 3]> = c.forces.iter().map(|f| [f.x, f.y, f.z]).collect();
+    let pressure_bar =
+        -(stress[0] + stress[1] + stress[2]) / 3.0 * amorph_core::units::EV_PER_A3_IN_BAR;
+    let fmax = c.forces.iter().map(|f| f.norm()).fold(0.0, f64::max);
+    let text = format!(
+        "{}: {} atoms, potential {}\nenergy       {:.10} eV ({:.6} eV/atom)\nmax |force|  {:.6} eV/Å\nstress       {:?} eV/Å³ (xx yy zz yz xz xy)\npressure     {:.3} bar (virial part)",
+        args.input.display(),
+        s.len(),
+        calc.name(),
+        c.energy,
+        c.energy / s.len().max(1) as f64,
+        fmax,
+        stress,
+        pressure_bar
+    );
+    Ok(Outcome {
+        json: json!({
+            "potential": calc.name(),
+            "energy": c.energy,
+            "forces": forces,
+            "stress": stress,
+            "pressure_bar": pressure_bar,
+        }),
+        text,
+    })
+}
