@@ -14,7 +14,6 @@ mod report;
 mod featurize;
 mod diffusion;
 mod energy;
-mod energy;
 mod md;
 mod pack;
 mod workflow;
@@ -46,8 +45,6 @@ enum Command {
     Convert(convert::Args),
     /// The paper's 43 descriptors, one row per structure (or composition-only columns of formulas).
     Featurize(featurize::Args),
-    /// Energy (eV), forces (eV/Å) and stress (eV/Å³, Voigt, ASE sign) of a structure.
-    Energy(energy::Args),
     /// Energy (eV), forces (eV/Å) and stress (eV/Å³, Voigt, ASE sign) of a structure.
     Energy(energy::Args),
     /// One MD run: trajectory, thermo log, checkpoints (`amorph md IN -o TRAJ --potential NAME ...`).
@@ -88,7 +85,6 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Convert(args) => convert::run(args),
         Command::Featurize(args) => featurize::run(args),
-        Command::Energy(args) => energy::run(args),
         Command::Energy(args) => energy::run(args),
         Command::Md(args) => md::run(args),
         Command::Pack(args) => pack::run(args),
