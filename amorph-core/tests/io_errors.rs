@@ -413,3 +413,42 @@ proptest! {
         run_all(&m);
     }
 }
+
+/// The libAtoms/extxyz variants: new-style arrays, bare keys, lower-case keys (NEP/GPUMD),
+/// `force`, `velo`, `Z`, Voigt stress, molecules without a Lattice.
+#[test]
+fn extxyz_libatoms_variants() {
+    let text = "2
+Lattice=[[4.0, 0.0, 0.0], [0.0, 4.0, 0.0], [0.0, 0.0, 4.0]] Properties=Z:I:1:pos:R:3:velo:R:3 pbc=[T, T, F] flag tag = 'a b' stress=[1, 2, 3, 4, 5, 6]
+3 0.0 0.0 0.0 0.01 0.02 0.03
+8 1.0 1.0 1.0 0.0 0.0 0.0
+2
+lattice=\"5 0 0 0 5 0 0 0 5\" properties=species:S:1:pos:R:3:force:R:3 Energy=-2.0 pbc=\"1 1 1\"
+li 0 0 0 1 2 3
+O 1 1 1 -1 -2 -3
+1
+Properties=species:S:1:pos:R:3
+H 0.5 0.5 0.5
+";
+    let f = xyz(text).unwrap();
+    assert_eq!(f.len(), 3);
+    assert_eq!(f[0].structure.formula(), "LiO");
+    assert_eq!(f[0].structure.pbc(), [true, true, false]);
+    assert_eq!(f[0].structure.lattice().volume(), 64.0);
+    assert_eq!(f[0].velocities.as_ref().unwrap()[0].z, 0.03);
+    assert_eq!(f[0].stress, Some([1.0, 2.0, 3.0, 4.0, 5.0, 6.0]));
+    assert_eq!(f[0].info["flag"], "T");
+    assert_eq!(f[0].info["tag"], "a b");
+    assert_eq!(f[1].energy, Some(-2.0));
+    assert_eq!(f[1].forces.as_ref().unwrap()[1].y, -2.0);
+    assert_eq!(f[1].structure.species()[0].symbol(), "Li");
+    assert_eq!(f[1].structure.lattice().volume(), 125.0);
+    // A molecule: a box 10 Å larger than its extent, not periodic.
+    assert_eq!(f[2].structure.pbc(), [false; 3]);
+    assert_eq!(f[2].structure.lattice().lengths(), [10.0; 3]);
+    // Plain XYZ with a free-text comment that is not key=value (unbalanced quote).
+    let plain = xyz("1\nmade by \"hand\n He 0 0 0\n").unwrap();
+    assert_eq!(plain[0].info["comment"], "made by \"hand");
+    // Periodic without a lattice is an error.
+    parse_err(xyz("1\npbc=\"T T T\"\nHe 0 0 0\n"), 2, "no Lattice");
+}

@@ -1,6 +1,6 @@
 //! LAMMPS data files (`read_data`), `atomic` and `charge` atom styles, `units metal`.
 //!
-//! **Writing** ([`write`]):
+//! **Writing** ([`write()`]):
 //!
 //! * **Species → type mapping**: types are numbered 1, 2, … in the order of
 //!   [`Options::species_order`] when given (it must contain every species of the structure;
@@ -19,7 +19,7 @@
 //!   `id type q x y z` with [`Options::charges`] (one per atom, e or 0 when absent).
 //!   Velocities, when the frame has them, go to a `Velocities` section in Å/ps (metal units).
 //!
-//! **Reading** ([`read`]) understands what [`write`] writes and most hand-made `atomic` /
+//! **Reading** ([`read`]) understands what [`write()`] writes and most hand-made `atomic` /
 //! `charge` files: header counts, box bounds and tilts, `Masses`, `Atoms` (style from the
 //! `# atomic` / `# charge` hint, otherwise from the number of columns: 5 or 8 = atomic,
 //! 6 or 9 = charge; image flags unwrap the positions), `Velocities` (Å/ps → Å/fs); other
@@ -56,7 +56,7 @@ impl AtomStyle {
     }
 }
 
-/// Options of [`write`].
+/// Options of [`write()`].
 #[derive(Debug, Clone, Default)]
 pub struct Options {
     /// Atom style (default `atomic`).

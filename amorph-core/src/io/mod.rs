@@ -12,8 +12,8 @@
 //! from the file name with any `.gz` removed ([`Format::from_path`]).
 //!
 //! Every error names the file and, for parse errors, the 1-based line:
-//! [`Error::Parse`](crate::Error::Parse), [`Error::Io`](crate::Error::Io) or
-//! [`Error::Format`](crate::Error::Format).
+//! [`Error::Parse`], [`Error::Io`] or
+//! [`Error::Format`].
 //!
 //! ```
 //! use amorph_core::io::{self, Frame};
