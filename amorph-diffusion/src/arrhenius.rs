@@ -86,7 +86,7 @@ pub fn fit_arrhenius(temps_k: &[f64], d: &[f64], d_std: Option<&[f64]>) -> Resul
     let ym = (0..n).map(|i| w[i] * y[i]).sum::<f64>() / sw;
     let sxx: f64 = (0..n).map(|i| w[i] * (x[i] - xm).powi(2)).sum();
     let sxy: f64 = (0..n).map(|i| w[i] * (x[i] - xm) * (y[i] - ym)).sum();
-    if !(sxx > 0.0) {
+    if sxx.is_nan() || sxx <= 0.0 {
         return Err(DiffusionError::Fit("all temperatures are equal".into()));
     }
     let slope = sxy / sxx;

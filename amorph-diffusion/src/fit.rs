@@ -37,7 +37,7 @@ pub fn pymatgen_fit(dt: &[f64], msd: &[f64], weighted: bool) -> Result<LineFit> 
         )));
     }
     let w: Vec<f64> = if weighted {
-        if dt.iter().any(|&t| !(t > 0.0)) {
+        if dt.iter().any(|&t| t.is_nan() || t <= 0.0) {
             return Err(DiffusionError::Fit(
                 "1/t weights need positive times".into(),
             ));
@@ -54,7 +54,7 @@ pub fn pymatgen_fit(dt: &[f64], msd: &[f64], weighted: bool) -> Result<LineFit> 
         sxx += w[i] * (dt[i] - xm) * (dt[i] - xm);
         sxy += w[i] * (dt[i] - xm) * (msd[i] - ym);
     }
-    if !(sxx > 0.0) {
+    if sxx.is_nan() || sxx <= 0.0 {
         return Err(DiffusionError::Fit("all times are equal".into()));
     }
     let slope = sxy / sxx;
@@ -200,7 +200,7 @@ pub fn recondition(cov: &DMatrix<f64>, cond_max: f64) -> DMatrix<f64> {
     let c = (&c + c.transpose()) * 0.5;
     // cov_nearest(method="clipped", threshold=1e-15)
     let std: Vec<f64> = (0..c.nrows()).map(|i| c[(i, i)].max(0.0).sqrt()).collect();
-    if std.iter().any(|&s| !(s > 0.0)) {
+    if std.iter().any(|&s| s.is_nan() || s <= 0.0) {
         return c;
     }
     let corr = DMatrix::from_fn(c.nrows(), c.ncols(), |i, j| c[(i, j)] / (std[i] * std[j]));

@@ -244,7 +244,7 @@ mod tests {
         assert!((rdf.coordination_at(3.2) - 6.0).abs() < 1e-12);
         assert!((rdf.coordination_at(2.9) - 0.0).abs() < 1e-12);
         assert!((rdf.coordination_at(4.3) - 18.0).abs() < 1e-12); // + 12 at 3√2
-        let cmp = compare_rdfs(&[rdf.clone()], &[rdf]).unwrap();
+        let cmp = compare_rdfs(std::slice::from_ref(&rdf), std::slice::from_ref(&rdf)).unwrap();
         assert!((cmp.r2 - 1.0).abs() < 1e-15);
     }
 }
