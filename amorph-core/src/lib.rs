@@ -37,6 +37,7 @@ pub use calculator::{Calculation, Calculator, Request};
 pub use composition::Composition;
 pub use element::{Element, ElementData};
 pub use error::{Error, Result};
+pub use io::{Format, Frame};
 pub use lattice::Lattice;
 pub use neighbor::NeighborList;
 pub use structure::Structure;
