@@ -48,6 +48,7 @@
 
 pub mod dynamics;
 pub mod error;
+pub mod ipi;
 pub mod potential;
 
 pub use error::{MdError, Result};
