@@ -165,7 +165,10 @@ fn run_md(s: Structure, address: IpiAddress, mode: &str, python: &str) -> Vec<De
 fn check(log: &[Deviation]) {
     assert_eq!(log.len(), 21, "one evaluation at start + one per step");
     for (step, d) in log.iter().enumerate() {
-        assert!(d.max_force > 1e-3 && d.max_stress > 1e-6, "step {step}: {d:?}");
+        assert!(
+            d.max_force > 1e-3 && d.max_stress > 1e-6,
+            "step {step}: {d:?}"
+        );
         assert!(
             d.energy < 1e-8 && d.forces < 1e-8 && d.stress < 1e-8,
             "step {step}: i-PI/ASE vs amorph LJ differ: {d:?}"
@@ -228,7 +231,10 @@ fn a_new_client_takes_over_after_the_first_leaves() {
     let d0 = deviation(&a, &own.calculate(&s, Request::STRESS).unwrap());
     let d1 = deviation(&b, &own.calculate(&moved, Request::STRESS).unwrap());
     assert!(d0.energy < 1e-8 && d0.forces < 1e-8, "{d0:?}");
-    assert!(d1.energy < 1e-8 && d1.forces < 1e-8 && d1.stress < 1e-8, "{d1:?}");
+    assert!(
+        d1.energy < 1e-8 && d1.forces < 1e-8 && d1.stress < 1e-8,
+        "{d1:?}"
+    );
     assert_ne!(a.energy, b.energy);
     assert_eq!(ipi.calls(), 2);
     assert_eq!(ipi.reconnects(), 1);
