@@ -600,10 +600,7 @@ impl IpiCalculator {
         })
     }
 
-    fn exchange(
-        &mut self,
-        s: &Structure,
-    ) -> Result<(f64, Vec<Vector3<f64>>, Matrix3<f64>), IpiError> {
+    fn exchange(&mut self, s: &Structure) -> Result<Reply, IpiError> {
         let n = s.len();
         let u = self.options.units;
         self.until_ready()?;
@@ -704,6 +701,9 @@ impl IpiCalculator {
         Ok((energy * u.hartree, forces, w))
     }
 }
+
+/// Energy (eV), forces (eV/Å) and virial W (eV, rows as ours) of one evaluation.
+type Reply = (f64, Vec<Vector3<f64>>, Matrix3<f64>);
 
 /// A 12-byte header, space padded.
 fn header(name: &str) -> [u8; HEADER_LEN] {

@@ -158,8 +158,7 @@ fn run_md(s: Structure, address: IpiAddress, mode: &str, python: &str) -> Vec<De
     drop(md); // sends EXIT: the client must leave cleanly
     let status = child.wait().unwrap();
     assert!(status.success(), "ASE client exited with {status}");
-    let log = log.lock().unwrap().clone();
-    log
+    log.lock().unwrap().clone()
 }
 
 fn check(log: &[Deviation]) {
