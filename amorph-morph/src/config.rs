@@ -109,7 +109,7 @@ impl Config {
         Config {
             equilibration_steps: 300,
             max_rescales: 4,
-            max_extrapolations: 3,
+            max_extrapolations: 4,
             pressure_tolerance_kbar: 20.0,
             energy_drift_tolerance: 5e-3,
             production_steps: 3000,

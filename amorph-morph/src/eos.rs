@@ -78,17 +78,13 @@ pub enum EosError {
     /// Fewer than two points, or non-finite numbers.
     #[error("volume fit needs at least two finite (V, P) points, got {0}")]
     TooFewPoints(usize),
-    /// Pressure grows with volume: no stable zero-pressure volume.
-    #[error(
-        "pressure rises with volume (slope {0:.3e} bar/Å³): P and V should be inversely related"
-    )]
-    NotInverse(f64),
 }
 
 /// Fits P(V) to the sampled `(volume Å³, pressure bar)` points and returns the zero-pressure
 /// volume, with MPMorph's fallbacks: Birch–Murnaghan (Levenberg–Marquardt from a quadratic
 /// initial guess) → straight line → clamp to the lowest-pressure sample when outside 0.5–2× the
-/// median volume.
+/// median volume. When pressure rises with volume (noise), the sample closest to zero pressure
+/// is returned, marked `clamped`.
 pub fn fit_zero_pressure_volume(points: &[(f64, f64)]) -> Result<ZeroPressureVolume, EosError> {
     let pts: Vec<(f64, f64)> = points
         .iter()
@@ -106,7 +102,20 @@ pub fn fit_zero_pressure_volume(points: &[(f64, f64)]) -> Result<ZeroPressureVol
         Some(VolumeFit::BirchMurnaghan(bm)) => (VolumeFit::BirchMurnaghan(bm), bm.v0),
         _ => {
             if slope >= 0.0 {
-                return Err(EosError::NotInverse(slope));
+                // Noisy short runs can make P rise with V. The original raises here; a
+                // workflow is better served by the sample closest to zero pressure, which the
+                // convergence loop then refines.
+                let best = pts
+                    .iter()
+                    .min_by(|a, b| a.1.abs().total_cmp(&b.1.abs()))
+                    .map(|p| p.0)
+                    .unwrap_or(pts[0].0);
+                return Ok(ZeroPressureVolume {
+                    fit: VolumeFit::Linear { slope, intercept },
+                    v0_fit: best,
+                    v0: best,
+                    clamped: true,
+                });
             }
             (VolumeFit::Linear { slope, intercept }, -intercept / slope)
         }
@@ -317,11 +326,10 @@ mod tests {
 
     #[test]
     fn fallbacks() {
-        // Pressure rising with volume: neither BM nor the line can give a V0.
-        assert!(matches!(
-            fit_zero_pressure_volume(&[(100.0, -10.0), (120.0, 0.0), (140.0, 10.0)]),
-            Err(EosError::NotInverse(_)) | Ok(ZeroPressureVolume { clamped: true, .. })
-        ));
+        // Pressure rising with volume: the sample closest to zero pressure.
+        let z = fit_zero_pressure_volume(&[(100.0, -10.0), (120.0, 1.0), (140.0, 10.0)]).unwrap();
+        assert!(z.clamped);
+        assert_eq!(z.v0, 120.0);
         assert!(fit_zero_pressure_volume(&[(100.0, 1.0)]).is_err());
         assert!(fit_zero_pressure_volume(&[(100.0, f64::NAN), (120.0, 1.0)]).is_err());
         // A far-away root gets clamped to the lowest-pressure sample.

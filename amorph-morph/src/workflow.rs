@@ -415,19 +415,24 @@ fn equilibrate(
             .map(|s| s.volume)
             .fold(f64::INFINITY, f64::min);
         let vmax = samples.iter().map(|s| s.volume).fold(0.0, f64::max);
-        // Decide on the unclamped fit: a root outside the bracket is measured, not guessed;
-        // the new point stays within 0.5–2× the median sampled volume (the original clamp).
+        // Decide on the unclamped fit: a root outside the bracket is measured, not guessed.
+        // The liquid is compressed or expanded gradually: each new point starts from the final
+        // frame of the sampled run nearest in volume and changes its volume by at most a
+        // factor 4/3 (an isotropic jump from the 5000 K volume straight to the 1000 K one
+        // pushes atoms into each other).
         let Some(next) = extrapolation_volume(fit.v0_fit, vmin, vmax, v_orig, 0.1) else {
             break;
         };
-        let mut vols: Vec<f64> = samples.iter().map(|s| s.volume).collect();
-        vols.sort_by(f64::total_cmp);
-        let median = vols[vols.len() / 2];
-        let next = next.clamp(0.5 * median, 2.0 * median);
         if extrapolations >= config.max_extrapolations {
             break;
         }
-        samples.push(nvt(&scaled(start, next)?, None, t, steps, seed(k), engine)?);
+        let base = samples
+            .iter()
+            .min_by(|a, b| (a.volume - next).abs().total_cmp(&(b.volume - next).abs()))
+            .ok_or_else(|| MorphError::Md("no scan runs".into()))?;
+        let next = next.clamp(0.75 * base.volume, base.volume / 0.75);
+        let from = scaled(&base.structure, next)?;
+        samples.push(nvt(&from, None, t, steps, seed(k), engine)?);
         k += 1;
         extrapolations += 1;
         fit = fit_zero_pressure_volume(&points(&samples))?;
@@ -441,7 +446,8 @@ fn equilibrate(
                 .total_cmp(&(b.volume - fit.v0).abs())
         })
         .ok_or_else(|| MorphError::Md("no scan runs".into()))?;
-    let mut structure = scaled(&nearest.structure, fit.v0)?;
+    let v_start = fit.v0.clamp(0.75 * nearest.volume, nearest.volume / 0.75);
+    let mut structure = scaled(&nearest.structure, v_start)?;
     let mut velocities = nearest.velocities.clone();
     let mut history = Vec::new();
     let tol_bar = config.pressure_tolerance_kbar * 1000.0;
