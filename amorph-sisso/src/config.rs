@@ -112,15 +112,18 @@ impl Default for Config {
 impl Config {
     /// Parses TOML; unknown keys and wrong types are errors naming the key.
     pub fn from_toml(text: &str) -> Result<Config> {
-        let cfg: Config = toml::from_str(text).map_err(|e| SissoError::Config(e.to_string().trim().replace('\n', " ")))?;
+        let cfg: Config = toml::from_str(text)
+            .map_err(|e| SissoError::Config(e.to_string().trim().replace('\n', " ")))?;
         cfg.validate()?;
         Ok(cfg)
     }
 
     /// Reads and parses a TOML file.
     pub fn read(path: &std::path::Path) -> Result<Config> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| SissoError::Io { path: path.display().to_string(), source: e })?;
+        let text = std::fs::read_to_string(path).map_err(|e| SissoError::Io {
+            path: path.display().to_string(),
+            source: e,
+        })?;
         Config::from_toml(&text)
     }
 
@@ -197,7 +200,11 @@ impl Config {
 
 /// Parses `(1:18)(19:23)(43)` or `(43:43)` into 1-based inclusive ranges.
 pub fn parse_funit(text: &str) -> Result<Vec<(usize, usize)>> {
-    let bad = || SissoError::Config(format!("funit `{text}`: expected groups like (1:18)(19:23)"));
+    let bad = || {
+        SissoError::Config(format!(
+            "funit `{text}`: expected groups like (1:18)(19:23)"
+        ))
+    };
     let mut out = Vec::new();
     let mut rest = text.trim();
     while !rest.is_empty() {
@@ -222,7 +229,9 @@ mod tests {
 
     #[test]
     fn unknown_keys_are_rejected() {
-        let e = Config::from_toml("max_dim = 2\nopsett = \"(+)\"\n").unwrap_err().to_string();
+        let e = Config::from_toml("max_dim = 2\nopsett = \"(+)\"\n")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("opsett"), "{e}");
         assert!(Config::from_toml("max_dim = \"x\"").is_err());
         assert!(Config::from_toml("subspace = 0").is_err());
@@ -242,7 +251,10 @@ mod tests {
         assert_eq!(c.effective_complexity(), 3);
         assert_eq!(c.subspace_for(1), 30);
         assert_eq!(c.subspace_for(4), 10);
-        assert_eq!(parse_funit(c.funit.as_deref().unwrap()).unwrap(), vec![(1, 18), (19, 23), (43, 43)]);
+        assert_eq!(
+            parse_funit(c.funit.as_deref().unwrap()).unwrap(),
+            vec![(1, 18), (19, 23), (43, 43)]
+        );
         let d = Config::from_toml("fcomplexity = 7").unwrap();
         assert_eq!((d.effective_rung(), d.effective_complexity()), (3, 7));
         assert!(parse_funit("(3:1)").is_err());

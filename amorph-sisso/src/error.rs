@@ -18,7 +18,9 @@ pub enum SissoError {
     #[error("config: {0}")]
     Config(String),
     /// An operator name that is not known.
-    #[error("unknown operator `{0}` (known: + - * / |-| ^-1 ^2 ^3 ^6 sqrt cbrt exp exp- log abs sin cos)")]
+    #[error(
+        "unknown operator `{0}` (known: + - * / |-| ^-1 ^2 ^3 ^6 sqrt cbrt exp exp- log abs sin cos)"
+    )]
     UnknownOperator(String),
     /// A unit string that cannot be parsed.
     #[error("cannot parse unit `{0}` (expected e.g. `eV^-1*AA^2`, `eV/AA`, `1`)")]

@@ -130,7 +130,10 @@ impl Expr {
                 let a = arg.latex();
                 let base = match arg.as_ref() {
                     Expr::Primary { .. } => a.clone(),
-                    Expr::Binary { op: Op::Add | Op::Sub | Op::AbsDiff, .. } => a.clone(),
+                    Expr::Binary {
+                        op: Op::Add | Op::Sub | Op::AbsDiff,
+                        ..
+                    } => a.clone(),
                     _ => format!("\\left({a}\\right)"),
                 };
                 match op {
@@ -161,7 +164,8 @@ impl Expr {
     {
         match self {
             Expr::Primary { name } => {
-                let col = column(name).ok_or_else(|| SissoError::MissingColumn(name.to_string()))?;
+                let col =
+                    column(name).ok_or_else(|| SissoError::MissingColumn(name.to_string()))?;
                 if col.len() != n {
                     return Err(SissoError::Data(format!(
                         "column `{name}` has {} values, expected {n}",
@@ -178,7 +182,9 @@ impl Expr {
             Expr::Binary { op, left, right } => {
                 let mut a = left.eval(n, column)?;
                 let b = right.eval(n, column)?;
-                a.iter_mut().zip(&b).for_each(|(x, y)| *x = op.binary(*x, *y));
+                a.iter_mut()
+                    .zip(&b)
+                    .for_each(|(x, y)| *x = op.binary(*x, *y));
                 Ok(a)
             }
         }
@@ -223,8 +229,15 @@ mod tests {
     fn text_latex_eval() {
         let x1 = Expr::primary("x1");
         let x2 = Expr::primary("x_2");
-        let sq = Arc::new(Expr::Unary { op: Op::Sq, arg: x1.clone() });
-        let f = Expr::Binary { op: Op::Div, left: sq, right: x2.clone() };
+        let sq = Arc::new(Expr::Unary {
+            op: Op::Sq,
+            arg: x1.clone(),
+        });
+        let f = Expr::Binary {
+            op: Op::Div,
+            left: sq,
+            right: x2.clone(),
+        };
         assert_eq!(f.text(), "(x1^2/x_2)");
         assert_eq!(f.latex(), "\\frac{{\\mathrm{x1}}^{2}}{\\mathrm{x\\_2}}");
         assert_eq!(f.complexity(), 2);
@@ -240,7 +253,10 @@ mod tests {
             })
             .unwrap();
         assert_eq!(v, vec![0.5, 1.0, 9.0]);
-        let g = Expr::Unary { op: Op::NegExp, arg: x1 };
+        let g = Expr::Unary {
+            op: Op::NegExp,
+            arg: x1,
+        };
         assert_eq!(g.text(), "exp(-x1)");
         assert!(g.eval(3, &|_: &str| None).is_err());
     }

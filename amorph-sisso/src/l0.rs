@@ -23,12 +23,20 @@ struct Gram {
 fn gram(columns: &[&[f64]], y: &[f64], intercept: bool) -> Gram {
     let n = y.len();
     let m = columns.len();
-    let ymean = if intercept { y.iter().sum::<f64>() / n as f64 } else { 0.0 };
+    let ymean = if intercept {
+        y.iter().sum::<f64>() / n as f64
+    } else {
+        0.0
+    };
     let yc: Vec<f64> = y.iter().map(|v| v - ymean).collect();
     let z: Vec<Vec<f64>> = columns
         .par_iter()
         .map(|c| {
-            let mean = if intercept { c.iter().sum::<f64>() / n as f64 } else { 0.0 };
+            let mean = if intercept {
+                c.iter().sum::<f64>() / n as f64
+            } else {
+                0.0
+            };
             let mut v: Vec<f64> = c.iter().map(|x| x - mean).collect();
             let norm = v.iter().map(|x| x * x).sum::<f64>().sqrt();
             let inv = if norm > 0.0 { 1.0 / norm } else { 0.0 };
@@ -58,20 +66,31 @@ struct Top {
 
 impl Top {
     fn new(keep: usize) -> Top {
-        Top { keep, items: Vec::new(), worst: f64::INFINITY }
+        Top {
+            keep,
+            items: Vec::new(),
+            worst: f64::INFINITY,
+        }
     }
     #[inline]
     fn offer(&mut self, sse: f64, idx: &[usize]) {
         if self.items.len() >= self.keep && sse >= self.worst {
             return;
         }
-        self.items.push(Ranked { sse, indices: idx.to_vec() });
+        self.items.push(Ranked {
+            sse,
+            indices: idx.to_vec(),
+        });
         if self.items.len() >= 2 * self.keep.max(4) {
             self.shrink();
         }
     }
     fn shrink(&mut self) {
-        self.items.sort_by(|a, b| a.sse.total_cmp(&b.sse).then_with(|| a.indices.cmp(&b.indices)));
+        self.items.sort_by(|a, b| {
+            a.sse
+                .total_cmp(&b.sse)
+                .then_with(|| a.indices.cmp(&b.indices))
+        });
         self.items.truncate(self.keep);
         if self.items.len() >= self.keep {
             self.worst = self.items[self.items.len() - 1].sse;
@@ -131,7 +150,9 @@ impl Walker<'_> {
         let m = self.gram.m;
         let last = depth + 1 == self.dim;
         for j in start..=(m - (self.dim - depth)) {
-            let Some(zj) = self.extend(depth, j) else { continue };
+            let Some(zj) = self.extend(depth, j) else {
+                continue;
+            };
             let zz = if depth == 0 { 0.0 } else { self.zz[depth - 1] } + zj * zj;
             self.idx[depth] = j;
             if last {
@@ -152,7 +173,13 @@ impl Walker<'_> {
 /// intercept when `intercept`); returns the best `keep`, best first. Nearly collinear subsets
 /// (a squared pivot below 1e-10 on the correlation scale) are skipped. Parallel over the first
 /// index with rayon.
-pub fn search(columns: &[&[f64]], y: &[f64], dim: usize, keep: usize, intercept: bool) -> Vec<Ranked> {
+pub fn search(
+    columns: &[&[f64]],
+    y: &[f64],
+    dim: usize,
+    keep: usize,
+    intercept: bool,
+) -> Vec<Ranked> {
     let m = columns.len();
     if dim == 0 || dim > m || keep == 0 {
         return Vec::new();
@@ -189,17 +216,31 @@ pub fn search(columns: &[&[f64]], y: &[f64], dim: usize, keep: usize, intercept:
         )
         .reduce(|| Top::new(keep), Top::merge);
     let mut items = top.items;
-    items.sort_by(|a, b| a.sse.total_cmp(&b.sse).then_with(|| a.indices.cmp(&b.indices)));
+    items.sort_by(|a, b| {
+        a.sse
+            .total_cmp(&b.sse)
+            .then_with(|| a.indices.cmp(&b.indices))
+    });
     items.truncate(keep);
     items
 }
 
 /// Least-squares fit by modified Gram–Schmidt QR: returns (coefficients, intercept, residuals),
 /// or `None` when the columns are linearly dependent.
-pub fn least_squares(columns: &[&[f64]], y: &[f64], intercept: bool) -> Option<(Vec<f64>, f64, Vec<f64>)> {
+pub fn least_squares(
+    columns: &[&[f64]],
+    y: &[f64],
+    intercept: bool,
+) -> Option<(Vec<f64>, f64, Vec<f64>)> {
     let n = y.len();
     let d = columns.len();
-    let mean = |v: &[f64]| if intercept { v.iter().sum::<f64>() / n as f64 } else { 0.0 };
+    let mean = |v: &[f64]| {
+        if intercept {
+            v.iter().sum::<f64>() / n as f64
+        } else {
+            0.0
+        }
+    };
     let xm: Vec<f64> = columns.iter().map(|c| mean(c)).collect();
     let ym = mean(y);
     let mut q: Vec<Vec<f64>> = columns
@@ -217,15 +258,23 @@ pub fn least_squares(columns: &[&[f64]], y: &[f64], intercept: bool) -> Option<(
             qk.iter_mut().zip(qp).for_each(|(a, b)| *a -= dot * b);
         }
         let norm = qk.iter().map(|x| x * x).sum::<f64>().sqrt();
-        let orig = columns[k].iter().zip(std::iter::repeat(xm[k])).map(|(x, m)| (x - m) * (x - m)).sum::<f64>().sqrt();
-        if !(norm > 1e-12 * orig.max(1e-300)) {
+        let orig = columns[k]
+            .iter()
+            .zip(std::iter::repeat(xm[k]))
+            .map(|(x, m)| (x - m) * (x - m))
+            .sum::<f64>()
+            .sqrt();
+        if norm.is_nan() || norm <= 1e-12 * orig.max(1e-300) {
             return None;
         }
         r[k * d + k] = norm;
         qk.iter_mut().for_each(|a| *a /= norm);
     }
     let yc: Vec<f64> = y.iter().map(|v| v - ym).collect();
-    let qty: Vec<f64> = q.iter().map(|qk| qk.iter().zip(&yc).map(|(a, b)| a * b).sum()).collect();
+    let qty: Vec<f64> = q
+        .iter()
+        .map(|qk| qk.iter().zip(&yc).map(|(a, b)| a * b).sum())
+        .collect();
     let mut beta = vec![0.0; d];
     for k in (0..d).rev() {
         let mut s = qty[k];
@@ -273,16 +322,23 @@ mod tests {
         let n = 40;
         let mut s = 12345u64;
         let mut rnd = || {
-            s = s.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            s = s
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             (s >> 11) as f64 / (1u64 << 53) as f64 - 0.5
         };
         let cols: Vec<Vec<f64>> = (0..7).map(|_| (0..n).map(|_| rnd()).collect()).collect();
-        let y: Vec<f64> = (0..n).map(|t| 2.0 * cols[1][t] - cols[4][t] + 0.3 * rnd()).collect();
+        let y: Vec<f64> = (0..n)
+            .map(|t| 2.0 * cols[1][t] - cols[4][t] + 0.3 * rnd())
+            .collect();
         let refs: Vec<&[f64]> = cols.iter().map(|c| c.as_slice()).collect();
         for dim in 1..=4 {
             let got = search(&refs, &y, dim, 3, true);
             assert_eq!(got.len(), 3);
-            assert!((got[0].sse - brute(&refs, &y, dim)).abs() < 1e-9, "dim {dim}");
+            assert!(
+                (got[0].sse - brute(&refs, &y, dim)).abs() < 1e-9,
+                "dim {dim}"
+            );
             assert!(got[0].sse <= got[1].sse && got[1].sse <= got[2].sse);
         }
         let best2 = search(&refs, &y, 2, 1, true);

@@ -3,7 +3,7 @@
 //! SISSO symbolic regression (sure independence screening and sparsifying operator, Ouyang et
 //! al., Phys. Rev. Mater. 2, 083802 (2018)) on any numeric table.
 //!
-//! * Primary features carry physical units (dimension vectors, [`unit`]); operators
+//! * Primary features carry physical units (dimension vectors, [`mod@unit`]); operators
 //!   `+ - * / |-| ^-1 ^2 ^3 ^6 sqrt cbrt exp exp- log` (and `abs sin cos`) build tiers of new
 //!   features with the unit rules and skip rules of the Fortran SISSO 3.5 code ([`space`]);
 //!   non-finite, constant, zero or overflowing features are removed; (near-)identical features
@@ -72,9 +72,21 @@ pub struct Dataset {
 
 impl Dataset {
     /// Dimensionless features.
-    pub fn new(names: Vec<String>, columns: Vec<Vec<f64>>, target_name: &str, target: Vec<f64>) -> Result<Dataset> {
+    pub fn new(
+        names: Vec<String>,
+        columns: Vec<Vec<f64>>,
+        target_name: &str,
+        target: Vec<f64>,
+    ) -> Result<Dataset> {
         let units = vec![Unit::default(); names.len()];
-        Dataset::with_units(names, columns, units, UnitSystem::new(), target_name, target)
+        Dataset::with_units(
+            names,
+            columns,
+            units,
+            UnitSystem::new(),
+            target_name,
+            target,
+        )
     }
 
     /// Features with units.
@@ -87,7 +99,9 @@ impl Dataset {
         target: Vec<f64>,
     ) -> Result<Dataset> {
         if names.len() != columns.len() || names.len() != units.len() {
-            return Err(SissoError::Data("names, columns and units differ in length".into()));
+            return Err(SissoError::Data(
+                "names, columns and units differ in length".into(),
+            ));
         }
         if names.is_empty() {
             return Err(SissoError::Data("no feature columns".into()));
@@ -102,19 +116,33 @@ impl Dataset {
             }
         }
         if let Some(k) = target.iter().position(|v| !v.is_finite()) {
-            return Err(SissoError::Data(format!("target `{target_name}` row {k} is not finite")));
+            return Err(SissoError::Data(format!(
+                "target `{target_name}` row {k} is not finite"
+            )));
         }
-        Ok(Dataset { names, units, columns, target_name: target_name.to_string(), target, unit_system })
+        Ok(Dataset {
+            names,
+            units,
+            columns,
+            target_name: target_name.to_string(),
+            target,
+            unit_system,
+        })
     }
 
     /// Builds the dataset from a table: target column, features (config `features`, or every
     /// numeric column but the target and `exclude`), units from `funit` groups and `units`.
     pub fn from_table(table: &Table, target: &str, config: &Config) -> Result<Dataset> {
-        let y = table.column(target).ok_or_else(|| SissoError::MissingColumn(target.to_string()))?.to_vec();
+        let y = table
+            .column(target)
+            .ok_or_else(|| SissoError::MissingColumn(target.to_string()))?
+            .to_vec();
         let names: Vec<String> = match &config.features {
             Some(list) => {
                 for n in list {
-                    table.column(n).ok_or_else(|| SissoError::MissingColumn(n.clone()))?;
+                    table
+                        .column(n)
+                        .ok_or_else(|| SissoError::MissingColumn(n.clone()))?;
                 }
                 list.clone()
             }
@@ -154,7 +182,10 @@ impl Dataset {
             })?;
             units[k] = system.parse(text)?;
         }
-        let columns = names.iter().map(|n| table.column(n).unwrap_or_default().to_vec()).collect();
+        let columns = names
+            .iter()
+            .map(|n| table.column(n).unwrap_or_default().to_vec())
+            .collect();
         Dataset::with_units(names, columns, units, system, target, y)
     }
 
@@ -168,7 +199,11 @@ impl Dataset {
         Dataset {
             names: self.names.clone(),
             units: self.units.clone(),
-            columns: self.columns.iter().map(|c| rows.iter().map(|&r| c[r]).collect()).collect(),
+            columns: self
+                .columns
+                .iter()
+                .map(|c| rows.iter().map(|&r| c[r]).collect())
+                .collect(),
             target_name: self.target_name.clone(),
             target: rows.iter().map(|&r| self.target[r]).collect(),
             unit_system: self.unit_system.clone(),
@@ -177,7 +212,10 @@ impl Dataset {
 
     /// Column lookup by name (for [`Model::predict_with`]).
     pub fn column(&self, name: &str) -> Option<&[f64]> {
-        self.names.iter().position(|n| n == name).map(|k| self.columns[k].as_slice())
+        self.names
+            .iter()
+            .position(|n| n == name)
+            .map(|k| self.columns[k].as_slice())
     }
 }
 
@@ -212,7 +250,10 @@ pub struct Fit {
 impl Fit {
     /// The best model of a dimension.
     pub fn best(&self, dim: usize) -> Option<&Model> {
-        self.dims.iter().find(|d| d.dim == dim).and_then(|d| d.models.first())
+        self.dims
+            .iter()
+            .find(|d| d.dim == dim)
+            .and_then(|d| d.models.first())
     }
 
     /// The best model of every dimension, in order.
@@ -258,7 +299,11 @@ impl Sisso {
     pub fn space_options(&self) -> SpaceOptions {
         let rung = self.config.effective_rung();
         SpaceOptions {
-            ops: if rung == 0 { Vec::new() } else { self.ops.clone() },
+            ops: if rung == 0 {
+                Vec::new()
+            } else {
+                self.ops.clone()
+            },
             rung,
             max_complexity: self.config.effective_complexity(),
             fmax_min: self.config.fmax_min,
@@ -311,7 +356,9 @@ impl Sisso {
             let mut models = Vec::with_capacity(ranked.len());
             for r in ranked {
                 let sub: Vec<&[f64]> = r.indices.iter().map(|&i| cols[i]).collect();
-                let Some((beta, c0, resid)) = l0::least_squares(&sub, y, intercept) else { continue };
+                let Some((beta, c0, resid)) = l0::least_squares(&sub, y, intercept) else {
+                    continue;
+                };
                 let n = y.len() as f64;
                 models.push(Model {
                     target: data.target_name.clone(),
@@ -327,7 +374,13 @@ impl Sisso {
             let Some(best) = models.first() else { break };
             let pred = best.predict_with(y.len(), &|n: &str| data.column(n))?;
             residual = y.iter().zip(&pred).map(|(a, b)| a - b).collect();
-            dims.push(DimResult { dim, models, union_size: union.len(), screened, candidates });
+            dims.push(DimResult {
+                dim,
+                models,
+                union_size: union.len(),
+                screened,
+                candidates,
+            });
         }
         Ok(Fit {
             dims,
@@ -347,15 +400,27 @@ impl Sisso {
         let mut order: Vec<usize> = (0..n).collect();
         let mut s = seed ^ 0x9E37_79B9_7F4A_7C15;
         for i in (1..n).rev() {
-            s = s.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            s = s
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             let j = ((s >> 33) as usize) % (i + 1);
             order.swap(i, j);
         }
         let mut sums = vec![0.0; self.config.max_dim];
         let mut counts = vec![0usize; self.config.max_dim];
         for f in 0..folds {
-            let test: Vec<usize> = order.iter().enumerate().filter(|(k, _)| k % folds == f).map(|(_, &r)| r).collect();
-            let train: Vec<usize> = order.iter().enumerate().filter(|(k, _)| k % folds != f).map(|(_, &r)| r).collect();
+            let test: Vec<usize> = order
+                .iter()
+                .enumerate()
+                .filter(|(k, _)| k % folds == f)
+                .map(|(_, &r)| r)
+                .collect();
+            let train: Vec<usize> = order
+                .iter()
+                .enumerate()
+                .filter(|(k, _)| k % folds != f)
+                .map(|(_, &r)| r)
+                .collect();
             let (tr, te) = (data.subset(&train), data.subset(&test));
             let fit = self.fit(&tr)?;
             for m in fit.best_models() {
@@ -364,7 +429,12 @@ impl Sisso {
                 counts[m.dim() - 1] += 1;
             }
         }
-        Ok(sums.iter().zip(&counts).filter(|(_, c)| **c > 0).map(|(s, c)| s / *c as f64).collect())
+        Ok(sums
+            .iter()
+            .zip(&counts)
+            .filter(|(_, c)| **c > 0)
+            .map(|(s, c)| s / *c as f64)
+            .collect())
     }
 }
 

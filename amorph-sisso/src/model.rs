@@ -28,7 +28,13 @@ pub struct Model {
 /// Root-mean-square error between predictions and values (population form).
 pub fn rmse(pred: &[f64], y: &[f64]) -> f64 {
     let n = y.len().max(1) as f64;
-    (pred.iter().zip(y).map(|(p, v)| (p - v) * (p - v)).sum::<f64>() / n).sqrt()
+    (pred
+        .iter()
+        .zip(y)
+        .map(|(p, v)| (p - v) * (p - v))
+        .sum::<f64>()
+        / n)
+        .sqrt()
 }
 
 /// Formats a number with `sig` significant digits, without exponent for moderate magnitudes.
@@ -79,7 +85,13 @@ impl Model {
         let mut s = format!("{} =", self.target);
         for (k, (f, c)) in self.features.iter().zip(&self.coefficients).enumerate() {
             let cs = format_sig(c.abs(), 6);
-            let sign = if *c < 0.0 { "-" } else if k == 0 { "" } else { "+" };
+            let sign = if *c < 0.0 {
+                "-"
+            } else if k == 0 {
+                ""
+            } else {
+                "+"
+            };
             if k == 0 {
                 s.push_str(&format!(" {sign}{cs}*{}", f.text()));
             } else {
@@ -96,7 +108,13 @@ impl Model {
         let mut s = format!("\\mathrm{{{}}} =", crate::expr::latex_escape(&self.target));
         for (k, (f, c)) in self.features.iter().zip(&self.coefficients).enumerate() {
             let cs = format_sig(c.abs(), 6);
-            let sign = if *c < 0.0 { " -" } else if k == 0 { "" } else { " +" };
+            let sign = if *c < 0.0 {
+                " -"
+            } else if k == 0 {
+                ""
+            } else {
+                " +"
+            };
             s.push_str(&format!("{sign} {cs} \\cdot {}", f.latex()));
         }
         let sign = if self.intercept < 0.0 { "-" } else { "+" };
@@ -127,6 +145,9 @@ mod tests {
         assert_eq!(m.equation(), "y = -2*a + 0.5*b - 1");
         let t = Table::parse("id a b\n0 1 2\n1 3 4\n", "t").unwrap();
         assert_eq!(m.predict(&t).unwrap(), vec![-2.0, -5.0]);
-        assert!(m.latex().starts_with("\\mathrm{y} = - 2 \\cdot \\mathrm{a} + 0.5"));
+        assert!(
+            m.latex()
+                .starts_with("\\mathrm{y} = - 2 \\cdot \\mathrm{a} + 0.5")
+        );
     }
 }

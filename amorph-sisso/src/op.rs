@@ -217,8 +217,14 @@ mod tests {
         assert_eq!(ops.len(), 11);
         assert!(ops.contains(&Op::NegExp) && ops.contains(&Op::Six) && !ops.contains(&Op::Sqrt));
         assert_eq!(Op::parse_list("").unwrap(), vec![]);
-        assert_eq!(Op::parse_list("+, *  exp-").unwrap(), vec![Op::Add, Op::Mul, Op::NegExp]);
-        assert_eq!(Op::parse_list("(|-|)(add)").unwrap(), vec![Op::Add, Op::AbsDiff]);
+        assert_eq!(
+            Op::parse_list("+, *  exp-").unwrap(),
+            vec![Op::Add, Op::Mul, Op::NegExp]
+        );
+        assert_eq!(
+            Op::parse_list("(|-|)(add)").unwrap(),
+            vec![Op::Add, Op::AbsDiff]
+        );
         assert!(Op::parse_list("(+)(pow)").is_err());
         assert!(Op::parse_list("(+)junk").is_err());
         for op in ALL_OPS {

@@ -101,12 +101,20 @@ struct Stats {
 fn column_stats(v: &[f64]) -> Stats {
     let n = v.len() as f64;
     let mean = v.iter().sum::<f64>() / n;
-    let cnorm = v.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>().sqrt();
+    let cnorm = v
+        .iter()
+        .map(|x| (x - mean) * (x - mean))
+        .sum::<f64>()
+        .sqrt();
     Stats { mean, cnorm }
 }
 
 fn correlation(a: &[f64], sa: Stats, b: &[f64], sb: Stats) -> f64 {
-    let dot: f64 = a.iter().zip(b).map(|(x, y)| (x - sa.mean) * (y - sb.mean)).sum();
+    let dot: f64 = a
+        .iter()
+        .zip(b)
+        .map(|(x, y)| (x - sa.mean) * (y - sb.mean))
+        .sum();
     dot / (sa.cnorm * sb.cnorm)
 }
 
@@ -159,7 +167,9 @@ impl FeatureSpace {
     pub fn build(primaries: Vec<(String, Vec<f64>, Unit)>, opts: SpaceOptions) -> Result<Self> {
         let n = primaries.first().map(|p| p.1.len()).unwrap_or(0);
         if n < 2 {
-            return Err(SissoError::Data("need at least two samples and one feature".into()));
+            return Err(SissoError::Data(
+                "need at least two samples and one feature".into(),
+            ));
         }
         let mut space = FeatureSpace {
             has_mul: opts.ops.contains(&Op::Mul),
@@ -179,7 +189,9 @@ impl FeatureSpace {
                 )));
             }
             if let Some(k) = values.iter().position(|x| !x.is_finite()) {
-                return Err(SissoError::Data(format!("feature `{name}` row {k} is not finite")));
+                return Err(SissoError::Data(format!(
+                    "feature `{name}` row {k} is not finite"
+                )));
             }
             let selectable = match goodf(&values, space.opts.fmax_min, space.opts.fmax_max) {
                 Some(s) => s,
@@ -189,7 +201,13 @@ impl FeatureSpace {
                 }
             };
             let unit_id = space.intern(&unit);
-            space.stored.push(make_stored(Expr::primary(&name), values, unit_id, 0, selectable));
+            space.stored.push(make_stored(
+                Expr::primary(&name),
+                values,
+                unit_id,
+                0,
+                selectable,
+            ));
         }
         if space.stored.is_empty() {
             return Err(SissoError::Data("every feature is constant".into()));
@@ -303,9 +321,11 @@ impl FeatureSpace {
                 }
                 // (A*B)/B, (A*B)/A, A/(A*B), B/(A*B) are skipped by name.
                 let contains = |prod: &Expr, factor: &Arc<Expr>| match prod {
-                    Expr::Binary { op: Op::Mul, left, right } => {
-                        Arc::ptr_eq(left, factor) || Arc::ptr_eq(right, factor)
-                    }
+                    Expr::Binary {
+                        op: Op::Mul,
+                        left,
+                        right,
+                    } => Arc::ptr_eq(left, factor) || Arc::ptr_eq(right, factor),
                     _ => false,
                 };
                 if contains(&a.expr, &b.expr) || contains(&b.expr, &a.expr) {
@@ -327,10 +347,20 @@ impl FeatureSpace {
         let newest = self.newest();
         for &op in &self.opts.ops {
             if !op.is_binary() && self.unary_ok(op, fa) {
-                f(Cand { op, a: i as u32, b: NO_OPERAND });
+                f(Cand {
+                    op,
+                    a: i as u32,
+                    b: NO_OPERAND,
+                });
             }
         }
-        let binaries: Vec<Op> = self.opts.ops.iter().copied().filter(|o| o.is_binary()).collect();
+        let binaries: Vec<Op> = self
+            .opts
+            .ops
+            .iter()
+            .copied()
+            .filter(|o| o.is_binary())
+            .collect();
         if binaries.is_empty() {
             return;
         }
@@ -343,23 +373,43 @@ impl FeatureSpace {
                 match op {
                     Op::Sub => {
                         if self.binary_ok(op, fa, fb, last_tier) {
-                            f(Cand { op, a: i as u32, b: j as u32 });
+                            f(Cand {
+                                op,
+                                a: i as u32,
+                                b: j as u32,
+                            });
                             if !last_tier {
-                                f(Cand { op, a: j as u32, b: i as u32 });
+                                f(Cand {
+                                    op,
+                                    a: j as u32,
+                                    b: i as u32,
+                                });
                             }
                         }
                     }
                     Op::Div => {
                         if self.binary_ok(op, fa, fb, last_tier) {
-                            f(Cand { op, a: i as u32, b: j as u32 });
+                            f(Cand {
+                                op,
+                                a: i as u32,
+                                b: j as u32,
+                            });
                         }
                         if self.binary_ok(op, fb, fa, last_tier) {
-                            f(Cand { op, a: j as u32, b: i as u32 });
+                            f(Cand {
+                                op,
+                                a: j as u32,
+                                b: i as u32,
+                            });
                         }
                     }
                     _ => {
                         if self.binary_ok(op, fa, fb, last_tier) {
-                            f(Cand { op, a: i as u32, b: j as u32 });
+                            f(Cand {
+                                op,
+                                a: i as u32,
+                                b: j as u32,
+                            });
                         }
                     }
                 }
@@ -373,7 +423,11 @@ impl FeatureSpace {
             Arc::new(Expr::Unary { op: c.op, arg: a })
         } else {
             let b = self.stored[c.b as usize].expr.clone();
-            Arc::new(Expr::Binary { op: c.op, left: a, right: b })
+            Arc::new(Expr::Binary {
+                op: c.op,
+                left: a,
+                right: b,
+            })
         }
     }
 
@@ -442,19 +496,33 @@ impl FeatureSpace {
         let n = self.n;
         let tag: Vec<f64> = (0..n).map(|t| 1.0 + 0.001 * t as f64).collect();
         let fp = |v: &[f64]| -> f64 { v.iter().zip(&tag).map(|(x, t)| x * t).sum::<f64>() };
-        let old: Vec<(f64, usize)> = self.stored.iter().enumerate().map(|(k, s)| (fp(&s.values), k)).collect();
+        let old: Vec<(f64, usize)> = self
+            .stored
+            .iter()
+            .enumerate()
+            .map(|(k, s)| (fp(&s.values), k))
+            .collect();
         let mut all: Vec<(f64, bool, usize)> = old.iter().map(|&(f, k)| (f, true, k)).collect();
-        all.extend(fresh.iter().enumerate().map(|(k, (_, v, _))| (fp(v), false, k)));
+        all.extend(
+            fresh
+                .iter()
+                .enumerate()
+                .map(|(k, (_, v, _))| (fp(v), false, k)),
+        );
         all.sort_by(|x, y| x.0.total_cmp(&y.0));
         let mut drop = vec![false; fresh.len()];
         let same = |x: &[f64], y: &[f64]| {
-            x.iter().zip(y).all(|(a, b)| (a - b).abs() <= 1e-10 * a.abs().max(b.abs()).max(1.0))
+            x.iter()
+                .zip(y)
+                .all(|(a, b)| (a - b).abs() <= 1e-10 * a.abs().max(b.abs()).max(1.0))
         };
         let mut exprs: HashMap<usize, Arc<Expr>> = HashMap::new();
         let mut start = 0;
         while start < all.len() {
             let mut end = start + 1;
-            while end < all.len() && (all[end].0 - all[start].0).abs() <= 1e-9 * all[start].0.abs().max(1.0) {
+            while end < all.len()
+                && (all[end].0 - all[start].0).abs() <= 1e-9 * all[start].0.abs().max(1.0)
+            {
                 end += 1;
             }
             if end - start > 1 {
@@ -463,8 +531,17 @@ impl FeatureSpace {
                     if is_old || drop[k] {
                         continue;
                     }
-                    for &(_, o_old, o) in &group[..gi].iter().chain(group[gi + 1..].iter()).copied().collect::<Vec<_>>() {
-                        let ov: &[f64] = if o_old { &self.stored[o].values } else { &fresh[o].1 };
+                    for &(_, o_old, o) in &group[..gi]
+                        .iter()
+                        .chain(group[gi + 1..].iter())
+                        .copied()
+                        .collect::<Vec<_>>()
+                    {
+                        let ov: &[f64] = if o_old {
+                            &self.stored[o].values
+                        } else {
+                            &fresh[o].1
+                        };
                         if !o_old && drop[o] {
                             continue;
                         }
@@ -474,8 +551,14 @@ impl FeatureSpace {
                         let loses = if o_old {
                             true
                         } else {
-                            let ek = exprs.entry(k).or_insert_with(|| self.cand_expr(fresh[k].0)).clone();
-                            let eo = exprs.entry(o).or_insert_with(|| self.cand_expr(fresh[o].0)).clone();
+                            let ek = exprs
+                                .entry(k)
+                                .or_insert_with(|| self.cand_expr(fresh[k].0))
+                                .clone();
+                            let eo = exprs
+                                .entry(o)
+                                .or_insert_with(|| self.cand_expr(fresh[o].0))
+                                .clone();
                             simpler(&eo, &ek) == std::cmp::Ordering::Less
                         };
                         if loses {
@@ -495,7 +578,8 @@ impl FeatureSpace {
             let unit_id = self.intern(&unit);
             let expr = self.cand_expr(c);
             let complexity = expr.complexity();
-            self.stored.push(make_stored(expr, v, unit_id, complexity, sel));
+            self.stored
+                .push(make_stored(expr, v, unit_id, complexity, sel));
         }
         self.tier_start.push(self.stored.len());
     }
@@ -535,12 +619,27 @@ impl FeatureSpace {
             .iter()
             .map(|s| {
                 let st = column_stats(&s.values);
-                let sc = (correlation(&s.values, st, &r, Stats { mean: 0.0, cnorm: rnorm })).abs();
+                let sc = (correlation(
+                    &s.values,
+                    st,
+                    &r,
+                    Stats {
+                        mean: 0.0,
+                        cnorm: rnorm,
+                    },
+                ))
+                .abs();
                 (sc, s.values.as_slice(), st)
             })
             .collect();
         excl.sort_by(|a, b| a.0.total_cmp(&b.0));
-        let ctx = ScreenCtx { space: self, r: &r, rnorm, keep: k, excl: &excl };
+        let ctx = ScreenCtx {
+            space: self,
+            r: &r,
+            rnorm,
+            keep: k,
+            excl: &excl,
+        };
 
         let stored_pool = (0..self.stored.len())
             .into_par_iter()
@@ -549,7 +648,7 @@ impl FeatureSpace {
                 |mut pool, j| {
                     let s = &self.stored[j];
                     if s.selectable {
-                        let acc = accumulate(s.values.iter().copied(), &r);
+                        let acc = accumulate1(&s.values, &r, |x| x);
                         ctx.offer(&mut pool, acc, Src::Stored(j as u32), || s.values.clone());
                     }
                     pool
@@ -573,7 +672,10 @@ impl FeatureSpace {
                         (pool, cnt)
                     },
                 )
-                .reduce(|| (Pool::new(k), 0), |a, b| (ctx.merge(a.0, b.0), a.1 + b.1));
+                .reduce(
+                    || (Pool::new(k), 0),
+                    |a, b| (ctx.merge(a.0, b.0), a.1 + b.1),
+                );
             pool = ctx.merge(pool, streamed.0);
             count += streamed.1;
         }
@@ -596,29 +698,42 @@ impl FeatureSpace {
         let a = &self.stored[c.a as usize].values;
         if c.b == NO_OPERAND {
             return match c.op {
-                Op::Inv => accumulate(a.iter().map(|x| 1.0 / x), r),
-                Op::Sq => accumulate(a.iter().map(|x| x * x), r),
-                Op::Cb => accumulate(a.iter().map(|x| x * x * x), r),
-                op => accumulate(a.iter().map(|&x| op.unary(x)), r),
+                Op::Inv => accumulate1(a, r, |x| 1.0 / x),
+                Op::Sq => accumulate1(a, r, |x| x * x),
+                Op::Cb => accumulate1(a, r, |x| x * x * x),
+                op => accumulate1(a, r, |x| op.unary(x)),
             };
         }
         let b = &self.stored[c.b as usize].values;
-        let ab = a.iter().zip(b.iter());
         match c.op {
-            Op::Add => accumulate(ab.map(|(x, y)| x + y), r),
-            Op::Sub => accumulate(ab.map(|(x, y)| x - y), r),
-            Op::Mul => accumulate(ab.map(|(x, y)| x * y), r),
-            Op::Div => accumulate(ab.map(|(x, y)| x / y), r),
-            Op::AbsDiff => accumulate(ab.map(|(x, y)| (x - y).abs()), r),
+            Op::Add => accumulate2(a, b, r, |x, y| x + y),
+            Op::Sub => accumulate2(a, b, r, |x, y| x - y),
+            Op::Mul => accumulate2(a, b, r, |x, y| x * y),
+            Op::Div => accumulate2(a, b, r, |x, y| x / y),
+            Op::AbsDiff => accumulate2(a, b, r, |x, y| (x - y).abs()),
             _ => Acc::invalid(),
         }
     }
 }
 
-fn make_stored(expr: Arc<Expr>, values: Vec<f64>, unit_id: usize, complexity: u32, selectable: bool) -> Stored {
+fn make_stored(
+    expr: Arc<Expr>,
+    values: Vec<f64>,
+    unit_id: usize,
+    complexity: u32,
+    selectable: bool,
+) -> Stored {
     let min = values.iter().copied().fold(f64::INFINITY, f64::min);
     let min_abs = values.iter().map(|x| x.abs()).fold(f64::INFINITY, f64::min);
-    Stored { expr, values, unit_id, complexity, selectable, min, min_abs }
+    Stored {
+        expr,
+        values,
+        unit_id,
+        complexity,
+        selectable,
+        min,
+        min_abs,
+    }
 }
 
 /// Running sums of a candidate column, shifted by its first value for precision.
@@ -634,30 +749,81 @@ struct Acc {
 
 impl Acc {
     fn invalid() -> Acc {
-        Acc { n: 0, s: f64::NAN, ss: f64::NAN, dr: f64::NAN, maxabs: 0.0, maxdev: 0.0 }
+        Acc {
+            n: 0,
+            s: f64::NAN,
+            ss: f64::NAN,
+            dr: f64::NAN,
+            maxabs: 0.0,
+            maxdev: 0.0,
+        }
+    }
+}
+
+/// One pass over a candidate column `f(a[t], b[t])`: shifted sums, product with the centred
+/// residual, min and max. Four independent lanes so that the loop vectorises.
+#[inline(always)]
+fn accumulate2<F: Fn(f64, f64) -> f64>(a: &[f64], b: &[f64], r: &[f64], f: F) -> Acc {
+    let n = r.len().min(a.len()).min(b.len());
+    if n == 0 {
+        return Acc::invalid();
+    }
+    let v0 = f(a[0], b[0]);
+    let mut s = [0.0f64; 4];
+    let mut ss = [0.0f64; 4];
+    let mut dr = [0.0f64; 4];
+    let mut hi = [v0; 4];
+    let mut lo = [v0; 4];
+    let (a, b, r) = (&a[..n], &b[..n], &r[..n]);
+    let mut ca = a.chunks_exact(4);
+    let mut cb = b.chunks_exact(4);
+    let mut cr = r.chunks_exact(4);
+    for ((xa, xb), xr) in (&mut ca).zip(&mut cb).zip(&mut cr) {
+        for l in 0..4 {
+            let v = f(xa[l], xb[l]);
+            let d = v - v0;
+            s[l] += d;
+            ss[l] += d * d;
+            dr[l] += d * xr[l];
+            hi[l] = if v > hi[l] { v } else { hi[l] };
+            lo[l] = if v < lo[l] { v } else { lo[l] };
+        }
+    }
+    for ((xa, xb), xr) in ca
+        .remainder()
+        .iter()
+        .zip(cb.remainder())
+        .zip(cr.remainder())
+    {
+        let v = f(*xa, *xb);
+        let d = v - v0;
+        s[0] += d;
+        ss[0] += d * d;
+        dr[0] += d * xr;
+        hi[0] = if v > hi[0] { v } else { hi[0] };
+        lo[0] = if v < lo[0] { v } else { lo[0] };
+    }
+    let mut sum = (s[0] + s[1]) + (s[2] + s[3]);
+    let sumsq = (ss[0] + ss[1]) + (ss[2] + ss[3]);
+    let dot = (dr[0] + dr[1]) + (dr[2] + dr[3]);
+    let vmax = hi.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let vmin = lo.iter().copied().fold(f64::INFINITY, f64::min);
+    if !v0.is_finite() {
+        sum = f64::NAN;
+    }
+    Acc {
+        n,
+        s: sum,
+        ss: sumsq,
+        dr: dot,
+        maxabs: vmax.abs().max(vmin.abs()),
+        maxdev: (vmax - v0).max(v0 - vmin),
     }
 }
 
 #[inline(always)]
-fn accumulate(mut vals: impl Iterator<Item = f64>, r: &[f64]) -> Acc {
-    let Some(v0) = vals.next() else {
-        return Acc::invalid();
-    };
-    let (mut s, mut ss, mut dr) = (0.0, 0.0, 0.0);
-    let mut maxabs = v0.abs();
-    let mut maxdev = 0.0f64;
-    for (v, &rt) in vals.zip(&r[1..]) {
-        let d = v - v0;
-        s += d;
-        ss += d * d;
-        dr += d * rt;
-        maxabs = maxabs.max(v.abs());
-        maxdev = maxdev.max(d.abs());
-    }
-    if !v0.is_finite() {
-        s = f64::NAN;
-    }
-    Acc { n: r.len(), s, ss, dr, maxabs, maxdev }
+fn accumulate1<F: Fn(f64) -> f64>(a: &[f64], r: &[f64], f: F) -> Acc {
+    accumulate2(a, a, r, |x, _| f(x))
 }
 
 struct Entry {
@@ -674,7 +840,10 @@ struct Pool {
 impl Pool {
     fn new(k: usize) -> Pool {
         let _ = k;
-        Pool { entries: Vec::new(), threshold: -1.0 }
+        Pool {
+            entries: Vec::new(),
+            threshold: -1.0,
+        }
     }
 }
 
@@ -694,7 +863,11 @@ impl ScreenCtx<'_> {
             return None;
         }
         let o = &self.space.opts;
-        if a.maxabs > INF_LIMIT || a.maxabs <= ZERO_LIMIT || a.maxabs > o.fmax_max || a.maxabs < o.fmax_min {
+        if a.maxabs > INF_LIMIT
+            || a.maxabs <= ZERO_LIMIT
+            || a.maxabs > o.fmax_max
+            || a.maxabs < o.fmax_min
+        {
             return None;
         }
         if a.maxdev <= 1e-8 || a.maxdev <= 1e-12 * a.maxabs {
@@ -708,7 +881,9 @@ impl ScreenCtx<'_> {
     }
 
     fn offer(&self, pool: &mut Pool, acc: Acc, src: Src, values: impl FnOnce() -> Vec<f64>) {
-        let Some(score) = self.score(&acc) else { return };
+        let Some(score) = self.score(&acc) else {
+            return;
+        };
         if score < pool.threshold - SCORE_TOL {
             return;
         }

@@ -67,7 +67,10 @@ impl Table {
     /// whitespace-separated otherwise; `"quoted names"` may contain spaces; lines starting with
     /// `#` and blank lines are ignored. The first column is the row id.
     pub fn parse(text: &str, source_name: &str) -> Result<Table> {
-        let err = |message: String| SissoError::Table { source_name: source_name.to_string(), message };
+        let err = |message: String| SissoError::Table {
+            source_name: source_name.to_string(),
+            message,
+        };
         let mut lines = text
             .lines()
             .enumerate()
@@ -76,7 +79,9 @@ impl Table {
         let comma = header.contains(',');
         let head = split_line(header, comma);
         if head.len() < 2 {
-            return Err(err("the header needs an id column and at least one data column".into()));
+            return Err(err(
+                "the header needs an id column and at least one data column".into(),
+            ));
         }
         let ncol = head.len();
         let mut cells: Vec<Vec<String>> = vec![Vec::new(); ncol];
@@ -183,7 +188,11 @@ mod tests {
 
     #[test]
     fn whitespace_and_quotes() {
-        let t = Table::parse("\"Unnamed: 0\" formula a b\n0 LiF 1 2.5\n1 NaCl 3 -4e-1\n", "t").unwrap();
+        let t = Table::parse(
+            "\"Unnamed: 0\" formula a b\n0 LiF 1 2.5\n1 NaCl 3 -4e-1\n",
+            "t",
+        )
+        .unwrap();
         assert_eq!(t.id_name, "Unnamed: 0");
         assert_eq!(t.names, vec!["a", "b"]);
         assert_eq!(t.skipped, vec!["formula"]);

@@ -124,7 +124,10 @@ impl UnitSystem {
                 }
                 None => (factor.clone(), 1.0),
             };
-            if name.is_empty() || !name.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '%')
+            if name.is_empty()
+                || !name
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || c == '_' || c == '%')
             {
                 return Err(bad());
             }

@@ -8,14 +8,18 @@ use std::collections::HashMap;
 fn lcg(seed: u64) -> impl FnMut() -> f64 {
     let mut s = seed;
     move || {
-        s = s.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        s = s
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         (s >> 11) as f64 / (1u64 << 53) as f64
     }
 }
 
 fn columns(n: usize, k: usize, lo: f64, hi: f64, seed: u64) -> Vec<Vec<f64>> {
     let mut r = lcg(seed);
-    (0..k).map(|_| (0..n).map(|_| lo + (hi - lo) * r()).collect()).collect()
+    (0..k)
+        .map(|_| (0..n).map(|_| lo + (hi - lo) * r()).collect())
+        .collect()
 }
 
 fn names(k: usize) -> Vec<String> {
@@ -25,7 +29,9 @@ fn names(k: usize) -> Vec<String> {
 #[test]
 fn recovers_three_x1_squared_over_x2_minus_two() {
     let x = columns(40, 3, 0.5, 3.0, 1);
-    let y: Vec<f64> = (0..40).map(|t| 3.0 * x[0][t] * x[0][t] / x[1][t] - 2.0).collect();
+    let y: Vec<f64> = (0..40)
+        .map(|t| 3.0 * x[0][t] * x[0][t] / x[1][t] - 2.0)
+        .collect();
     let data = Dataset::new(names(3), x, "y", y).unwrap();
     // The full default operator set at rung 2: about 2,000 candidates, the answer among them.
     let cfg = Config::from_toml("rung = 2\nmax_dim = 2\nsubspace = 10").unwrap();
@@ -35,8 +41,15 @@ fn recovers_three_x1_squared_over_x2_minus_two() {
     assert!((m.coefficients[0] - 3.0).abs() < 1e-10, "{}", m.equation());
     assert!((m.intercept + 2.0).abs() < 1e-10);
     assert!(m.rmse < 1e-10);
-    assert!(m.equation().starts_with("y = 3*(x1^2/x2) - 2"), "{}", m.equation());
-    assert_eq!(m.latex(), "\\mathrm{y} = 3 \\cdot \\frac{{\\mathrm{x1}}^{2}}{\\mathrm{x2}} - 2");
+    assert!(
+        m.equation().starts_with("y = 3*(x1^2/x2) - 2"),
+        "{}",
+        m.equation()
+    );
+    assert_eq!(
+        m.latex(),
+        "\\mathrm{y} = 3 \\cdot \\frac{{\\mathrm{x1}}^{2}}{\\mathrm{x2}} - 2"
+    );
     assert!(fit.dims[0].candidates > 1000, "{}", fit.dims[0].candidates);
 }
 
@@ -51,7 +64,11 @@ fn recovers_exp_minus_x1_times_x2_plus_one() {
     // Equal-score equivalents: exp(-x1)*x2 and x2/exp(x1); the shorter text wins.
     let text = m.features[0].text();
     assert!(text == "(x2/exp(x1))" || text == "(exp(-x1)*x2)", "{text}");
-    assert!((m.coefficients[0] - 1.0).abs() < 1e-10 && (m.intercept - 1.0).abs() < 1e-10, "{}", m.equation());
+    assert!(
+        (m.coefficients[0] - 1.0).abs() < 1e-10 && (m.intercept - 1.0).abs() < 1e-10,
+        "{}",
+        m.equation()
+    );
     assert!(m.rmse < 1e-10);
     // Prediction on fresh rows through the expression.
     let fresh = columns(7, 3, 0.1, 2.5, 99);
@@ -99,23 +116,41 @@ fn unit_of(e: &Expr, units: &HashMap<String, Unit>) -> Option<Unit> {
 #[test]
 fn unit_inconsistent_features_are_never_built() {
     let mut sys = UnitSystem::new();
-    let units = vec![sys.parse("m").unwrap(), sys.parse("s").unwrap(), sys.parse("m").unwrap(), sys.parse("m/s").unwrap()];
+    let units = vec![
+        sys.parse("m").unwrap(),
+        sys.parse("s").unwrap(),
+        sys.parse("m").unwrap(),
+        sys.parse("m/s").unwrap(),
+    ];
     let x = columns(30, 4, 0.5, 2.0, 3);
     let y: Vec<f64> = (0..30).map(|t| x[0][t] + x[1][t]).collect();
     let data = Dataset::with_units(names(4), x, units.clone(), sys, "y", y).unwrap();
-    let cfg = Config::from_toml("rung = 2\nops = '(+)(-)(|-|)(*)(/)(^2)(sqrt)(exp)'\nmax_dim = 1\nstrict_functions = true").unwrap();
+    let cfg = Config::from_toml(
+        "rung = 2\nops = '(+)(-)(|-|)(*)(/)(^2)(sqrt)(exp)'\nmax_dim = 1\nstrict_functions = true",
+    )
+    .unwrap();
     let sisso = Sisso::new(cfg).unwrap();
     let space = sisso.feature_space(&data).unwrap();
     let map: HashMap<String, Unit> = names(4).into_iter().zip(units).collect();
     let (mut total, mut with_sum) = (0usize, 0usize);
     space.for_each_feature(|e, u, _| {
         total += 1;
-        let derived = unit_of(e, &map).unwrap_or_else(|| panic!("unit-inconsistent feature built: {e}"));
+        let derived =
+            unit_of(e, &map).unwrap_or_else(|| panic!("unit-inconsistent feature built: {e}"));
         assert!(derived.same_as(u), "{e}: unit bookkeeping differs");
         if let Expr::Unary { op: Op::Exp, arg } = e {
-            assert!(unit_of(arg, &map).unwrap().is_dimensionless(), "exp of a dimensional argument: {e}");
+            assert!(
+                unit_of(arg, &map).unwrap().is_dimensionless(),
+                "exp of a dimensional argument: {e}"
+            );
         }
-        if matches!(e, Expr::Binary { op: Op::Add | Op::Sub | Op::AbsDiff, .. }) {
+        if matches!(
+            e,
+            Expr::Binary {
+                op: Op::Add | Op::Sub | Op::AbsDiff,
+                ..
+            }
+        ) {
             with_sum += 1;
         }
     });
@@ -141,7 +176,9 @@ fn domain_and_range_filters() {
     x[1].iter_mut().for_each(|v| *v *= 100.0);
     let y: Vec<f64> = (0..20).map(|t| x[1][t].powi(6)).collect();
     let data = Dataset::new(names(2), x, "y", y).unwrap();
-    let cfg = Config::from_toml("rung = 1\nops = '(^-1)(log)(sqrt)(^6)(/)'\nmax_dim = 1\nsubspace = 50").unwrap();
+    let cfg =
+        Config::from_toml("rung = 1\nops = '(^-1)(log)(sqrt)(^6)(/)'\nmax_dim = 1\nsubspace = 50")
+            .unwrap();
     let sisso = Sisso::new(cfg).unwrap();
     let space = sisso.feature_space(&data).unwrap();
     let mut texts = Vec::new();
@@ -155,7 +192,10 @@ fn domain_and_range_filters() {
     assert!(texts.contains(&"x2^6".to_string()) && texts.contains(&"(x1/x2)".to_string()));
     let fit = sisso.fit(&data).unwrap();
     let selected: Vec<String> = fit.subspace.iter().map(|s| s.expr.text()).collect();
-    assert!(!selected.contains(&"x2^6".to_string()), "x2^6 exceeds fmax_max but was selected");
+    assert!(
+        !selected.contains(&"x2^6".to_string()),
+        "x2^6 exceeds fmax_max but was selected"
+    );
     assert!(!selected.is_empty());
 }
 

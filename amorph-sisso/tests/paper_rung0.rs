@@ -4,13 +4,20 @@
 
 use amorph_sisso::{Config, Dataset, Sisso, Table};
 
-const TRAIN: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/data/paper_ml/train_target_lnD_kbT.dat");
+const TRAIN: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../shared/data/paper_ml/train_target_lnD_kbT.dat"
+);
 
 #[test]
 fn paper_rung0_series_and_3d_model() {
     let table = Table::read(std::path::Path::new(TRAIN)).unwrap();
     assert_eq!(table.n_rows(), 792);
-    assert_eq!(table.skipped, Vec::<String>::new(), "formula is the id column");
+    assert_eq!(
+        table.skipped,
+        Vec::<String>::new(),
+        "formula is the id column"
+    );
     let cfg = Config::from_toml("rung = 0\nmax_dim = 6\nsubspace = 20\n").unwrap();
     let data = Dataset::from_table(&table, "lnD", &cfg).unwrap();
     assert_eq!(data.names.len(), 43);
@@ -29,10 +36,18 @@ fn paper_rung0_series_and_3d_model() {
     let names: Vec<String> = fit.subspace.iter().map(|s| s.expr.text()).collect();
     assert!(names.contains(&"ENS".to_string()) && !names.contains(&"avg_X_wiout_Li".to_string()));
     let m3 = fit.best(3).unwrap();
-    let mut terms: Vec<(String, f64)> =
-        m3.features.iter().map(|f| f.text()).zip(m3.coefficients.iter().copied()).collect();
+    let mut terms: Vec<(String, f64)> = m3
+        .features
+        .iter()
+        .map(|f| f.text())
+        .zip(m3.coefficients.iter().copied())
+        .collect();
     terms.sort_by(|a, b| a.0.cmp(&b.0));
-    let want = [("LNC", -0.082215), ("Li_percentage", 1.33050), ("inverse_kbT", -0.33899)];
+    let want = [
+        ("LNC", -0.082215),
+        ("Li_percentage", 1.33050),
+        ("inverse_kbT", -0.33899),
+    ];
     for ((name, c), (wn, wc)) in terms.iter().zip(want) {
         assert_eq!(name, wn);
         assert!((c - wc).abs() < 5e-6 * wc.abs().max(1.0), "{name}: {c}");

@@ -4,7 +4,10 @@
 
 use amorph_sisso::{Config, Dataset, Sisso, Table};
 
-const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/sisso_torchsisso_data.csv");
+const DATA: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/fixtures/sisso_torchsisso_data.csv"
+);
 const EXPECTED: &str = include_str!("fixtures/sisso_torchsisso_expected.json");
 
 fn field(json: &str, key: &str, nth: usize) -> String {
@@ -18,7 +21,8 @@ fn field(json: &str, key: &str, nth: usize) -> String {
 #[test]
 fn same_best_descriptor_as_torchsisso() {
     let table = Table::read(std::path::Path::new(DATA)).unwrap();
-    let cfg = Config::from_toml("rung = 2\nops = '(+)(-)(*)(/)'\nmax_dim = 2\nsubspace = 20").unwrap();
+    let cfg =
+        Config::from_toml("rung = 2\nops = '(+)(-)(*)(/)'\nmax_dim = 2\nsubspace = 20").unwrap();
     let data = Dataset::from_table(&table, "y", &cfg).unwrap();
     let fit = Sisso::new(cfg).unwrap().fit(&data).unwrap();
     let m1 = fit.best(1).unwrap();
@@ -27,11 +31,21 @@ fn same_best_descriptor_as_torchsisso() {
     assert!(eq.contains("(x1/(x2+x3))"), "{eq}");
     assert_eq!(m1.features[0].text(), "(x1/(x2+x3))");
     let their_rmse: f64 = field(EXPECTED, "rmse", 0).parse().unwrap();
-    assert!((m1.rmse - their_rmse).abs() < 1e-9, "{} vs {their_rmse}", m1.rmse);
-    assert!((m1.coefficients[0] - 1.705847).abs() < 1e-6 && (m1.intercept + 0.5056702).abs() < 1e-6);
+    assert!(
+        (m1.rmse - their_rmse).abs() < 1e-9,
+        "{} vs {their_rmse}",
+        m1.rmse
+    );
+    assert!(
+        (m1.coefficients[0] - 1.705847).abs() < 1e-6 && (m1.intercept + 0.5056702).abs() < 1e-6
+    );
     // 2-D: TorchSISSO screens differently (one SIS pass over the whole space); ours must be at
     // least as good on the training data and keep the 1-D descriptor.
     let their_rmse2: f64 = field(EXPECTED, "rmse", 1).parse().unwrap();
     let m2 = fit.best(2).unwrap();
-    assert!(m2.rmse <= their_rmse2 * (1.0 + 1e-9), "{} vs {their_rmse2}", m2.rmse);
+    assert!(
+        m2.rmse <= their_rmse2 * (1.0 + 1e-9),
+        "{} vs {their_rmse2}",
+        m2.rmse
+    );
 }

@@ -1,0 +1,238 @@
+//! `amorph sisso TABLE --target COL`: SISSO symbolic regression for dimensions 1..n.
+
+use super::Outcome;
+use amorph_sisso::{Config, Dataset, Sisso, Table, config::OpList, config::Subspace, rmse};
+use anyhow::{Context, bail};
+use serde_json::json;
+use std::path::{Path, PathBuf};
+
+/// Arguments of `amorph sisso`.
+#[derive(clap::Args)]
+pub struct Args {
+    /// Table (whitespace- or comma-separated, header line, first column = row id; non-numeric
+    /// columns such as `formula` are skipped).
+    pub table: PathBuf,
+    /// Target column (or `target` in the config).
+    #[arg(long)]
+    pub target: Option<String>,
+    /// Largest descriptor dimension.
+    #[arg(long)]
+    pub max_dim: Option<usize>,
+    /// Feature-construction depth (0 = primary features only).
+    #[arg(long)]
+    pub rung: Option<u32>,
+    /// Largest number of operators in a feature.
+    #[arg(long)]
+    pub max_complexity: Option<u32>,
+    /// Operators, e.g. '(+)(-)(*)(/)(exp)(^2)' or '+,-,*'; '' = none (primary features only).
+    #[arg(long)]
+    pub ops: Option<String>,
+    /// SIS subspace size per dimension.
+    #[arg(long)]
+    pub subspace: Option<usize>,
+    /// Models kept per dimension.
+    #[arg(long)]
+    pub n_models: Option<usize>,
+    /// TOML config file (unknown keys are an error).
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// Hold out the rows whose ids are in this file's first (or `index`) column.
+    #[arg(long, conflicts_with = "test")]
+    pub test_rows: Option<PathBuf>,
+    /// A separate test table with the same columns.
+    #[arg(long)]
+    pub test: Option<PathBuf>,
+    /// Choose the dimension by k-fold cross-validation on the training rows.
+    #[arg(long)]
+    pub cv: Option<usize>,
+    /// Worker threads.
+    #[arg(long)]
+    pub threads: Option<usize>,
+}
+
+/// Reads row ids from the first column, or the `index` column, of a file (header optional).
+fn read_row_ids(path: &Path) -> anyhow::Result<Vec<String>> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("{}", path.display()))?;
+    let mut lines = text
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .peekable();
+    let split = |l: &str| -> Vec<String> {
+        l.split(|c: char| c == ',' || c.is_whitespace())
+            .filter(|s| !s.is_empty())
+            .map(|s| s.trim_matches('"').to_string())
+            .collect()
+    };
+    let Some(first) = lines.peek().map(|l| split(l)) else {
+        bail!("{}: no row ids", path.display());
+    };
+    let col = first.iter().position(|t| t == "index").unwrap_or(0);
+    if first.get(col).is_some_and(|t| t.parse::<i64>().is_err()) {
+        lines.next();
+    }
+    let ids: Vec<String> = lines
+        .map(|l| split(l).get(col).cloned().unwrap_or_default())
+        .map(|t| {
+            t.parse::<f64>()
+                .ok()
+                .filter(|v| v.fract() == 0.0)
+                .map_or(t.clone(), |v| format!("{}", v as i64))
+        })
+        .collect();
+    if ids.is_empty() {
+        bail!("{}: no row ids", path.display());
+    }
+    Ok(ids)
+}
+
+/// Runs SISSO and reports every dimension.
+pub fn run(args: Args) -> anyhow::Result<Outcome> {
+    let mut cfg = match &args.config {
+        Some(p) => Config::read(p).with_context(|| format!("{}", p.display()))?,
+        None => Config::default(),
+    };
+    if let Some(t) = &args.target {
+        cfg.target = Some(t.clone());
+    }
+    if let Some(v) = args.max_dim {
+        cfg.max_dim = v;
+    }
+    if let Some(v) = args.rung {
+        cfg.rung = Some(v);
+    }
+    if let Some(v) = args.max_complexity {
+        cfg.max_complexity = Some(v);
+    }
+    if let Some(v) = &args.ops {
+        cfg.ops = Some(OpList::Text(v.clone()));
+        if v.trim().is_empty() && args.rung.is_none() {
+            cfg.rung = Some(0);
+        }
+    }
+    if let Some(v) = args.subspace {
+        cfg.subspace = Subspace::One(v);
+    }
+    if let Some(v) = args.n_models {
+        cfg.n_models = v;
+    }
+    if let Some(v) = args.cv {
+        cfg.cv_folds = v;
+    }
+    if let Some(v) = args.threads {
+        cfg.threads = Some(v);
+    }
+    let Some(target) = cfg.target.clone() else {
+        bail!("no target: give --target COL or `target` in the config");
+    };
+    let sisso = Sisso::new(cfg.clone()).context("sisso settings")?;
+    let table = Table::read(&args.table)?;
+    let (train_table, test_table) = match (&args.test_rows, &args.test) {
+        (Some(p), _) => {
+            let ids = read_row_ids(p)?;
+            let test_rows = table
+                .resolve_rows(&ids)
+                .with_context(|| format!("{}", p.display()))?;
+            let mut is_test = vec![false; table.n_rows()];
+            test_rows.iter().for_each(|&r| is_test[r] = true);
+            let train_rows: Vec<usize> = (0..table.n_rows()).filter(|&r| !is_test[r]).collect();
+            (
+                table.select_rows(&train_rows),
+                Some(table.select_rows(&test_rows)),
+            )
+        }
+        (None, Some(p)) => (table.clone(), Some(Table::read(p)?)),
+        (None, None) => (table.clone(), None),
+    };
+    let data = Dataset::from_table(&train_table, &target, &cfg)
+        .with_context(|| format!("{}", args.table.display()))?;
+    let start = std::time::Instant::now();
+    let fit = sisso
+        .fit(&data)
+        .with_context(|| format!("{}", args.table.display()))?;
+    let fit_s = start.elapsed().as_secs_f64();
+    let test_y: Option<Vec<f64>> = match &test_table {
+        Some(t) => Some(
+            t.column(&target)
+                .with_context(|| format!("test table: no column `{target}`"))?
+                .to_vec(),
+        ),
+        None => None,
+    };
+    let mut dims_json = Vec::new();
+    let mut test_rmses = Vec::new();
+    let mut text = format!(
+        "SISSO on {} ({} training rows{}), target {target}; stored features per tier {:?}, fit {:.2} s\n",
+        args.table.display(),
+        data.n_samples(),
+        test_table
+            .as_ref()
+            .map_or(String::new(), |t| format!(", {} test rows", t.n_rows())),
+        fit.stored_per_tier,
+        fit_s
+    );
+    for d in &fit.dims {
+        let m = &d.models[0];
+        let test_rmse = match (&test_table, &test_y) {
+            (Some(t), Some(y)) => {
+                let p = m.predict(t).context("predicting the test rows")?;
+                Some(rmse(&p, y))
+            }
+            _ => None,
+        };
+        test_rmses.push(test_rmse.unwrap_or(f64::NAN));
+        text.push_str(&format!(
+            "{}D  train RMSE {:.6}{}  {}\n",
+            d.dim,
+            m.rmse,
+            test_rmse.map_or(String::new(), |r| format!("  test RMSE {r:.6}")),
+            m.equation()
+        ));
+        let mut o = json!({
+            "dim": d.dim,
+            "train_rmse": m.rmse,
+            "train_max_ae": m.max_ae,
+            "equation": m.equation(),
+            "latex": m.latex(),
+            "features": m.features.iter().map(|f| f.text()).collect::<Vec<_>>(),
+            "coefficients": m.coefficients,
+            "intercept": m.intercept,
+            "union_size": d.union_size,
+            "candidates_scored": d.candidates,
+        });
+        if let Some(r) = test_rmse {
+            o["test_rmse"] = json!(r);
+        }
+        dims_json.push(o);
+    }
+    let mut out = json!({
+        "table": args.table.display().to_string(),
+        "target": target,
+        "n_train": data.n_samples(),
+        "stored_per_tier": fit.stored_per_tier,
+        "dropped_primaries": fit.dropped_primaries,
+        "fit_seconds": fit_s,
+        "dims": dims_json,
+    });
+    if let Some(t) = &test_table {
+        out["n_test"] = json!(t.n_rows());
+        if let Some(k) = amorph_sisso::select_dimension(&test_rmses) {
+            out["selected_dim"] = json!(k + 1);
+            out["selection"] = json!("test");
+            text.push_str(&format!("selected by test RMSE: {}D\n", k + 1));
+        }
+    } else if cfg.cv_folds >= 2 {
+        let cv = sisso.cross_validate(&data, cfg.cv_folds, cfg.seed)?;
+        if let Some(k) = amorph_sisso::select_dimension(&cv) {
+            out["selected_dim"] = json!(k + 1);
+            out["selection"] = json!("cv");
+            text.push_str(&format!(
+                "selected by {}-fold CV RMSE {:?}: {}D\n",
+                cfg.cv_folds,
+                cv,
+                k + 1
+            ));
+        }
+        out["cv_rmse"] = json!(cv);
+    }
+    Ok(Outcome { json: out, text })
+}
