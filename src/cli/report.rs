@@ -1,0 +1,601 @@
+//! `amorph report`: one self-contained HTML file (inline SVG, no network) with the run summary,
+//! tables and figures, from a workflow database or from the paper's feature table.
+
+use super::Outcome;
+use super::plot::{ArrheniusSeries, arrhenius_svg, bars_svg, groups_svg, scatter_svg};
+use amorph_core::{Composition, Element};
+use amorph_ml::Table;
+use anyhow::{Context, bail};
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+/// Arguments of `amorph report`.
+#[derive(clap::Args)]
+pub struct Args {
+    /// A workflow database (`amorph run` / `amorph demo`).
+    #[arg(long, conflicts_with = "table")]
+    pub db: Option<PathBuf>,
+    /// A feature table with formula, temperature and D columns (the paper's feature_target.dat).
+    #[arg(long)]
+    pub table: Option<PathBuf>,
+    /// Output HTML file.
+    #[arg(short, long, default_value = "report.html")]
+    pub output: PathBuf,
+}
+
+/// Published Pearson r of Table 1 (5000 K AIMD), keyed by the paper's column names.
+const TABLE1: &[(&str, &str, f64)] = &[
+    ("avg_Ecoh_with_Li", "weighted cohesive energy", -0.81),
+    ("SPF", "set-of-non-Li-atoms packing fraction", -0.76),
+    ("LNC", "Li neighbor count", -0.64),
+    ("avg_B_with_Li", "weighted bulk modulus", -0.64),
+    ("avg_X_with_Li", "weighted electronegativity", -0.64),
+    ("SNC", "set-of-non-Li-atoms neighbor count", -0.63),
+    ("LBI", "Li bond ionicity", -0.61),
+    ("AFC", "anion framework coordination", -0.54),
+    ("avg_Echo_wiout_Li", "weighted cohesive energy exclude Li", -0.53),
+    ("SLPE", "straight-line path electronegativity", -0.51),
+    ("PF", "packing fraction", -0.46),
+    ("SDLI", "std of Li bond ionicity", -0.34),
+    ("avg_m_with_Li", "weighted atomic mass", -0.32),
+    ("avg_G_with_Li", "weighted shear modulus", -0.29),
+    ("ENS", "electronegativity of set-of-non-Li-atoms", -0.29),
+    ("avg_X_wiout_Li", "weighted electronegativity exclude Li", -0.29),
+    ("avg_B_wiout_Li", "weighted bulk modulus exclude Li", -0.28),
+    ("LLSD", "Li-Li separation distance", -0.27),
+    ("RBI", "ratio of LBI and SBI", -0.24),
+    ("avg_G_wiout_Li", "weighted shear modulus exclude Li", -0.10),
+    ("SDLC", "std of Li neighbor count", -0.08),
+    ("ratio_r_without_Li_with", "ratio of radius without/with Li", -0.04),
+    ("BR5_M_without_Li", "R²·√(B·R/m) exclude Li", -0.01),
+    ("Li_percentage", "Li percentage", 0.77),
+    ("SLPW_pp", "straight-line path width (point-to-point)", 0.59),
+    ("AAV", "average atomic volume", 0.58),
+    ("atomic_radius_avg", "weighted atomic radius", 0.56),
+    ("avg_diff_of_X_Li_rest", "electronegativity difference", 0.54),
+    ("LLB", "Li-Li bonds per Li", 0.49),
+    ("LASD", "Li-anion separation distance", 0.49),
+    ("SLPW", "straight-line path width", 0.48),
+    ("VPA", "volume per anion", 0.44),
+    ("AASD", "anion-anion separation distance", 0.36),
+    ("atomic_radius_avg_exclude_Li", "weighted atomic radius exclude Li", 0.35),
+    ("ER2_m_with_Li", "√(E_coh·R²/m)", 0.29),
+    ("SBI", "set-of-non-Li-atoms bond ionicity", 0.26),
+    ("avg_m_wiout_Li", "average mass exclude Li", 0.21),
+    ("BR5_M_with_Li", "R²·√(B·R/m)", 0.18),
+    ("GR5_M_with_Li", "R²·√(G·R/m)", 0.06),
+    ("RNC", "ratio of LNC and SNC", 0.01),
+];
+
+/// Anion families in the order of the paper's Fig. 2.
+pub(crate) const ANION_ORDER: &[&str] = &["F", "Cl", "Br", "I", "O", "S", "Se", "Te", "N", "P", "As", "oxyanion"];
+
+/// The anion family of a formula: `oxyanion` when O is bound with a network former (B, C, N, Si,
+/// P, S, Ge, As, Se, Te, Cl, Br, I), else the most electronegative of F, Cl, Br, I, O, S, Se, Te,
+/// N, P, As present; `None` when there is none (or the formula does not parse).
+pub(crate) fn anion_family(formula: &str) -> Option<&'static str> {
+    let c = Composition::parse(formula).ok()?;
+    let has = |s: &str| Element::from_symbol(s).map(|e| c.contains(e)).unwrap_or(false);
+    const FORMERS: [&str; 13] = ["B", "C", "N", "Si", "P", "S", "Ge", "As", "Se", "Te", "Cl", "Br", "I"];
+    if has("O") && FORMERS.iter().any(|f| has(f)) {
+        return Some("oxyanion");
+    }
+    ANION_ORDER[..11]
+        .iter()
+        .filter(|s| has(s))
+        .max_by(|a, b| {
+            let en = |s: &str| Element::from_symbol(s).ok().and_then(|e| e.electronegativity()).unwrap_or(0.0);
+            en(a).total_cmp(&en(b))
+        })
+        .copied()
+}
+
+/// Pearson r of every numeric column (but the id, the target and `temperature`) with `target`,
+/// sorted from most positive to most negative.
+pub(crate) fn correlations(t: &Table, target: &str) -> anyhow::Result<Vec<(String, f64)>> {
+    let y = t.column(target).with_context(|| format!("target column {target}"))?.to_vec();
+    let mut out = Vec::new();
+    for name in t.numeric_columns() {
+        if name == target || name == "temperature" {
+            continue;
+        }
+        let x = t.column(&name)?.to_vec();
+        out.push((name, amorph_ml::pearson(&x, &y)?));
+    }
+    if out.is_empty() {
+        bail!("no numeric feature columns besides {target}");
+    }
+    out.sort_by(|a, b| b.1.total_cmp(&a.1));
+    Ok(out)
+}
+
+/// Rows at the highest temperature when the table has a `temperature` column, else all rows.
+fn top_temperature_rows(t: &Table) -> (Vec<usize>, Option<f64>) {
+    match t.column("temperature") {
+        Ok(temps) => {
+            let tmax = temps.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+            ((0..t.n_rows()).filter(|&i| temps[i] == tmax).collect(), Some(tmax))
+        }
+        Err(_) => ((0..t.n_rows()).collect(), None),
+    }
+}
+
+/// The target at the highest temperature grouped by anion family (paper's Fig. 2, D at 2500 K).
+pub(crate) fn target_by_anion(t: &Table, target: &str) -> anyhow::Result<Vec<(String, Vec<f64>)>> {
+    let y = t.column(target).with_context(|| format!("target column {target}"))?;
+    let formulas = t.text_column("formula").context("formula column")?;
+    let (rows, _) = top_temperature_rows(t);
+    let pairs: Vec<(String, f64)> = rows.iter().map(|&i| (formulas[i].clone(), y[i])).collect();
+    Ok(group_by_anion(&pairs))
+}
+
+fn group_by_anion(pairs: &[(String, f64)]) -> Vec<(String, Vec<f64>)> {
+    ANION_ORDER
+        .iter()
+        .map(|fam| {
+            let v: Vec<f64> = pairs.iter().filter(|(f, _)| anion_family(f) == Some(fam)).map(|p| p.1).collect();
+            (fam.to_string(), v)
+        })
+        .filter(|(_, v)| !v.is_empty())
+        .collect()
+}
+
+fn median(v: &[f64]) -> f64 {
+    let mut s = v.to_vec();
+    s.sort_by(f64::total_cmp);
+    let n = s.len();
+    if n == 0 {
+        f64::NAN
+    } else if n % 2 == 1 {
+        s[n / 2]
+    } else {
+        0.5 * (s[n / 2 - 1] + s[n / 2])
+    }
+}
+
+fn mean_std(v: &[f64]) -> (f64, f64) {
+    let n = v.len() as f64;
+    let m = v.iter().sum::<f64>() / n;
+    let var = if v.len() > 1 { v.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (n - 1.0) } else { 0.0 };
+    (m, var.sqrt())
+}
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+fn fmt(x: f64) -> String {
+    if !x.is_finite() {
+        "–".into()
+    } else if x != 0.0 && (x.abs() < 1e-3 || x.abs() >= 1e4) {
+        format!("{x:.3e}")
+    } else {
+        format!("{x:.4}")
+    }
+}
+
+struct Html {
+    body: String,
+    figures: usize,
+}
+
+impl Html {
+    fn new() -> Self {
+        Html { body: String::new(), figures: 0 }
+    }
+    fn h2(&mut self, s: &str) {
+        let _ = writeln!(self.body, "<h2>{}</h2>", esc(s));
+    }
+    fn p(&mut self, s: &str) {
+        let _ = writeln!(self.body, "<p>{}</p>", esc(s));
+    }
+    fn table(&mut self, head: &[&str], rows: &[Vec<String>]) {
+        self.body.push_str("<table><thead><tr>");
+        for h in head {
+            let _ = write!(self.body, "<th>{}</th>", esc(h));
+        }
+        self.body.push_str("</tr></thead><tbody>\n");
+        for r in rows {
+            self.body.push_str("<tr>");
+            for c in r {
+                let _ = write!(self.body, "<td>{}</td>", esc(c));
+            }
+            self.body.push_str("</tr>\n");
+        }
+        self.body.push_str("</tbody></table>\n");
+    }
+    fn figure(&mut self, svg: anyhow::Result<String>, caption: &str) {
+        match svg {
+            Ok(svg) => {
+                self.figures += 1;
+                // Drop an XML prolog if the backend wrote one; inline SVG needs none.
+                let start = svg.find("<svg").unwrap_or(0);
+                let _ = writeln!(
+                    self.body,
+                    "<figure>{}<figcaption>Figure {}. {}</figcaption></figure>",
+                    &svg[start..],
+                    self.figures,
+                    esc(caption)
+                );
+            }
+            Err(e) => self.p(&format!("(figure not drawn: {e:#})")),
+        }
+    }
+    fn finish(self, title: &str) -> String {
+        format!(
+            "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n<title>{t}</title>\n<style>\n\
+body{{font-family:sans-serif;max-width:1000px;margin:2em auto;color:#222}}\n\
+table{{border-collapse:collapse;margin:1em 0;font-size:0.9em}}\n\
+th,td{{border:1px solid #ccc;padding:2px 8px;text-align:right}}\n\
+th{{background:#eee}} td:first-child{{text-align:left}}\n\
+figure{{margin:1em 0}} figcaption{{font-size:0.9em;color:#555}}\n\
+.bad{{color:#b00}}\n</style>\n</head>\n<body>\n<h1>{t}</h1>\n{b}<hr><p><small>Generated by amorph {v}; self-contained (inline SVG, no network).</small></p>\n</body>\n</html>\n",
+            t = esc(title),
+            b = self.body,
+            v = env!("CARGO_PKG_VERSION")
+        )
+    }
+}
+
+/// Summary numbers of a report, returned in `--json`.
+#[derive(Default, serde::Serialize)]
+struct Summary {
+    compositions: usize,
+    rows: usize,
+    figures: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sign_agreement: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    correlations: Vec<(String, f64)>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    ea_median_by_anion: Vec<(String, f64)>,
+}
+
+/// Per-composition Arrhenius fits of a table with formula, temperature and D (in cm²/s after
+/// amorph-diffusion's unit handling); compositions whose fit fails are skipped.
+fn table_fits(path: &Path) -> anyhow::Result<Vec<(String, Vec<(f64, f64, Option<f64>)>, amorph_diffusion::ArrheniusFit)>> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("{}", path.display()))?;
+    let rows = amorph_diffusion::arrhenius::parse_table(&text).with_context(|| format!("{}", path.display()))?;
+    let mut groups: Vec<(String, Vec<(f64, f64, Option<f64>)>)> = Vec::new();
+    for r in rows {
+        let g = r.group.clone().unwrap_or_default();
+        match groups.iter_mut().find(|x| x.0 == g) {
+            Some(x) => x.1.push((r.temperature_k, r.d, r.d_std)),
+            None => groups.push((g, vec![(r.temperature_k, r.d, r.d_std)])),
+        }
+    }
+    Ok(groups
+        .into_iter()
+        .filter_map(|(g, p)| {
+            let t: Vec<f64> = p.iter().map(|x| x.0).collect();
+            let d: Vec<f64> = p.iter().map(|x| x.1).collect();
+            let s: Option<Vec<f64>> = p.iter().map(|x| x.2).collect();
+            let fit = amorph_diffusion::fit_arrhenius(&t, &d, s.as_deref()).ok()?;
+            Some((g, p, fit))
+        })
+        .collect())
+}
+
+fn report_table(path: &Path) -> anyhow::Result<(String, Summary)> {
+    let name = path.display().to_string();
+    let t = Table::read(path).with_context(|| name.clone())?;
+    let target = "diff_coeff_mul_thousand";
+    if t.column_index(target).is_none() || t.column_index("formula").is_none() {
+        bail!("{name}: needs columns formula, temperature and {target} (the paper's feature_target.dat)");
+    }
+    let fits = table_fits(path)?;
+    let mut html = Html::new();
+    let mut sum = Summary { rows: t.n_rows(), compositions: fits.len(), ..Default::default() };
+    let temps: Vec<f64> = {
+        let mut v: Vec<f64> = t.column("temperature").map(|c| c.to_vec()).unwrap_or_default();
+        v.sort_by(f64::total_cmp);
+        v.dedup();
+        v
+    };
+    html.h2("Summary");
+    html.p(&format!(
+        "Source table: {name}. {} rows, {} compositions with an Arrhenius fit, temperatures {:?} K. \
+         D is the paper's diff_coeff_mul_thousand (10⁻³ cm²/s, three times the tracer D); Ea is the \
+         least-squares slope of ln D against 1/T per composition.",
+        t.n_rows(),
+        fits.len(),
+        temps
+    ));
+
+    // Table 1.
+    let all = correlations(&t, target)?;
+    let (top_rows, tmax) = top_temperature_rows(&t);
+    let y = t.column(target)?;
+    let ytop: Vec<f64> = top_rows.iter().map(|&i| y[i]).collect();
+    let r_top = |name: &str| -> f64 {
+        t.column(name)
+            .ok()
+            .and_then(|c| amorph_ml::pearson(&top_rows.iter().map(|&i| c[i]).collect::<Vec<_>>(), &ytop).ok())
+            .unwrap_or(f64::NAN)
+    };
+    let mut agree = 0;
+    let mut compared = 0;
+    let mut rows = Vec::new();
+    for (col, r) in &all {
+        let paper = TABLE1.iter().find(|p| p.0 == col);
+        let rt = r_top(col);
+        let mark = match paper {
+            Some(p) => {
+                compared += 1;
+                if p.2.signum() == rt.signum() || p.2.abs() < 0.05 {
+                    agree += 1;
+                    "yes"
+                } else {
+                    "no"
+                }
+            }
+            None => "",
+        };
+        rows.push(vec![
+            col.clone(),
+            paper.map(|p| p.1.to_string()).unwrap_or_default(),
+            paper.map(|p| format!("{:+.2}", p.2)).unwrap_or_default(),
+            format!("{r:+.3}"),
+            format!("{rt:+.3}"),
+            mark.to_string(),
+        ]);
+    }
+    sum.sign_agreement = Some(format!("{agree}/{compared}"));
+    html.h2("Pearson correlation of each feature with D (paper's Table 1)");
+    let tlabel = tmax.map(|t| format!("{t} K")).unwrap_or_else(|| "all".into());
+    html.p(&format!(
+        "The paper's Table 1 is computed on its 5000 K database, which is not published; this table holds \
+         1000–2500 K. Columns: r over all rows, and r over the {tlabel} rows (closest to the paper's setting). \
+         Sign agreement with the paper at {tlabel}: {agree} of {compared} features (|r_paper| < 0.05 counts as agreeing)."
+    ));
+    html.table(&["feature", "description", "r (paper, 5000 K)", "r (all rows)", &format!("r ({tlabel})"), "same sign"], &rows);
+    let mut by_top: Vec<(String, f64)> = all.iter().map(|(c, _)| (c.clone(), r_top(c))).collect();
+    by_top.sort_by(|a, b| b.1.total_cmp(&a.1));
+    sum.correlations = by_top.clone();
+    html.figure(bars_svg(&by_top, &format!("Pearson r with D ({tlabel})"), "Pearson r"), "Signed Pearson r of every feature with D, sorted.");
+
+    // Fig. 2: anion families.
+    let d_top: Vec<(String, f64)> = {
+        let f = t.text_column("formula")?;
+        top_rows.iter().map(|&i| (f[i].clone(), y[i])).collect()
+    };
+    let dg = group_by_anion(&d_top);
+    let eg = group_by_anion(&fits.iter().map(|(g, _, f)| (g.clone(), f.ea_ev)).collect::<Vec<_>>());
+    html.h2("D and Ea by anion family (paper's Fig. 2)");
+    let mut rows = Vec::new();
+    for fam in ANION_ORDER {
+        let d = dg.iter().find(|g| g.0 == *fam).map(|g| g.1.clone()).unwrap_or_default();
+        let e = eg.iter().find(|g| g.0 == *fam).map(|g| g.1.clone()).unwrap_or_default();
+        if d.is_empty() && e.is_empty() {
+            continue;
+        }
+        sum.ea_median_by_anion.push((fam.to_string(), median(&e)));
+        rows.push(vec![fam.to_string(), e.len().to_string(), fmt(median(&d)), fmt(median(&e)), fmt(mean_std(&e).0), fmt(mean_std(&e).1)]);
+    }
+    let med = |f: &str| sum.ea_median_by_anion.iter().find(|x| x.0 == f).map(|x| x.1).unwrap_or(f64::NAN);
+    let chain = |fams: &[&str]| {
+        let present: Vec<&str> = fams.iter().copied().filter(|f| med(f).is_finite()).collect();
+        let ok = present.windows(2).all(|w| med(w[0]) > med(w[1]));
+        format!("{} ({})", present.join(" > "), if ok { "holds for the medians" } else { "does NOT hold for the medians" })
+    };
+    html.p(&format!(
+        "Compositions are assigned to the most electronegative anion they contain, or to 'oxyanion' when O is bound \
+         with a network former (B, C, N, Si, P, S, Ge, As, Se, Te, Cl, Br, I). Paper's Ea ordering: {}; {}.",
+        chain(&["F", "Cl", "Br", "I"]),
+        chain(&["O", "S"])
+    ));
+    html.table(&["anion", "compositions", &format!("median D ({tlabel})"), "median Ea (eV)", "mean Ea", "std Ea"], &rows);
+    html.figure(groups_svg(&dg, &format!("D ({tlabel}) by anion family"), "log10 D (1e-3 cm²/s)", true), "Distribution of D at the highest temperature per anion family (box: quartiles; line: median).");
+    html.figure(groups_svg(&eg, "Ea by anion family", "Ea (eV)", false), "Distribution of the Arrhenius Ea per anion family.");
+
+    // SI Figs. 6–9: per element.
+    let mut per_el: BTreeMap<u8, (Vec<f64>, Vec<f64>)> = BTreeMap::new();
+    let dmap: BTreeMap<&str, f64> = d_top.iter().map(|(f, d)| (f.as_str(), *d)).collect();
+    for (g, _, fit) in &fits {
+        let Ok(c) = Composition::parse(g) else { continue };
+        for el in c.elements() {
+            let e = per_el.entry(el.z()).or_default();
+            if let Some(d) = dmap.get(g.as_str()) {
+                e.0.push(*d);
+            }
+            e.1.push(fit.ea_ev);
+        }
+    }
+    html.h2("Per element: mean and standard deviation of D and Ea (paper's SI Figs. 6–9)");
+    let rows: Vec<Vec<String>> = per_el
+        .iter()
+        .filter_map(|(z, (d, e))| {
+            let el = Element::from_z(*z).ok()?;
+            let (dm, ds) = if d.is_empty() { (f64::NAN, f64::NAN) } else { mean_std(d) };
+            let (em, es) = mean_std(e);
+            Some(vec![el.symbol().to_string(), e.len().to_string(), fmt(dm), fmt(ds), fmt(em), fmt(es)])
+        })
+        .collect();
+    html.table(&["element", "compositions", &format!("mean D ({tlabel})"), "std D", "mean Ea (eV)", "std Ea (eV)"], &rows);
+
+    // Fig. 3: binaries LiX.
+    let li = Element::from_symbol("Li")?;
+    let mut pts_frac = Vec::new();
+    let mut pts_r = Vec::new();
+    let mut pts_lir = Vec::new();
+    let mut pts_group = Vec::new();
+    for (g, _, fit) in &fits {
+        let Ok(c) = Composition::parse(g) else { continue };
+        if c.n_elements() != 2 || !c.contains(li) {
+            continue;
+        }
+        let Some(x) = c.elements().into_iter().find(|e| *e != li) else { continue };
+        let Some(rx) = x.atomic_radius() else { continue };
+        let frac = c.fraction(li);
+        let cls = format!("row {}", x.row());
+        pts_frac.push((frac, fit.ea_ev, cls.clone()));
+        pts_r.push((rx, fit.ea_ev, cls.clone()));
+        pts_lir.push((frac * rx, fit.ea_ev, cls.clone()));
+        pts_group.push((x.group() as f64, fit.ea_ev, cls));
+    }
+    html.h2("Binary LiX compositions: Ea against composition and X (paper's Fig. 3)");
+    html.p(&format!("{} binary LiX compositions.", pts_frac.len()));
+    html.figure(scatter_svg(&pts_frac, "Ea vs Li fraction (LiX)", "Li fraction", "Ea (eV)"), "Ea against the Li fraction, coloured by the row of X.");
+    html.figure(scatter_svg(&pts_r, "Ea vs atomic radius of X", "R_X (Å)", "Ea (eV)"), "Ea against the atomic radius of X.");
+    html.figure(scatter_svg(&pts_lir, "Ea vs Li%·R_X", "Li fraction × R_X (Å)", "Ea (eV)"), "Ea against Li fraction times R_X.");
+    html.figure(scatter_svg(&pts_group, "Ea vs group of X", "group of X", "Ea (eV)"), "Ea against the group of X.");
+
+    // Arrhenius examples: lowest, median and highest Ea.
+    let mut sorted: Vec<_> = fits.iter().collect();
+    sorted.sort_by(|a, b| a.2.ea_ev.total_cmp(&b.2.ea_ev));
+    if !sorted.is_empty() {
+        let picks = [0, sorted.len() / 2, sorted.len() - 1];
+        let series: Vec<ArrheniusSeries> = picks
+            .iter()
+            .map(|&i| (format!("{} (Ea {:.2} eV)", sorted[i].0, sorted[i].2.ea_ev), sorted[i].1.clone()))
+            .collect();
+        html.h2("Arrhenius plots");
+        html.figure(arrhenius_svg(&series, "Lowest, median and highest Ea"), "D(T) of three compositions with their Arrhenius lines (D in cm²/s after the 10⁻³ scale).");
+    }
+    sum.figures = html.figures;
+    Ok((html.finish("amorph report: the paper's feature table"), sum))
+}
+
+fn report_db(path: &Path) -> anyhow::Result<(String, Summary)> {
+    let name = path.display().to_string();
+    if !path.exists() {
+        bail!("{name}: no such database (create one with `amorph run` or `amorph demo`)");
+    }
+    let db = amorph_morph::Database::open(path).with_context(|| name.clone())?;
+    let comps = db.compositions().with_context(|| name.clone())?;
+    let stages = db.stages().with_context(|| name.clone())?;
+    let rows = super::workflow::export_rows(&db).with_context(|| name.clone())?;
+    let mut html = Html::new();
+    let mut sum = Summary { compositions: comps.len(), rows: rows.len(), ..Default::default() };
+    html.h2("Run summary");
+    html.p(&format!("Database: {name}. {} compositions, {} exported rows (composition × temperature).", comps.len(), rows.len()));
+    let status_rows: Vec<Vec<String>> = comps
+        .iter()
+        .map(|c| {
+            let mine: Vec<_> = stages.iter().filter(|s| s.formula == c.formula).collect();
+            let status = |want: &str| {
+                mine.iter()
+                    .filter(|s| serde_json::to_value(s.status).ok().and_then(|v| v.as_str().map(str::to_owned)).as_deref() == Some(want))
+                    .count()
+            };
+            let failed: Vec<String> = mine.iter().filter_map(|s| s.error.as_ref().map(|e| format!("{}: {e}", s.stage))).collect();
+            vec![c.formula.clone(), c.atoms.to_string(), status("done").to_string(), mine.len().to_string(), failed.join("; ")]
+        })
+        .collect();
+    html.table(&["formula", "atoms", "stages done", "stages", "errors"], &status_rows);
+
+    let num = |r: &serde_json::Map<String, Value>, k: &str| r.get(k).and_then(Value::as_f64);
+    let mut series: Vec<ArrheniusSeries> = Vec::new();
+    let mut ea_rows = Vec::new();
+    for c in &comps {
+        let mine: Vec<_> = rows.iter().filter(|r| r.get("formula").and_then(Value::as_str) == Some(c.formula.as_str())).collect();
+        let pts: Vec<(f64, f64, Option<f64>)> = mine
+            .iter()
+            .filter_map(|r| Some((num(r, "temperature")?, num(r, "diffusivity_cm2_s")?, num(r, "diffusivity_std_cm2_s"))))
+            .collect();
+        let ea = mine.first().and_then(|r| num(r, "ea_ev"));
+        let ea_std = mine.first().and_then(|r| num(r, "ea_std_ev"));
+        ea_rows.push(vec![
+            c.formula.clone(),
+            ea.map(fmt).unwrap_or_else(|| "–".into()),
+            ea_std.map(fmt).unwrap_or_else(|| "–".into()),
+            pts.len().to_string(),
+        ]);
+        if !pts.is_empty() {
+            series.push((c.formula.clone(), pts));
+        }
+    }
+    html.h2("Activation energies");
+    html.table(&["formula", "Ea (eV)", "σ(Ea) (eV)", "temperatures with D"], &ea_rows);
+    html.h2("D(T), density and pressure per composition and temperature");
+    let trow: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| {
+            let f = |k: &str| num(r, k).map(fmt).unwrap_or_else(|| "–".into());
+            vec![
+                r.get("formula").and_then(Value::as_str).unwrap_or("?").to_string(),
+                f("temperature"),
+                f("diffusivity_cm2_s"),
+                f("diffusivity_std_cm2_s"),
+                f("density_g_cm3"),
+                f("pressure_bar"),
+            ]
+        })
+        .collect();
+    html.table(&["formula", "T (K)", "D (cm²/s)", "σ(D) (cm²/s)", "density (g/cm³)", "pressure (bar)"], &trow);
+    if series.is_empty() {
+        html.p("No diffusivities in the database yet (run or resume the workflow to its diffusion stages).");
+    } else {
+        html.figure(arrhenius_svg(&series, "Arrhenius plot of the database"), "Li D(T) with ±σ error bars and the Arrhenius line of each composition.");
+        let ea: Vec<(String, f64)> = comps
+            .iter()
+            .filter_map(|c| {
+                let r = rows.iter().find(|r| r.get("formula").and_then(Value::as_str) == Some(c.formula.as_str()))?;
+                Some((c.formula.clone(), num(r, "ea_ev")?))
+            })
+            .collect();
+        if !ea.is_empty() {
+            html.figure(bars_svg(&ea, "Activation energy per composition", "Ea (eV)"), "Arrhenius Ea of each composition.");
+        }
+    }
+    sum.figures = html.figures;
+    Ok((html.finish(&format!("amorph report: {name}")), sum))
+}
+
+/// Writes the report of a database to `output` (used by `amorph demo`).
+pub(crate) fn write_db_report(db: &Path, output: &Path) -> anyhow::Result<Value> {
+    let (html, sum) = report_db(db)?;
+    std::fs::write(output, html).with_context(|| format!("{}", output.display()))?;
+    Ok(json!({"output": output, "summary": sum}))
+}
+
+/// `amorph report`.
+pub fn run(args: Args) -> anyhow::Result<Outcome> {
+    let (html, sum, source) = match (&args.table, &args.db) {
+        (Some(t), _) => {
+            let (h, s) = report_table(t)?;
+            (h, s, json!({"table": t}))
+        }
+        (None, db) => {
+            let db = db.clone().unwrap_or_else(|| PathBuf::from("amorph.db"));
+            let (h, s) = report_db(&db)?;
+            (h, s, json!({"db": db}))
+        }
+    };
+    std::fs::write(&args.output, &html).with_context(|| format!("{}", args.output.display()))?;
+    let text = format!(
+        "{} compositions, {} rows, {} figures -> {}",
+        sum.compositions,
+        sum.rows,
+        sum.figures,
+        args.output.display()
+    );
+    Ok(Outcome { json: json!({"source": source, "output": args.output, "bytes": html.len(), "summary": sum}), text })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn anion_families() {
+        assert_eq!(anion_family("LiF"), Some("F"));
+        assert_eq!(anion_family("Li2O"), Some("O"));
+        assert_eq!(anion_family("Li3N"), Some("N"));
+        assert_eq!(anion_family("Li2Si2O5"), Some("oxyanion"));
+        assert_eq!(anion_family("Li3PO4"), Some("oxyanion"));
+        assert_eq!(anion_family("LiClO4"), Some("oxyanion"));
+        assert_eq!(anion_family("Li3PS4"), Some("S"));
+        assert_eq!(anion_family("LiCu"), None);
+    }
+
+    #[test]
+    fn escaping_and_stats() {
+        assert_eq!(esc("a<b&\"c\">"), "a&lt;b&amp;&quot;c&quot;&gt;");
+        assert_eq!(median(&[3.0, 1.0, 2.0]), 2.0);
+        let (m, s) = mean_std(&[1.0, 3.0]);
+        assert!((m - 2.0).abs() < 1e-12 && (s - 2f64.sqrt()).abs() < 1e-12);
+    }
+}

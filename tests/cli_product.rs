@@ -1,0 +1,116 @@
+//! Product-level contract of the `amorph` binary: every command's `--json` output is one valid
+//! JSON object, and bad input prints one `error:` line naming the input and exits non-zero.
+//! Reads the paper's table from `../shared/data/paper_ml/feature_target.dat` (not copied).
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const PAPER: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data/paper_ml/feature_target.dat");
+
+fn amorph(args: &[&str], dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_amorph")).args(args).current_dir(dir).output().expect("run amorph")
+}
+
+fn tmp(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("amorph-cli-product-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+/// Runs with `--json`, asserts success and returns the parsed object.
+fn json_ok(args: &[&str], dir: &Path) -> Value {
+    let mut a = args.to_vec();
+    a.push("--json");
+    let out = amorph(&a, dir);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "amorph {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    let v: Value = serde_json::from_str(stdout.trim()).unwrap_or_else(|e| panic!("amorph {args:?}: not JSON ({e}): {stdout}"));
+    assert!(v.is_object(), "amorph {args:?}: JSON is not an object");
+    assert_eq!(stdout.trim().lines().count(), 1, "amorph {args:?}: more than one line on stdout");
+    v
+}
+
+/// Asserts failure with exactly one stderr line `error: ...` that contains `needle`.
+fn fails_naming(args: &[&str], dir: &Path, needle: &str) {
+    let out = amorph(args, dir);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "amorph {args:?} succeeded on bad input");
+    let lines: Vec<&str> = stderr.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert_eq!(lines.len(), 1, "amorph {args:?}: expected one error line, got {stderr}");
+    assert!(lines[0].starts_with("error:"), "amorph {args:?}: {stderr}");
+    assert!(lines[0].contains(needle), "amorph {args:?}: error does not name {needle}: {stderr}");
+}
+
+#[test]
+fn bad_inputs_print_one_line_naming_the_input() {
+    let d = tmp("bad");
+    fails_naming(&["convert", "missing.xyz", "out.vasp"], &d, "missing.xyz");
+    fails_naming(&["pack", "Li2Qx", "-o", "x.xyz"], &d, "Li2Qx");
+    fails_naming(&["run", "Li2Qx", "--preset", "demo", "--db", "bad.db"], &d, "Li2Qx");
+    fails_naming(&["status", "--db", "nothere.db"], &d, "nothere.db");
+    fails_naming(&["export", "--db", "nothere.db"], &d, "nothere.db");
+    fails_naming(&["report", "--db", "nothere.db"], &d, "nothere.db");
+    fails_naming(&["report", "--table", "nothere.dat"], &d, "nothere.dat");
+    fails_naming(&["train", "nothere.dat", "--model", "rf", "--target", "y"], &d, "nothere.dat");
+    fails_naming(&["sisso", "nothere.dat"], &d, "nothere.dat");
+    fails_naming(&["featurize", "nothere.xyz"], &d, "nothere.xyz");
+    fails_naming(&["diffusion", "nothere.XDATCAR", "--temperature", "600"], &d, "nothere.XDATCAR");
+    fails_naming(&["plot", "parity", "nothere.csv", "-o", "p.svg"], &d, "nothere.csv");
+    std::fs::write(d.join("nocols.csv"), "a,b\n1,2\n3,4\n").unwrap();
+    fails_naming(&["plot", "parity", "nocols.csv", "-o", "p.svg"], &d, "nocols.csv");
+    fails_naming(&["run", "Li2O", "--preset", "fast", "--db", "x.db"], &d, "fast");
+}
+
+#[test]
+fn report_on_the_paper_table() {
+    let d = tmp("paper");
+    let v = json_ok(&["report", "--table", PAPER, "-o", "paper.html"], &d);
+    let s = &v["summary"];
+    assert!(s["compositions"].as_u64().unwrap() > 150, "{v}");
+    assert!(s["figures"].as_u64().unwrap() >= 6, "{v}");
+    // The paper's strongest correlations (at the table's highest temperature): Li% positive, cohesive energy negative.
+    let top = s["correlations"].as_array().unwrap();
+    let r = |name: &str| top.iter().find(|p| p[0] == name).map(|p| p[1].as_f64().unwrap());
+    assert!(r("Li_percentage").is_some_and(|x| x > 0.5), "{v}");
+    assert!(r("avg_Ecoh_with_Li").is_some_and(|x| x < -0.5), "{v}");
+    // Ea ordering of the halides and chalcogenides stated in the paper.
+    let med = |f: &str| {
+        s["ea_median_by_anion"].as_array().unwrap().iter().find(|p| p[0] == f).map(|p| p[1].as_f64().unwrap()).unwrap()
+    };
+    assert!(med("F") > med("Cl"), "{v}");
+    assert!(med("O") > med("S"), "{v}");
+    let html = std::fs::read_to_string(d.join("paper.html")).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>") && html.trim_end().ends_with("</html>"));
+    assert!(html.matches("<svg").count() >= 6);
+    assert!(!html.contains("http://") || !html.contains("<script"), "no network resources");
+    assert_eq!(html.matches("<table>").count(), html.matches("</table>").count());
+}
+
+#[test]
+fn plots_write_svg() {
+    let d = tmp("plots");
+    std::fs::write(d.join("pred.csv"), "id,y_true,y_pred\n0,1.0,1.1\n1,2.0,1.9\n2,3.0,3.2\n").unwrap();
+    let v = json_ok(&["plot", "parity", "pred.csv", "-o", "parity.svg"], &d);
+    assert_eq!(v["summary"], "3 points");
+    std::fs::write(d.join("arr.csv"), "formula,temperature,d\nA,1000,1e-6\nA,1500,1e-5\nB,1000,2e-6\nB,2000,3e-5\n").unwrap();
+    let v = json_ok(&["plot", "arrhenius", "arr.csv", "-o", "arr.svg"], &d);
+    assert_eq!(v["summary"], "2 series");
+    json_ok(&["plot", "correlations", PAPER, "-o", "corr.svg"], &d);
+    json_ok(&["plot", "anions", PAPER, "-o", "anions.svg"], &d);
+    for f in ["parity.svg", "arr.svg", "corr.svg", "anions.svg"] {
+        let svg = std::fs::read_to_string(d.join(f)).unwrap();
+        assert!(svg.contains("<svg") && svg.trim_end().ends_with("</svg>"), "{f}");
+    }
+}
+
+#[test]
+fn json_of_structure_commands() {
+    let d = tmp("structure");
+    let v = json_ok(&["pack", "Li2O", "-o", "li2o.xyz", "--atoms", "12"], &d);
+    assert!(v.is_object());
+    json_ok(&["convert", "li2o.xyz", "li2o.vasp"], &d);
+    assert!(d.join("li2o.vasp").exists());
+    json_ok(&["featurize", "--formula", "Li2O"], &d);
+}
