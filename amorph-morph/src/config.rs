@@ -48,10 +48,12 @@ pub struct Config {
     pub energy_drift_tolerance: f64,
     /// Volume rescale coefficient β of V·exp(β·P̄) (1/bar; MPMorph 5e-7).
     pub rescale_beta_per_bar: f64,
-    /// Include the kinetic (ideal-gas) term N k T / V in the pressure. VASP's "external
-    /// pressure", which the original MPMorph averaged, is the static part only; at 5000 K and
-    /// ~12 Å³/atom the kinetic term is ~57 kbar. Default true (the thermodynamic pressure, as
-    /// ASE and LAMMPS report it), which makes the equilibrium volumes true P = 0 volumes.
+    /// Include the kinetic (ideal-gas) term N k T / V in the pressure that the volume search
+    /// drives to zero. Default **false**, as the paper's MPMorph did: it averaged VASP's
+    /// "external pressure", which is the static (virial) part only. At 5000 K and
+    /// ~12 Å³/atom the kinetic term is ~57 kbar, so with it the melt expands into a
+    /// low-density supercritical fluid and the anneals start from far too large volumes; set
+    /// true for thermodynamic P = 0 volumes (what ASE and LAMMPS report as pressure).
     pub kinetic_pressure: bool,
     /// Production steps at every temperature (MPMorph 10 000 = 20 ps).
     pub production_steps: u64,
@@ -95,7 +97,7 @@ impl Config {
             pressure_tolerance_kbar: 5.0,
             energy_drift_tolerance: 1e-3,
             rescale_beta_per_bar: 5e-7,
-            kinetic_pressure: true,
+            kinetic_pressure: false,
             production_steps: 10_000,
             frame_interval: 1,
             diffusing_species: "Li".into(),
