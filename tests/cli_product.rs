@@ -9,7 +9,11 @@ use std::process::{Command, Output};
 const PAPER: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data/paper_ml/feature_target.dat");
 
 fn amorph(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_amorph")).args(args).current_dir(dir).output().expect("run amorph")
+    Command::new(env!("CARGO_BIN_EXE_amorph"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("run amorph")
 }
 
 fn tmp(name: &str) -> PathBuf {
@@ -25,10 +29,18 @@ fn json_ok(args: &[&str], dir: &Path) -> Value {
     a.push("--json");
     let out = amorph(&a, dir);
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "amorph {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "amorph {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v: Value = serde_json::from_str(stdout.trim()).unwrap_or_else(|e| panic!("amorph {args:?}: not JSON ({e}): {stdout}"));
     assert!(v.is_object(), "amorph {args:?}: JSON is not an object");
-    assert_eq!(stdout.trim().lines().count(), 1, "amorph {args:?}: more than one line on stdout");
+    assert_eq!(
+        stdout.trim().lines().count(),
+        1,
+        "amorph {args:?}: more than one line on stdout"
+    );
     v
 }
 
@@ -40,7 +52,10 @@ fn fails_naming(args: &[&str], dir: &Path, needle: &str) {
     let lines: Vec<&str> = stderr.lines().filter(|l| !l.trim().is_empty()).collect();
     assert_eq!(lines.len(), 1, "amorph {args:?}: expected one error line, got {stderr}");
     assert!(lines[0].starts_with("error:"), "amorph {args:?}: {stderr}");
-    assert!(lines[0].contains(needle), "amorph {args:?}: error does not name {needle}: {stderr}");
+    assert!(
+        lines[0].contains(needle),
+        "amorph {args:?}: error does not name {needle}: {stderr}"
+    );
 }
 
 #[test]
@@ -54,9 +69,13 @@ fn bad_inputs_print_one_line_naming_the_input() {
     fails_naming(&["report", "--db", "nothere.db"], &d, "nothere.db");
     fails_naming(&["report", "--table", "nothere.dat"], &d, "nothere.dat");
     fails_naming(&["train", "nothere.dat", "--model", "rf", "--target", "y"], &d, "nothere.dat");
-    fails_naming(&["sisso", "nothere.dat"], &d, "nothere.dat");
+    fails_naming(&["sisso", "nothere.dat", "--target", "lnD"], &d, "nothere.dat");
     fails_naming(&["featurize", "nothere.xyz"], &d, "nothere.xyz");
-    fails_naming(&["diffusion", "nothere.XDATCAR", "--temperature", "600"], &d, "nothere.XDATCAR");
+    fails_naming(
+        &["diffusion", "nothere.XDATCAR", "--temperature", "600"],
+        &d,
+        "nothere.XDATCAR",
+    );
     fails_naming(&["plot", "parity", "nothere.csv", "-o", "p.svg"], &d, "nothere.csv");
     std::fs::write(d.join("nocols.csv"), "a,b\n1,2\n3,4\n").unwrap();
     fails_naming(&["plot", "parity", "nocols.csv", "-o", "p.svg"], &d, "nocols.csv");
@@ -77,7 +96,13 @@ fn report_on_the_paper_table() {
     assert!(r("avg_Ecoh_with_Li").is_some_and(|x| x < -0.5), "{v}");
     // Ea ordering of the halides and chalcogenides stated in the paper.
     let med = |f: &str| {
-        s["ea_median_by_anion"].as_array().unwrap().iter().find(|p| p[0] == f).map(|p| p[1].as_f64().unwrap()).unwrap()
+        s["ea_median_by_anion"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p[0] == f)
+            .map(|p| p[1].as_f64().unwrap())
+            .unwrap()
     };
     assert!(med("F") > med("Cl"), "{v}");
     assert!(med("O") > med("S"), "{v}");
@@ -94,7 +119,11 @@ fn plots_write_svg() {
     std::fs::write(d.join("pred.csv"), "id,y_true,y_pred\n0,1.0,1.1\n1,2.0,1.9\n2,3.0,3.2\n").unwrap();
     let v = json_ok(&["plot", "parity", "pred.csv", "-o", "parity.svg"], &d);
     assert_eq!(v["summary"], "3 points");
-    std::fs::write(d.join("arr.csv"), "formula,temperature,d\nA,1000,1e-6\nA,1500,1e-5\nB,1000,2e-6\nB,2000,3e-5\n").unwrap();
+    std::fs::write(
+        d.join("arr.csv"),
+        "formula,temperature,d\nA,1000,1e-6\nA,1500,1e-5\nB,1000,2e-6\nB,2000,3e-5\n",
+    )
+    .unwrap();
     let v = json_ok(&["plot", "arrhenius", "arr.csv", "-o", "arr.svg"], &d);
     assert_eq!(v["summary"], "2 series");
     json_ok(&["plot", "correlations", PAPER, "-o", "corr.svg"], &d);
@@ -113,4 +142,53 @@ fn json_of_structure_commands() {
     json_ok(&["convert", "li2o.xyz", "li2o.vasp"], &d);
     assert!(d.join("li2o.vasp").exists());
     json_ok(&["featurize", "--formula", "Li2O"], &d);
+}
+
+const TINY: &str = "target_atoms = 20\ntemperatures = [1500.0, 1000.0]\nequilibration_steps = 20\nmax_rescales = 1\n\
+max_extrapolations = 1\npressure_tolerance_kbar = 1e6\nenergy_drift_tolerance = 1.0\nproduction_steps = 100\nframe_interval = 2\n";
+
+#[test]
+fn tiny_workflow_database_commands_and_resume() {
+    let d = tmp("tiny");
+    std::fs::write(d.join("tiny.toml"), TINY).unwrap();
+    let v = json_ok(
+        &["run", "Li3N", "--preset", "demo", "--config", "tiny.toml", "--db", "t.db"],
+        &d,
+    );
+    assert_eq!(v["compositions"][0]["status"], "done", "{v}");
+    assert!(v["compositions"][0]["stages_run"].as_u64().unwrap() > 0);
+    // Resuming runs nothing new.
+    let v = json_ok(
+        &["run", "Li3N", "--preset", "demo", "--config", "tiny.toml", "--db", "t.db"],
+        &d,
+    );
+    assert_eq!(v["compositions"][0]["stages_run"], 0, "{v}");
+    let v = json_ok(&["status", "--db", "t.db"], &d);
+    assert_eq!(v["compositions"][0]["formula"], "Li3N");
+    let v = json_ok(&["export", "--db", "t.db"], &d);
+    let rows = v["rows"].as_array().unwrap();
+    assert!(rows.len() >= 2, "{v}");
+    for r in rows {
+        assert!(r["diffusivity_cm2_s"].as_f64().is_some_and(|x| x > 0.0), "{r}");
+        assert!(r["diffusivity_std_cm2_s"].as_f64().is_some(), "{r}");
+    }
+    let v = json_ok(&["report", "--db", "t.db", "-o", "t.html"], &d);
+    assert_eq!(v["summary"]["compositions"], 1);
+    assert!(v["summary"]["figures"].as_u64().unwrap() >= 1, "{v}");
+    let html = std::fs::read_to_string(d.join("t.html")).unwrap();
+    assert!(html.contains("Li3N") && html.contains("<svg"));
+}
+
+#[test]
+fn demo_with_a_tiny_config_writes_database_and_report() {
+    let d = tmp("demo");
+    std::fs::write(d.join("tiny.toml"), TINY).unwrap();
+    let v = json_ok(&["demo", "--config", "tiny.toml"], &d);
+    assert!(
+        d.join("amorph-demo.db").exists() && d.join("amorph-demo.html").exists(),
+        "{v}"
+    );
+    let comps = v["run"]["compositions"].as_array().unwrap();
+    assert_eq!(comps.len(), 6, "{v}");
+    assert!(comps.iter().any(|c| c["status"] == "done"), "{v}");
 }

@@ -108,11 +108,16 @@ pub(crate) fn arrhenius_svg(series: &[ArrheniusSeries], title: &str) -> anyhow::
             }
             let c = colour(i);
             chart
-                .draw_series(p.iter().map(|&(x, y, lo, hi)| ErrorBar::new_vertical(x, lo, y, hi, c.filled(), 6)))
+                .draw_series(
+                    p.iter()
+                        .map(|&(x, y, lo, hi)| ErrorBar::new_vertical(x, lo, y, hi, c.filled(), 6)),
+                )
                 .map_err(pe)?
                 .label(s.0.clone())
                 .legend(move |(x, y)| Circle::new((x + 8, y), 4, c.filled()));
-            chart.draw_series(p.iter().map(|&(x, y, _, _)| Circle::new((x, y), 4, c.filled()))).map_err(pe)?;
+            chart
+                .draw_series(p.iter().map(|&(x, y, _, _)| Circle::new((x, y), 4, c.filled())))
+                .map_err(pe)?;
             if p.len() >= 2 {
                 let n = p.len() as f64;
                 let mx = p.iter().map(|q| q.0).sum::<f64>() / n;
@@ -121,9 +126,14 @@ pub(crate) fn arrhenius_svg(series: &[ArrheniusSeries], title: &str) -> anyhow::
                 let sxy: f64 = p.iter().map(|q| (q.0 - mx) * (q.1 - my)).sum();
                 if sxx > 0.0 {
                     let b = sxy / sxx;
-                    let (x0, x1) = p.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, z), q| (a.min(q.0), z.max(q.0)));
+                    let (x0, x1) = p
+                        .iter()
+                        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, z), q| (a.min(q.0), z.max(q.0)));
                     chart
-                        .draw_series(LineSeries::new([(x0, my + b * (x0 - mx)), (x1, my + b * (x1 - mx))], c.stroke_width(1)))
+                        .draw_series(LineSeries::new(
+                            [(x0, my + b * (x0 - mx)), (x1, my + b * (x1 - mx))],
+                            c.stroke_width(1),
+                        ))
                         .map_err(pe)?;
                 }
             }
@@ -161,9 +171,16 @@ pub(crate) fn parity_svg(y_true: &[f64], y_pred: &[f64], title: &str) -> anyhow:
             .build_cartesian_2d(r.clone(), r.clone())
             .map_err(pe)?;
         chart.configure_mesh().x_desc("true").y_desc("predicted").draw().map_err(pe)?;
-        chart.draw_series(LineSeries::new([(r.start, r.start), (r.end, r.end)], BLACK.stroke_width(1))).map_err(pe)?;
         chart
-            .draw_series(y_true.iter().zip(y_pred).map(|(&t, &p)| Circle::new((t, p), 3, colour(0).mix(0.6).filled())))
+            .draw_series(LineSeries::new([(r.start, r.start), (r.end, r.end)], BLACK.stroke_width(1)))
+            .map_err(pe)?;
+        chart
+            .draw_series(
+                y_true
+                    .iter()
+                    .zip(y_pred)
+                    .map(|(&t, &p)| Circle::new((t, p), 3, colour(0).mix(0.6).filled())),
+            )
             .map_err(pe)?;
         Ok(())
     })
@@ -222,7 +239,12 @@ pub(crate) fn groups_svg(groups: &[(String, Vec<f64>)], title: &str, ylabel: &st
     let groups: Vec<(String, Vec<f64>)> = groups
         .iter()
         .map(|(g, v)| {
-            let mut v: Vec<f64> = v.iter().filter(|x| !log || **x > 0.0).map(|x| tf(*x)).filter(|x| x.is_finite()).collect();
+            let mut v: Vec<f64> = v
+                .iter()
+                .filter(|x| !log || **x > 0.0)
+                .map(|x| tf(*x))
+                .filter(|x| x.is_finite())
+                .collect();
             v.sort_by(f64::total_cmp);
             (g.clone(), v)
         })
@@ -257,11 +279,21 @@ pub(crate) fn groups_svg(groups: &[(String, Vec<f64>)], title: &str, ylabel: &st
             let x = i as f64 + 0.5;
             let c = colour(i);
             let (q1, med, q3) = (q(v, 0.25), q(v, 0.5), q(v, 0.75));
-            chart.draw_series([Rectangle::new([(x - 0.3, q1), (x + 0.3, q3)], c.mix(0.25).filled())]).map_err(pe)?;
-            chart.draw_series([Rectangle::new([(x - 0.3, q1), (x + 0.3, q3)], c.stroke_width(1))]).map_err(pe)?;
-            chart.draw_series(LineSeries::new([(x - 0.3, med), (x + 0.3, med)], BLACK.stroke_width(2))).map_err(pe)?;
-            chart.draw_series(LineSeries::new([(x, v[0]), (x, q1)], c.stroke_width(1))).map_err(pe)?;
-            chart.draw_series(LineSeries::new([(x, q3), (x, v[v.len() - 1])], c.stroke_width(1))).map_err(pe)?;
+            chart
+                .draw_series([Rectangle::new([(x - 0.3, q1), (x + 0.3, q3)], c.mix(0.25).filled())])
+                .map_err(pe)?;
+            chart
+                .draw_series([Rectangle::new([(x - 0.3, q1), (x + 0.3, q3)], c.stroke_width(1))])
+                .map_err(pe)?;
+            chart
+                .draw_series(LineSeries::new([(x - 0.3, med), (x + 0.3, med)], BLACK.stroke_width(2)))
+                .map_err(pe)?;
+            chart
+                .draw_series(LineSeries::new([(x, v[0]), (x, q1)], c.stroke_width(1)))
+                .map_err(pe)?;
+            chart
+                .draw_series(LineSeries::new([(x, q3), (x, v[v.len() - 1])], c.stroke_width(1)))
+                .map_err(pe)?;
             // Deterministic jitter so the points of a group do not overlap.
             chart
                 .draw_series(v.iter().enumerate().map(|(k, &y)| {
@@ -270,7 +302,11 @@ pub(crate) fn groups_svg(groups: &[(String, Vec<f64>)], title: &str, ylabel: &st
                 }))
                 .map_err(pe)?;
             chart
-                .draw_series([Text::new(format!("{name} ({})", v.len()), (x - 0.35, yr.start), ("sans-serif", 12).into_font())])
+                .draw_series([Text::new(
+                    format!("{name} ({})", v.len()),
+                    (x - 0.35, yr.start),
+                    ("sans-serif", 12).into_font(),
+                )])
                 .map_err(pe)?;
         }
         Ok(())
@@ -302,7 +338,12 @@ pub(crate) fn scatter_svg(points: &[(f64, f64, String)], title: &str, xlabel: &s
         for (i, cls) in classes.iter().enumerate() {
             let c = colour(i);
             chart
-                .draw_series(points.iter().filter(|p| p.2 == *cls).map(|p| Circle::new((p.0, p.1), 4, c.filled())))
+                .draw_series(
+                    points
+                        .iter()
+                        .filter(|p| p.2 == *cls)
+                        .map(|p| Circle::new((p.0, p.1), 4, c.filled())),
+                )
                 .map_err(pe)?
                 .label(cls.to_string())
                 .legend(move |(x, y)| Circle::new((x + 8, y), 4, c.filled()));
@@ -369,25 +410,37 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
                 }
             }
             let n = series.len();
-            (arrhenius_svg(&series, args.title.as_deref().unwrap_or("Arrhenius plot")).with_context(|| name.clone())?, format!("{n} series"))
+            (
+                arrhenius_svg(&series, args.title.as_deref().unwrap_or("Arrhenius plot")).with_context(|| name.clone())?,
+                format!("{n} series"),
+            )
         }
         Kind::Parity => {
             let t = amorph_ml::Table::parse(&read(input)?, &name).with_context(|| name.clone())?;
             let col = |c: &str| t.column(c).map(|a| a.to_vec()).with_context(|| format!("{name}: column {c}"));
             let (yt, yp) = (col("y_true")?, col("y_pred")?);
-            (parity_svg(&yt, &yp, args.title.as_deref().unwrap_or("Parity")).with_context(|| name.clone())?, format!("{} points", yt.len()))
+            (
+                parity_svg(&yt, &yp, args.title.as_deref().unwrap_or("Parity")).with_context(|| name.clone())?,
+                format!("{} points", yt.len()),
+            )
         }
         Kind::Correlations => {
             let t = amorph_ml::Table::read(input).with_context(|| name.clone())?;
             let c = super::report::correlations(&t, &args.target).with_context(|| name.clone())?;
-            let title = args.title.clone().unwrap_or_else(|| format!("Pearson r with {}", args.target));
+            let title = args
+                .title
+                .clone()
+                .unwrap_or_else(|| format!("Pearson r with {}", args.target));
             (bars_svg(&c, &title, "Pearson r")?, format!("{} features", c.len()))
         }
         Kind::Anions => {
             let t = amorph_ml::Table::read(input).with_context(|| name.clone())?;
             let groups = super::report::target_by_anion(&t, &args.target).with_context(|| name.clone())?;
             let title = args.title.clone().unwrap_or_else(|| format!("{} by anion", args.target));
-            (groups_svg(&groups, &title, &format!("log10 {}", args.target), true)?, format!("{} groups", groups.len()))
+            (
+                groups_svg(&groups, &title, &format!("log10 {}", args.target), true)?,
+                format!("{} groups", groups.len()),
+            )
         }
     };
     std::fs::write(&args.output, &svg).with_context(|| format!("{}", args.output.display()))?;

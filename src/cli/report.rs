@@ -86,7 +86,12 @@ pub(crate) fn anion_family(formula: &str) -> Option<&'static str> {
         .iter()
         .filter(|s| has(s))
         .max_by(|a, b| {
-            let en = |s: &str| Element::from_symbol(s).ok().and_then(|e| e.electronegativity()).unwrap_or(0.0);
+            let en = |s: &str| {
+                Element::from_symbol(s)
+                    .ok()
+                    .and_then(|e| e.electronegativity())
+                    .unwrap_or(0.0)
+            };
             en(a).total_cmp(&en(b))
         })
         .copied()
@@ -135,7 +140,11 @@ fn group_by_anion(pairs: &[(String, f64)]) -> Vec<(String, Vec<f64>)> {
     ANION_ORDER
         .iter()
         .map(|fam| {
-            let v: Vec<f64> = pairs.iter().filter(|(f, _)| anion_family(f) == Some(fam)).map(|p| p.1).collect();
+            let v: Vec<f64> = pairs
+                .iter()
+                .filter(|(f, _)| anion_family(f) == Some(fam))
+                .map(|p| p.1)
+                .collect();
             (fam.to_string(), v)
         })
         .filter(|(_, v)| !v.is_empty())
@@ -158,12 +167,19 @@ fn median(v: &[f64]) -> f64 {
 fn mean_std(v: &[f64]) -> (f64, f64) {
     let n = v.len() as f64;
     let m = v.iter().sum::<f64>() / n;
-    let var = if v.len() > 1 { v.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (n - 1.0) } else { 0.0 };
+    let var = if v.len() > 1 {
+        v.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (n - 1.0)
+    } else {
+        0.0
+    };
     (m, var.sqrt())
 }
 
 fn esc(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 fn fmt(x: f64) -> String {
@@ -183,7 +199,10 @@ struct Html {
 
 impl Html {
     fn new() -> Self {
-        Html { body: String::new(), figures: 0 }
+        Html {
+            body: String::new(),
+            figures: 0,
+        }
     }
     fn h2(&mut self, s: &str) {
         let _ = writeln!(self.body, "<h2>{}</h2>", esc(s));
@@ -287,7 +306,11 @@ fn report_table(path: &Path) -> anyhow::Result<(String, Summary)> {
     }
     let fits = table_fits(path)?;
     let mut html = Html::new();
-    let mut sum = Summary { rows: t.n_rows(), compositions: fits.len(), ..Default::default() };
+    let mut sum = Summary {
+        rows: t.n_rows(),
+        compositions: fits.len(),
+        ..Default::default()
+    };
     let temps: Vec<f64> = {
         let mut v: Vec<f64> = t.column("temperature").map(|c| c.to_vec()).unwrap_or_default();
         v.sort_by(f64::total_cmp);
@@ -350,11 +373,24 @@ fn report_table(path: &Path) -> anyhow::Result<(String, Summary)> {
          1000–2500 K. Columns: r over all rows, and r over the {tlabel} rows (closest to the paper's setting). \
          Sign agreement with the paper at {tlabel}: {agree} of {compared} features (|r_paper| < 0.05 counts as agreeing)."
     ));
-    html.table(&["feature", "description", "r (paper, 5000 K)", "r (all rows)", &format!("r ({tlabel})"), "same sign"], &rows);
+    html.table(
+        &[
+            "feature",
+            "description",
+            "r (paper, 5000 K)",
+            "r (all rows)",
+            &format!("r ({tlabel})"),
+            "same sign",
+        ],
+        &rows,
+    );
     let mut by_top: Vec<(String, f64)> = all.iter().map(|(c, _)| (c.clone(), r_top(c))).collect();
     by_top.sort_by(|a, b| b.1.total_cmp(&a.1));
     sum.correlations = by_top.clone();
-    html.figure(bars_svg(&by_top, &format!("Pearson r with D ({tlabel})"), "Pearson r"), "Signed Pearson r of every feature with D, sorted.");
+    html.figure(
+        bars_svg(&by_top, &format!("Pearson r with D ({tlabel})"), "Pearson r"),
+        "Signed Pearson r of every feature with D, sorted.",
+    );
 
     // Fig. 2: anion families.
     let d_top: Vec<(String, f64)> = {
@@ -372,13 +408,34 @@ fn report_table(path: &Path) -> anyhow::Result<(String, Summary)> {
             continue;
         }
         sum.ea_median_by_anion.push((fam.to_string(), median(&e)));
-        rows.push(vec![fam.to_string(), e.len().to_string(), fmt(median(&d)), fmt(median(&e)), fmt(mean_std(&e).0), fmt(mean_std(&e).1)]);
+        rows.push(vec![
+            fam.to_string(),
+            e.len().to_string(),
+            fmt(median(&d)),
+            fmt(median(&e)),
+            fmt(mean_std(&e).0),
+            fmt(mean_std(&e).1),
+        ]);
     }
-    let med = |f: &str| sum.ea_median_by_anion.iter().find(|x| x.0 == f).map(|x| x.1).unwrap_or(f64::NAN);
+    let med = |f: &str| {
+        sum.ea_median_by_anion
+            .iter()
+            .find(|x| x.0 == f)
+            .map(|x| x.1)
+            .unwrap_or(f64::NAN)
+    };
     let chain = |fams: &[&str]| {
         let present: Vec<&str> = fams.iter().copied().filter(|f| med(f).is_finite()).collect();
         let ok = present.windows(2).all(|w| med(w[0]) > med(w[1]));
-        format!("{} ({})", present.join(" > "), if ok { "holds for the medians" } else { "does NOT hold for the medians" })
+        format!(
+            "{} ({})",
+            present.join(" > "),
+            if ok {
+                "holds for the medians"
+            } else {
+                "does NOT hold for the medians"
+            }
+        )
     };
     html.p(&format!(
         "Compositions are assigned to the most electronegative anion they contain, or to 'oxyanion' when O is bound \
@@ -386,9 +443,25 @@ fn report_table(path: &Path) -> anyhow::Result<(String, Summary)> {
         chain(&["F", "Cl", "Br", "I"]),
         chain(&["O", "S"])
     ));
-    html.table(&["anion", "compositions", &format!("median D ({tlabel})"), "median Ea (eV)", "mean Ea", "std Ea"], &rows);
-    html.figure(groups_svg(&dg, &format!("D ({tlabel}) by anion family"), "log10 D (1e-3 cm²/s)", true), "Distribution of D at the highest temperature per anion family (box: quartiles; line: median).");
-    html.figure(groups_svg(&eg, "Ea by anion family", "Ea (eV)", false), "Distribution of the Arrhenius Ea per anion family.");
+    html.table(
+        &[
+            "anion",
+            "compositions",
+            &format!("median D ({tlabel})"),
+            "median Ea (eV)",
+            "mean Ea",
+            "std Ea",
+        ],
+        &rows,
+    );
+    html.figure(
+        groups_svg(&dg, &format!("D ({tlabel}) by anion family"), "log10 D (1e-3 cm²/s)", true),
+        "Distribution of D at the highest temperature per anion family (box: quartiles; line: median).",
+    );
+    html.figure(
+        groups_svg(&eg, "Ea by anion family", "Ea (eV)", false),
+        "Distribution of the Arrhenius Ea per anion family.",
+    );
 
     // SI Figs. 6–9: per element.
     let mut per_el: BTreeMap<u8, (Vec<f64>, Vec<f64>)> = BTreeMap::new();
@@ -410,10 +483,27 @@ fn report_table(path: &Path) -> anyhow::Result<(String, Summary)> {
             let el = Element::from_z(*z).ok()?;
             let (dm, ds) = if d.is_empty() { (f64::NAN, f64::NAN) } else { mean_std(d) };
             let (em, es) = mean_std(e);
-            Some(vec![el.symbol().to_string(), e.len().to_string(), fmt(dm), fmt(ds), fmt(em), fmt(es)])
+            Some(vec![
+                el.symbol().to_string(),
+                e.len().to_string(),
+                fmt(dm),
+                fmt(ds),
+                fmt(em),
+                fmt(es),
+            ])
         })
         .collect();
-    html.table(&["element", "compositions", &format!("mean D ({tlabel})"), "std D", "mean Ea (eV)", "std Ea (eV)"], &rows);
+    html.table(
+        &[
+            "element",
+            "compositions",
+            &format!("mean D ({tlabel})"),
+            "std D",
+            "mean Ea (eV)",
+            "std Ea (eV)",
+        ],
+        &rows,
+    );
 
     // Fig. 3: binaries LiX.
     let li = Element::from_symbol("Li")?;
@@ -426,7 +516,9 @@ fn report_table(path: &Path) -> anyhow::Result<(String, Summary)> {
         if c.n_elements() != 2 || !c.contains(li) {
             continue;
         }
-        let Some(x) = c.elements().into_iter().find(|e| *e != li) else { continue };
+        let Some(x) = c.elements().into_iter().find(|e| *e != li) else {
+            continue;
+        };
         let Some(rx) = x.atomic_radius() else { continue };
         let frac = c.fraction(li);
         let cls = format!("row {}", x.row());
@@ -437,10 +529,22 @@ fn report_table(path: &Path) -> anyhow::Result<(String, Summary)> {
     }
     html.h2("Binary LiX compositions: Ea against composition and X (paper's Fig. 3)");
     html.p(&format!("{} binary LiX compositions.", pts_frac.len()));
-    html.figure(scatter_svg(&pts_frac, "Ea vs Li fraction (LiX)", "Li fraction", "Ea (eV)"), "Ea against the Li fraction, coloured by the row of X.");
-    html.figure(scatter_svg(&pts_r, "Ea vs atomic radius of X", "R_X (Å)", "Ea (eV)"), "Ea against the atomic radius of X.");
-    html.figure(scatter_svg(&pts_lir, "Ea vs Li%·R_X", "Li fraction × R_X (Å)", "Ea (eV)"), "Ea against Li fraction times R_X.");
-    html.figure(scatter_svg(&pts_group, "Ea vs group of X", "group of X", "Ea (eV)"), "Ea against the group of X.");
+    html.figure(
+        scatter_svg(&pts_frac, "Ea vs Li fraction (LiX)", "Li fraction", "Ea (eV)"),
+        "Ea against the Li fraction, coloured by the row of X.",
+    );
+    html.figure(
+        scatter_svg(&pts_r, "Ea vs atomic radius of X", "R_X (Å)", "Ea (eV)"),
+        "Ea against the atomic radius of X.",
+    );
+    html.figure(
+        scatter_svg(&pts_lir, "Ea vs Li%·R_X", "Li fraction × R_X (Å)", "Ea (eV)"),
+        "Ea against Li fraction times R_X.",
+    );
+    html.figure(
+        scatter_svg(&pts_group, "Ea vs group of X", "group of X", "Ea (eV)"),
+        "Ea against the group of X.",
+    );
 
     // Arrhenius examples: lowest, median and highest Ea.
     let mut sorted: Vec<_> = fits.iter().collect();
@@ -449,10 +553,18 @@ fn report_table(path: &Path) -> anyhow::Result<(String, Summary)> {
         let picks = [0, sorted.len() / 2, sorted.len() - 1];
         let series: Vec<ArrheniusSeries> = picks
             .iter()
-            .map(|&i| (format!("{} (Ea {:.2} eV)", sorted[i].0, sorted[i].2.ea_ev), sorted[i].1.clone()))
+            .map(|&i| {
+                (
+                    format!("{} (Ea {:.2} eV)", sorted[i].0, sorted[i].2.ea_ev),
+                    sorted[i].1.clone(),
+                )
+            })
             .collect();
         html.h2("Arrhenius plots");
-        html.figure(arrhenius_svg(&series, "Lowest, median and highest Ea"), "D(T) of three compositions with their Arrhenius lines (D in cm²/s after the 10⁻³ scale).");
+        html.figure(
+            arrhenius_svg(&series, "Lowest, median and highest Ea"),
+            "D(T) of three compositions with their Arrhenius lines (D in cm²/s after the 10⁻³ scale).",
+        );
     }
     sum.figures = html.figures;
     Ok((html.finish("amorph report: the paper's feature table"), sum))
@@ -468,20 +580,43 @@ fn report_db(path: &Path) -> anyhow::Result<(String, Summary)> {
     let stages = db.stages().with_context(|| name.clone())?;
     let rows = super::workflow::export_rows(&db).with_context(|| name.clone())?;
     let mut html = Html::new();
-    let mut sum = Summary { compositions: comps.len(), rows: rows.len(), ..Default::default() };
+    let mut sum = Summary {
+        compositions: comps.len(),
+        rows: rows.len(),
+        ..Default::default()
+    };
     html.h2("Run summary");
-    html.p(&format!("Database: {name}. {} compositions, {} exported rows (composition × temperature).", comps.len(), rows.len()));
+    html.p(&format!(
+        "Database: {name}. {} compositions, {} exported rows (composition × temperature).",
+        comps.len(),
+        rows.len()
+    ));
     let status_rows: Vec<Vec<String>> = comps
         .iter()
         .map(|c| {
             let mine: Vec<_> = stages.iter().filter(|s| s.formula == c.formula).collect();
             let status = |want: &str| {
                 mine.iter()
-                    .filter(|s| serde_json::to_value(s.status).ok().and_then(|v| v.as_str().map(str::to_owned)).as_deref() == Some(want))
+                    .filter(|s| {
+                        serde_json::to_value(s.status)
+                            .ok()
+                            .and_then(|v| v.as_str().map(str::to_owned))
+                            .as_deref()
+                            == Some(want)
+                    })
                     .count()
             };
-            let failed: Vec<String> = mine.iter().filter_map(|s| s.error.as_ref().map(|e| format!("{}: {e}", s.stage))).collect();
-            vec![c.formula.clone(), c.atoms.to_string(), status("done").to_string(), mine.len().to_string(), failed.join("; ")]
+            let failed: Vec<String> = mine
+                .iter()
+                .filter_map(|s| s.error.as_ref().map(|e| format!("{}: {e}", s.stage)))
+                .collect();
+            vec![
+                c.formula.clone(),
+                c.atoms.to_string(),
+                status("done").to_string(),
+                mine.len().to_string(),
+                failed.join("; "),
+            ]
         })
         .collect();
     html.table(&["formula", "atoms", "stages done", "stages", "errors"], &status_rows);
@@ -490,10 +625,19 @@ fn report_db(path: &Path) -> anyhow::Result<(String, Summary)> {
     let mut series: Vec<ArrheniusSeries> = Vec::new();
     let mut ea_rows = Vec::new();
     for c in &comps {
-        let mine: Vec<_> = rows.iter().filter(|r| r.get("formula").and_then(Value::as_str) == Some(c.formula.as_str())).collect();
+        let mine: Vec<_> = rows
+            .iter()
+            .filter(|r| r.get("formula").and_then(Value::as_str) == Some(c.formula.as_str()))
+            .collect();
         let pts: Vec<(f64, f64, Option<f64>)> = mine
             .iter()
-            .filter_map(|r| Some((num(r, "temperature")?, num(r, "diffusivity_cm2_s")?, num(r, "diffusivity_std_cm2_s"))))
+            .filter_map(|r| {
+                Some((
+                    num(r, "temperature")?,
+                    num(r, "diffusivity_cm2_s")?,
+                    num(r, "diffusivity_std_cm2_s"),
+                ))
+            })
             .collect();
         let ea = mine.first().and_then(|r| num(r, "ea_ev"));
         let ea_std = mine.first().and_then(|r| num(r, "ea_std_ev"));
@@ -524,20 +668,38 @@ fn report_db(path: &Path) -> anyhow::Result<(String, Summary)> {
             ]
         })
         .collect();
-    html.table(&["formula", "T (K)", "D (cm²/s)", "σ(D) (cm²/s)", "density (g/cm³)", "pressure (bar)"], &trow);
+    html.table(
+        &[
+            "formula",
+            "T (K)",
+            "D (cm²/s)",
+            "σ(D) (cm²/s)",
+            "density (g/cm³)",
+            "pressure (bar)",
+        ],
+        &trow,
+    );
     if series.is_empty() {
         html.p("No diffusivities in the database yet (run or resume the workflow to its diffusion stages).");
     } else {
-        html.figure(arrhenius_svg(&series, "Arrhenius plot of the database"), "Li D(T) with ±σ error bars and the Arrhenius line of each composition.");
+        html.figure(
+            arrhenius_svg(&series, "Arrhenius plot of the database"),
+            "Li D(T) with ±σ error bars and the Arrhenius line of each composition.",
+        );
         let ea: Vec<(String, f64)> = comps
             .iter()
             .filter_map(|c| {
-                let r = rows.iter().find(|r| r.get("formula").and_then(Value::as_str) == Some(c.formula.as_str()))?;
+                let r = rows
+                    .iter()
+                    .find(|r| r.get("formula").and_then(Value::as_str) == Some(c.formula.as_str()))?;
                 Some((c.formula.clone(), num(r, "ea_ev")?))
             })
             .collect();
         if !ea.is_empty() {
-            html.figure(bars_svg(&ea, "Activation energy per composition", "Ea (eV)"), "Arrhenius Ea of each composition.");
+            html.figure(
+                bars_svg(&ea, "Activation energy per composition", "Ea (eV)"),
+                "Arrhenius Ea of each composition.",
+            );
         }
     }
     sum.figures = html.figures;
@@ -572,7 +734,10 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         sum.figures,
         args.output.display()
     );
-    Ok(Outcome { json: json!({"source": source, "output": args.output, "bytes": html.len(), "summary": sum}), text })
+    Ok(Outcome {
+        json: json!({"source": source, "output": args.output, "bytes": html.len(), "summary": sum}),
+        text,
+    })
 }
 
 #[cfg(test)]
