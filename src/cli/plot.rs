@@ -65,11 +65,12 @@ fn range(values: impl IntoIterator<Item = f64>) -> std::ops::Range<f64> {
     lo - pad..hi + pad
 }
 
-/// One composition's D(T) for an Arrhenius plot: (temperature K, D cm²/s, σ(D)).
-pub(crate) type ArrheniusSeries = (String, Vec<(f64, f64, Option<f64>)>);
+/// One composition's D(T) for an Arrhenius plot: label, points (temperature K, D cm²/s, σ(D)) and
+/// the fitted (D₀, Eₐ in eV) whose line is drawn over the temperatures of the points.
+pub(crate) type ArrheniusSeries = (String, Vec<(f64, f64, Option<f64>)>, Option<(f64, f64)>);
 
 /// Arrhenius plot: log₁₀ D against 1000/T, one colour per series, ±σ error bars and the
-/// straight line through the points of each series (least squares in log D).
+/// Arrhenius line of each series' fit.
 pub(crate) fn arrhenius_svg(series: &[ArrheniusSeries], title: &str) -> anyhow::Result<String> {
     let pts = |s: &ArrheniusSeries| -> Vec<(f64, f64, f64, f64)> {
         s.1.iter()
@@ -118,24 +119,15 @@ pub(crate) fn arrhenius_svg(series: &[ArrheniusSeries], title: &str) -> anyhow::
             chart
                 .draw_series(p.iter().map(|&(x, y, _, _)| Circle::new((x, y), 4, c.filled())))
                 .map_err(pe)?;
-            if p.len() >= 2 {
-                let n = p.len() as f64;
-                let mx = p.iter().map(|q| q.0).sum::<f64>() / n;
-                let my = p.iter().map(|q| q.1).sum::<f64>() / n;
-                let sxx: f64 = p.iter().map(|q| (q.0 - mx).powi(2)).sum();
-                let sxy: f64 = p.iter().map(|q| (q.0 - mx) * (q.1 - my)).sum();
-                if sxx > 0.0 {
-                    let b = sxy / sxx;
-                    let (x0, x1) = p
-                        .iter()
-                        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, z), q| (a.min(q.0), z.max(q.0)));
-                    chart
-                        .draw_series(LineSeries::new(
-                            [(x0, my + b * (x0 - mx)), (x1, my + b * (x1 - mx))],
-                            c.stroke_width(1),
-                        ))
-                        .map_err(pe)?;
-                }
+            if let Some((d0, ea)) = s.2.filter(|(d0, ea)| *d0 > 0.0 && ea.is_finite()) {
+                // log10 D = log10 D0 - Ea / (kB T ln 10), with x = 1000 / T.
+                let (x0, x1) = p
+                    .iter()
+                    .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, z), q| (a.min(q.0), z.max(q.0)));
+                let line = |x: f64| d0.log10() - ea * x / 1000.0 / amorph_core::units::KB_EV / std::f64::consts::LN_10;
+                chart
+                    .draw_series(LineSeries::new([(x0, line(x0)), (x1, line(x1))], c.stroke_width(1)))
+                    .map_err(pe)?;
             }
         }
         chart
@@ -406,8 +398,16 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
                 let g = r.group.clone().unwrap_or_else(|| "D".into());
                 match series.iter_mut().find(|s| s.0 == g) {
                     Some(s) => s.1.push((r.temperature_k, r.d, r.d_std)),
-                    None => series.push((g, vec![(r.temperature_k, r.d, r.d_std)])),
+                    None => series.push((g, vec![(r.temperature_k, r.d, r.d_std)], None)),
                 }
+            }
+            for s in &mut series {
+                let t: Vec<f64> = s.1.iter().map(|p| p.0).collect();
+                let d: Vec<f64> = s.1.iter().map(|p| p.1).collect();
+                let sd: Option<Vec<f64>> = s.1.iter().map(|p| p.2).collect();
+                s.2 = amorph_diffusion::fit_arrhenius(&t, &d, sd.as_deref())
+                    .ok()
+                    .map(|f| (f.d0, f.ea_ev));
             }
             let n = series.len();
             (
