@@ -274,10 +274,16 @@ struct Summary {
 
 /// Per-composition Arrhenius fits of a table with formula, temperature and D (in cm²/s after
 /// amorph-diffusion's unit handling); compositions whose fit fails are skipped.
-fn table_fits(path: &Path) -> anyhow::Result<Vec<(String, Vec<(f64, f64, Option<f64>)>, amorph_diffusion::ArrheniusFit)>> {
+/// D(T) points (temperature K, D, σ(D)).
+type Points = Vec<(f64, f64, Option<f64>)>;
+
+/// A composition's points and its Arrhenius fit.
+type CompositionFit = (String, Points, amorph_diffusion::ArrheniusFit);
+
+fn table_fits(path: &Path) -> anyhow::Result<Vec<CompositionFit>> {
     let text = std::fs::read_to_string(path).with_context(|| format!("{}", path.display()))?;
     let rows = amorph_diffusion::arrhenius::parse_table(&text).with_context(|| format!("{}", path.display()))?;
-    let mut groups: Vec<(String, Vec<(f64, f64, Option<f64>)>)> = Vec::new();
+    let mut groups: Vec<(String, Points)> = Vec::new();
     for r in rows {
         let g = r.group.clone().unwrap_or_default();
         match groups.iter_mut().find(|x| x.0 == g) {
