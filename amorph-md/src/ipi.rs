@@ -414,6 +414,21 @@ impl IpiCalculator {
         })
     }
 
+    /// Binds the address of a command-line spec (`ipi:unix:NAME`, `ipi:unix:/path`,
+    /// `ipi:tcp:PORT`; see [`IpiAddress::parse`]); the `ipi:` prefix is required here so that
+    /// a spec is not mistaken for a potential name.
+    pub fn from_spec(spec: &str, options: IpiOptions) -> amorph_core::Result<Self> {
+        let address = match spec.strip_prefix("ipi:") {
+            Some(_) => IpiAddress::parse(spec),
+            None => Err(IpiError::BadAddress {
+                spec: spec.to_string(),
+                reason: "expected ipi:unix:NAME or ipi:tcp:PORT".into(),
+            }),
+        }
+        .map_err(|e| wrap(&options.name, e))?;
+        Self::bind(address, options)
+    }
+
     /// The address listened on (for TCP with port 0, the port actually bound).
     pub fn address(&self) -> &IpiAddress {
         &self.address

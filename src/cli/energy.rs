@@ -42,6 +42,28 @@ pub struct Args {
     /// Pedone short-range cutoff (Å; energy shifted to zero there).
     #[arg(long, default_value_t = 5.5)]
     pub cutoff: f64,
+    /// External calculator instead of --potential: `ipi:unix:NAME` (socket /tmp/ipi_NAME) or
+    /// `ipi:tcp:PORT` (127.0.0.1); waits for an i-PI client (ASE SocketClient, LAMMPS fix ipi).
+    #[arg(long)]
+    pub calculator: Option<String>,
+}
+
+/// The calculator of `--calculator SPEC` (an i-PI server that waits for its client), else the
+/// built-in `--potential` (default auto). Shared with `amorph md`.
+pub fn calculator(
+    spec: Option<&str>,
+    potential: Option<&str>,
+    elements: &[amorph_core::Element],
+    coulomb: Coulomb,
+) -> anyhow::Result<Box<dyn Calculator>> {
+    if let Some(spec) = spec {
+        let ipi = amorph_md::ipi::IpiCalculator::from_spec(spec, Default::default())
+            .with_context(|| format!("--calculator {spec}"))?;
+        eprintln!("waiting for an i-PI client on {}", ipi.address());
+        return Ok(Box::new(ipi));
+    }
+    let name = potential.unwrap_or("auto");
+    by_name(name, elements, coulomb).with_context(|| format!("--potential {name}"))
 }
 
 /// Runs `amorph energy`.
@@ -62,7 +84,9 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let mut elements: Vec<_> = s.species().to_vec();
     elements.sort();
     elements.dedup();
-    let mut calc: Box<dyn Calculator> = if args.potential.eq_ignore_ascii_case("pedone") {
+    let mut calc: Box<dyn Calculator> = if args.calculator.is_some() {
+        calculator(args.calculator.as_deref(), None, &elements, coulomb)?
+    } else if args.potential.eq_ignore_ascii_case("pedone") {
         Box::new(
             pedone(&PedoneOptions {
                 cutoff: args.cutoff,

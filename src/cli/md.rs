@@ -44,8 +44,12 @@ pub struct Args {
     #[arg(short, long)]
     pub output: PathBuf,
     /// Potential: pedone, uff (UFF LJ + ZBL fallback) or auto.
-    #[arg(long)]
-    pub potential: String,
+    #[arg(long, required_unless_present = "calculator")]
+    pub potential: Option<String>,
+    /// External calculator instead of --potential: `ipi:unix:NAME` (socket /tmp/ipi_NAME) or
+    /// `ipi:tcp:PORT` (127.0.0.1); waits for an i-PI client (ASE SocketClient, LAMMPS fix ipi).
+    #[arg(long, conflicts_with = "potential")]
+    pub calculator: Option<String>,
     /// Electrostatics of Pedone.
     #[arg(long, value_enum, default_value = "dsf")]
     pub coulomb: CoulombName,
@@ -119,8 +123,12 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         Some(path) => {
             let ck = Checkpoint::read(path)?;
             let elements: Vec<_> = ck.structure.element_counts().into_keys().collect();
-            let calc = potential::by_name(&args.potential, &elements, coulomb)
-                .with_context(|| format!("--potential {}", args.potential))?;
+            let calc = super::energy::calculator(
+                args.calculator.as_deref(),
+                args.potential.as_deref(),
+                &elements,
+                coulomb,
+            )?;
             let th = ck
                 .thermostat()
                 .with_context(|| format!("{}", path.display()))?;
@@ -138,8 +146,12 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
             let structure = amorph_core::io::read_structure(&args.input)
                 .with_context(|| format!("{}", args.input.display()))?;
             let elements: Vec<_> = structure.element_counts().into_keys().collect();
-            let calc = potential::by_name(&args.potential, &elements, coulomb)
-                .with_context(|| format!("--potential {}", args.potential))?;
+            let calc = super::energy::calculator(
+                args.calculator.as_deref(),
+                args.potential.as_deref(),
+                &elements,
+                coulomb,
+            )?;
             let v = maxwell_boltzmann(&structure, args.temperature, args.seed, true)
                 .context("--temperature")?;
             let mut md = Md::new(structure, calc, MdConfig::new(args.timestep))
@@ -193,7 +205,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let t = md.thermo();
     let json = serde_json::json!({
         "atoms": md.structure().len(),
-        "potential": args.potential,
+        "potential": args.calculator.as_ref().or(args.potential.as_ref()),
         "thermostat": md.thermostat().name(),
         "timestep_fs": md.timestep_fs(),
         "step": md.step(),
