@@ -711,13 +711,16 @@ impl IpiCalculator {
             .chunks_exact(3)
             .map(|c| Vector3::new(c[0], c[1], c[2]) * fc)
             .collect();
-        // The virial arrives in h's layout (ASE sends virial.T); transpose back.
-        let w = Matrix3::from_row_slice(&v).transpose() * u.hartree;
+        // The virial arrives in h's layout, row-major. i-PI reads only its upper triangle
+        // (h is upper triangular): LAMMPS `fix ipi` fills just that triangle, ASE sends the
+        // full symmetric `virial.T`. Keep the upper triangle and mirror it.
+        let m = Matrix3::from_row_slice(&v) * u.hartree;
+        let w = Matrix3::from_fn(|i, j| if i <= j { m[(i, j)] } else { m[(j, i)] });
         Ok((energy * u.hartree, forces, w))
     }
 }
 
-/// Energy (eV), forces (eV/Å) and virial W (eV, rows as ours) of one evaluation.
+/// Energy (eV), forces (eV/Å) and the symmetric virial W (eV) of one evaluation.
 type Reply = (f64, Vec<Vector3<f64>>, Matrix3<f64>);
 
 /// A 12-byte header, space padded.
@@ -774,14 +777,13 @@ impl Calculator for IpiCalculator {
         self.calls += 1;
         let stress = if self.options.client_sends_virial {
             let vol = s.volume();
-            let sym = |i: usize, j: usize| 0.5 * (w[(i, j)] + w[(j, i)]);
             Some([
                 -w[(0, 0)] / vol,
                 -w[(1, 1)] / vol,
                 -w[(2, 2)] / vol,
-                -sym(1, 2) / vol,
-                -sym(0, 2) / vol,
-                -sym(0, 1) / vol,
+                -w[(1, 2)] / vol,
+                -w[(0, 2)] / vol,
+                -w[(0, 1)] / vol,
             ])
         } else {
             None
