@@ -90,18 +90,46 @@ pub fn choose_potential(elements: &[Element], coulomb: Coulomb) -> Result<Box<dy
     }
 }
 
-/// A built-in force field by name: `pedone`, `uff` (the fallback) or `auto`
-/// ([`choose_potential`]). `coulomb` applies to Pedone.
+/// The ZBL switching radii (Å) of the stabilised Pedone, `pedone-zbl`.
+pub const PEDONE_ZBL_RADII: (f64, f64) = (0.7, 1.4);
+
+/// Like [`choose_potential`], but Pedone gets the ZBL wall of [`PEDONE_ZBL_RADII`]
+/// (`PedoneOptions::zbl`), which melts at 5000 K need. The workflow's default.
+pub fn choose_stable_potential(
+    elements: &[Element],
+    coulomb: Coulomb,
+) -> Result<Box<dyn Calculator>> {
+    let has_o = elements.iter().any(|e| e.symbol() == "O");
+    if has_o && pedone_covers(elements) {
+        Ok(Box::new(pedone(&PedoneOptions {
+            coulomb,
+            zbl: Some(PEDONE_ZBL_RADII),
+            ..PedoneOptions::default()
+        })?))
+    } else {
+        Ok(Box::new(uff_zbl(elements)?))
+    }
+}
+
+/// A built-in force field by name: `pedone`, `pedone-zbl` (Pedone with a ZBL wall below
+/// 1.4 Å), `uff` (the fallback), `auto` ([`choose_potential`]) or `auto-zbl`
+/// ([`choose_stable_potential`]). `coulomb` applies to Pedone.
 pub fn by_name(name: &str, elements: &[Element], coulomb: Coulomb) -> Result<Box<dyn Calculator>> {
     match name.to_ascii_lowercase().as_str() {
         "pedone" | "pmmcs" => Ok(Box::new(pedone(&PedoneOptions {
             coulomb,
             ..PedoneOptions::default()
         })?)),
+        "pedone-zbl" => Ok(Box::new(pedone(&PedoneOptions {
+            coulomb,
+            zbl: Some(PEDONE_ZBL_RADII),
+            ..PedoneOptions::default()
+        })?)),
         "uff" | "uff-zbl" | "fallback" => Ok(Box::new(uff_zbl(elements)?)),
         "auto" => choose_potential(elements, coulomb),
+        "auto-zbl" => choose_stable_potential(elements, coulomb),
         _ => Err(MdError::UnknownPotential(format!(
-            "{name} (known: pedone, uff, auto)"
+            "{name} (known: pedone, pedone-zbl, uff, auto, auto-zbl)"
         ))),
     }
 }
