@@ -86,6 +86,7 @@ fn force_field(res: &Value, lammps_erfc: bool) -> ForceField {
             shift,
             coulomb,
             ferric: false,
+            zbl: None,
         })
         .unwrap()
         .with_lammps_erfc(lammps_erfc);
