@@ -159,10 +159,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     md.run(400)?;
     md.finish()?;
     println!(
-        "{} steps of {} fs with calculator '{}': T = {:.1} K",
+        "{} steps of {} fs with calculator 'morse-example': T = {:.1} K",
         md.step(),
         md.timestep_fs(),
-        "morse-example",
         md.temperature()
     );
     Ok(())

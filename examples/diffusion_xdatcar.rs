@@ -15,8 +15,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         ))
     });
     let temperature_k: f64 = args.next().map(|s| s.parse()).transpose()?.unwrap_or(500.0);
-    let frame_fs: f64 = args.next().map(|s| s.parse()).transpose()?.unwrap_or(2.0 * 50.0);
-    let traj = io::read_trajectory(&path, frame_fs).map_err(|e| format!("{}: {e}", path.display()))?;
+    let frame_fs: f64 = args
+        .next()
+        .map(|s| s.parse())
+        .transpose()?
+        .unwrap_or(2.0 * 50.0);
+    let traj =
+        io::read_trajectory(&path, frame_fs).map_err(|e| format!("{}: {e}", path.display()))?;
     let disp = Displacements::from_trajectory(&traj)?;
     let settings = DiffusionSettings::new(Element::from_symbol("Li")?, temperature_k, frame_fs);
     let r = analyze(&disp, &settings)?;

@@ -2,12 +2,18 @@
 //! `test_ordered.dat`): prints train and test R² and RMSE. Small by default (30 trees); pass a
 //! tree count as the first argument (`cargo run --release --example train_paper_table -- 100`).
 
-use amorph_ml::{ForestParams, Model, RandomForestRegressor, SplitSpec, Table, TrainOptions, train_table};
+use amorph_ml::{
+    ForestParams, Model, RandomForestRegressor, SplitSpec, Table, TrainOptions, train_table,
+};
 
 const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data/paper_ml/");
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let trees: usize = std::env::args().nth(1).map(|s| s.parse()).transpose()?.unwrap_or(30);
+    let trees: usize = std::env::args()
+        .nth(1)
+        .map(|s| s.parse())
+        .transpose()?
+        .unwrap_or(30);
     let table = Table::read(format!("{DATA}feature_target.dat").as_ref())?;
     let test_ids = Table::read(format!("{DATA}test_ordered.dat").as_ref())?.row_ids();
     let opts = TrainOptions {

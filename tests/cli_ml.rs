@@ -26,7 +26,7 @@ fn run(args: &[&str]) -> (bool, String, String) {
     )
 }
 
-fn train(model: &str, out: &PathBuf) -> Value {
+fn train(model: &str, out: &std::path::Path) -> Value {
     let table = format!("{DATA}feature_target.dat");
     let test = format!("{DATA}test_ordered.dat");
     let (ok, stdout, stderr) = run(&[

@@ -6,7 +6,10 @@ use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-const PAPER: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data/paper_ml/feature_target.dat");
+const PAPER: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../shared/data/paper_ml/feature_target.dat"
+);
 
 fn amorph(args: &[&str], dir: &Path) -> Output {
     Command::new(env!("CARGO_BIN_EXE_amorph"))
@@ -34,7 +37,8 @@ fn json_ok(args: &[&str], dir: &Path) -> Value {
         "amorph {args:?} failed: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let v: Value = serde_json::from_str(stdout.trim()).unwrap_or_else(|e| panic!("amorph {args:?}: not JSON ({e}): {stdout}"));
+    let v: Value = serde_json::from_str(stdout.trim())
+        .unwrap_or_else(|e| panic!("amorph {args:?}: not JSON ({e}): {stdout}"));
     assert!(v.is_object(), "amorph {args:?}: JSON is not an object");
     assert_eq!(
         stdout.trim().lines().count(),
@@ -48,9 +52,16 @@ fn json_ok(args: &[&str], dir: &Path) -> Value {
 fn fails_naming(args: &[&str], dir: &Path, needle: &str) {
     let out = amorph(args, dir);
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(!out.status.success(), "amorph {args:?} succeeded on bad input");
+    assert!(
+        !out.status.success(),
+        "amorph {args:?} succeeded on bad input"
+    );
     let lines: Vec<&str> = stderr.lines().filter(|l| !l.trim().is_empty()).collect();
-    assert_eq!(lines.len(), 1, "amorph {args:?}: expected one error line, got {stderr}");
+    assert_eq!(
+        lines.len(),
+        1,
+        "amorph {args:?}: expected one error line, got {stderr}"
+    );
     assert!(lines[0].starts_with("error:"), "amorph {args:?}: {stderr}");
     assert!(
         lines[0].contains(needle),
@@ -63,23 +74,47 @@ fn bad_inputs_print_one_line_naming_the_input() {
     let d = tmp("bad");
     fails_naming(&["convert", "missing.xyz", "out.vasp"], &d, "missing.xyz");
     fails_naming(&["pack", "Li2Qx", "-o", "x.xyz"], &d, "Li2Qx");
-    fails_naming(&["run", "Li2Qx", "--preset", "demo", "--db", "bad.db"], &d, "Li2Qx");
+    fails_naming(
+        &["run", "Li2Qx", "--preset", "demo", "--db", "bad.db"],
+        &d,
+        "Li2Qx",
+    );
     fails_naming(&["status", "--db", "nothere.db"], &d, "nothere.db");
     fails_naming(&["export", "--db", "nothere.db"], &d, "nothere.db");
     fails_naming(&["report", "--db", "nothere.db"], &d, "nothere.db");
     fails_naming(&["report", "--table", "nothere.dat"], &d, "nothere.dat");
-    fails_naming(&["train", "nothere.dat", "--model", "rf", "--target", "y"], &d, "nothere.dat");
-    fails_naming(&["sisso", "nothere.dat", "--target", "lnD"], &d, "nothere.dat");
+    fails_naming(
+        &["train", "nothere.dat", "--model", "rf", "--target", "y"],
+        &d,
+        "nothere.dat",
+    );
+    fails_naming(
+        &["sisso", "nothere.dat", "--target", "lnD"],
+        &d,
+        "nothere.dat",
+    );
     fails_naming(&["featurize", "nothere.xyz"], &d, "nothere.xyz");
     fails_naming(
         &["diffusion", "nothere.XDATCAR", "--temperature", "600"],
         &d,
         "nothere.XDATCAR",
     );
-    fails_naming(&["plot", "parity", "nothere.csv", "-o", "p.svg"], &d, "nothere.csv");
+    fails_naming(
+        &["plot", "parity", "nothere.csv", "-o", "p.svg"],
+        &d,
+        "nothere.csv",
+    );
     std::fs::write(d.join("nocols.csv"), "a,b\n1,2\n3,4\n").unwrap();
-    fails_naming(&["plot", "parity", "nocols.csv", "-o", "p.svg"], &d, "nocols.csv");
-    fails_naming(&["run", "Li2O", "--preset", "fast", "--db", "x.db"], &d, "fast");
+    fails_naming(
+        &["plot", "parity", "nocols.csv", "-o", "p.svg"],
+        &d,
+        "nocols.csv",
+    );
+    fails_naming(
+        &["run", "Li2O", "--preset", "fast", "--db", "x.db"],
+        &d,
+        "fast",
+    );
 }
 
 #[test]
@@ -91,7 +126,11 @@ fn report_on_the_paper_table() {
     assert!(s["figures"].as_u64().unwrap() >= 6, "{v}");
     // The paper's strongest correlations (at the table's highest temperature): Li% positive, cohesive energy negative.
     let top = s["correlations"].as_array().unwrap();
-    let r = |name: &str| top.iter().find(|p| p[0] == name).map(|p| p[1].as_f64().unwrap());
+    let r = |name: &str| {
+        top.iter()
+            .find(|p| p[0] == name)
+            .map(|p| p[1].as_f64().unwrap())
+    };
     assert!(r("Li_percentage").is_some_and(|x| x > 0.5), "{v}");
     assert!(r("avg_Ecoh_with_Li").is_some_and(|x| x < -0.5), "{v}");
     // Ea ordering of the halides and chalcogenides stated in the paper.
@@ -109,14 +148,24 @@ fn report_on_the_paper_table() {
     let html = std::fs::read_to_string(d.join("paper.html")).unwrap();
     assert!(html.starts_with("<!DOCTYPE html>") && html.trim_end().ends_with("</html>"));
     assert!(html.matches("<svg").count() >= 6);
-    assert!(!html.contains("http://") || !html.contains("<script"), "no network resources");
-    assert_eq!(html.matches("<table>").count(), html.matches("</table>").count());
+    assert!(
+        !html.contains("http://") || !html.contains("<script"),
+        "no network resources"
+    );
+    assert_eq!(
+        html.matches("<table>").count(),
+        html.matches("</table>").count()
+    );
 }
 
 #[test]
 fn plots_write_svg() {
     let d = tmp("plots");
-    std::fs::write(d.join("pred.csv"), "id,y_true,y_pred\n0,1.0,1.1\n1,2.0,1.9\n2,3.0,3.2\n").unwrap();
+    std::fs::write(
+        d.join("pred.csv"),
+        "id,y_true,y_pred\n0,1.0,1.1\n1,2.0,1.9\n2,3.0,3.2\n",
+    )
+    .unwrap();
     let v = json_ok(&["plot", "parity", "pred.csv", "-o", "parity.svg"], &d);
     assert_eq!(v["summary"], "3 points");
     std::fs::write(
@@ -130,7 +179,10 @@ fn plots_write_svg() {
     json_ok(&["plot", "anions", PAPER, "-o", "anions.svg"], &d);
     for f in ["parity.svg", "arr.svg", "corr.svg", "anions.svg"] {
         let svg = std::fs::read_to_string(d.join(f)).unwrap();
-        assert!(svg.contains("<svg") && svg.trim_end().ends_with("</svg>"), "{f}");
+        assert!(
+            svg.contains("<svg") && svg.trim_end().ends_with("</svg>"),
+            "{f}"
+        );
     }
 }
 
@@ -152,14 +204,32 @@ fn tiny_workflow_database_commands_and_resume() {
     let d = tmp("tiny");
     std::fs::write(d.join("tiny.toml"), TINY).unwrap();
     let v = json_ok(
-        &["run", "Li3N", "--preset", "demo", "--config", "tiny.toml", "--db", "t.db"],
+        &[
+            "run",
+            "Li3N",
+            "--preset",
+            "demo",
+            "--config",
+            "tiny.toml",
+            "--db",
+            "t.db",
+        ],
         &d,
     );
     assert_eq!(v["compositions"][0]["status"], "done", "{v}");
     assert!(v["compositions"][0]["stages_run"].as_u64().unwrap() > 0);
     // Resuming runs nothing new.
     let v = json_ok(
-        &["run", "Li3N", "--preset", "demo", "--config", "tiny.toml", "--db", "t.db"],
+        &[
+            "run",
+            "Li3N",
+            "--preset",
+            "demo",
+            "--config",
+            "tiny.toml",
+            "--db",
+            "t.db",
+        ],
         &d,
     );
     assert_eq!(v["compositions"][0]["stages_run"], 0, "{v}");
@@ -169,7 +239,10 @@ fn tiny_workflow_database_commands_and_resume() {
     let rows = v["rows"].as_array().unwrap();
     assert!(rows.len() >= 2, "{v}");
     for r in rows {
-        assert!(r["diffusivity_cm2_s"].as_f64().is_some_and(|x| x > 0.0), "{r}");
+        assert!(
+            r["diffusivity_cm2_s"].as_f64().is_some_and(|x| x > 0.0),
+            "{r}"
+        );
         assert!(r["diffusivity_std_cm2_s"].as_f64().is_some(), "{r}");
     }
     let v = json_ok(&["report", "--db", "t.db", "-o", "t.html"], &d);

@@ -175,13 +175,15 @@ impl Config {
     /// Checks ranges: positive steps and temperatures, sane factors.
     pub fn validate(&self) -> Result<()> {
         let bad = |what: &str, why: &str| Err(MorphError::Config(format!("{what}: {why}")));
-        if !(self.time_step_fs > 0.0 && self.time_step_fs.is_finite()) {
+        // NaN fails every check: `positive` is false for it.
+        let positive = |x: f64| x.is_finite() && x > 0.0;
+        if !positive(self.time_step_fs) {
             return bad("time_step_fs", "must be > 0");
         }
-        if !(self.melt_temperature > 0.0) || self.temperatures.iter().any(|t| !(*t > 0.0)) {
+        if !positive(self.melt_temperature) || self.temperatures.iter().any(|t| !positive(*t)) {
             return bad("temperatures", "must be > 0 K");
         }
-        if self.scan_factors.len() < 2 || self.scan_factors.iter().any(|f| !(*f > 0.0)) {
+        if self.scan_factors.len() < 2 || self.scan_factors.iter().any(|f| !positive(*f)) {
             return bad("scan_factors", "need at least two positive factors");
         }
         if self.equilibration_steps < 2 || self.production_steps < 2 {
@@ -196,7 +198,7 @@ impl Config {
         if amorph_core::Element::from_symbol(&self.diffusing_species).is_err() {
             return bad("diffusing_species", "not an element symbol");
         }
-        if !(self.min_distance > 0.0) || self.target_atoms == 0 {
+        if !positive(self.min_distance) || self.target_atoms == 0 {
             return bad("packing", "min_distance and target_atoms must be positive");
         }
         Ok(())

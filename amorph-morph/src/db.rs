@@ -30,6 +30,9 @@ use serde::{Deserialize, Serialize};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
+/// A stored structure and, for MD stages, its velocities (Å/fs).
+pub type StructureWithVelocities = (Structure, Option<Vec<Vector3<f64>>>);
+
 /// Schema version written to and expected in `meta`.
 pub const SCHEMA_VERSION: i64 = 1;
 
@@ -151,7 +154,7 @@ pub struct StageOutput {
     /// A JSON summary of the stage.
     pub result: serde_json::Value,
     /// The final structure and, for MD stages, its velocities (Å/fs).
-    pub structure: Option<(Structure, Option<Vec<Vector3<f64>>>)>,
+    pub structure: Option<StructureWithVelocities>,
     /// A trajectory (production stages) with its temperature (K).
     pub trajectory: Option<(Trajectory, f64)>,
     /// A thermodynamic summary.
@@ -425,7 +428,7 @@ impl Database {
                     composition_id,
                     stage,
                     serde_json::to_string(s).map_err(|x| MorphError::db(&path, x))?,
-                    v.as_ref().map(|v| serde_json::to_string(v)).transpose().map_err(|x| MorphError::db(&path, x))?
+                    v.as_ref().map(serde_json::to_string).transpose().map_err(|x| MorphError::db(&path, x))?
                 ],
             )
             .map_err(e)?;
@@ -498,7 +501,7 @@ impl Database {
         &self,
         composition_id: i64,
         stage: &str,
-    ) -> Result<Option<(Structure, Option<Vec<Vector3<f64>>>)>> {
+    ) -> Result<Option<StructureWithVelocities>> {
         let row: Option<(String, Option<String>)> = self
             .conn
             .query_row(

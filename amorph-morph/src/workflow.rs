@@ -271,7 +271,7 @@ fn run_composition(
 /// What a stage reads from the database.
 enum Input {
     /// The parent's final structure and velocities.
-    Structure(Option<(Structure, Option<Vec<Vector3<f64>>>)>),
+    Structure(Option<crate::db::StructureWithVelocities>),
     /// The parent's trajectory and temperature.
     Trajectory(Option<(amorph_core::Trajectory, f64)>),
     /// The diffusion results of the anneal temperatures.

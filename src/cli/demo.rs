@@ -39,11 +39,15 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         config: args.config.clone(),
         db: args.db.clone(),
     })?;
-    let report =
-        super::report::write_db_report(&args.db, &args.report).with_context(|| format!("report of {}", args.db.display()))?;
+    let report = super::report::write_db_report(&args.db, &args.report)
+        .with_context(|| format!("report of {}", args.db.display()))?;
     let seconds = started.elapsed().as_secs_f64();
     Ok(Outcome {
         json: json!({"db": args.db, "report": args.report, "run": run.json, "report_summary": report, "seconds": seconds}),
-        text: format!("{}report -> {} ({seconds:.0} s in all)", run.text, args.report.display()),
+        text: format!(
+            "{}report -> {} ({seconds:.0} s in all)",
+            run.text,
+            args.report.display()
+        ),
     })
 }

@@ -63,7 +63,7 @@ fn settings(args: &Args) -> anyhow::Result<Settings> {
     Ok(s)
 }
 
-fn read(path: &PathBuf, frame: i64) -> anyhow::Result<Structure> {
+fn read(path: &std::path::Path, frame: i64) -> anyhow::Result<Structure> {
     let frames = amorph_core::io::read_frames(path).with_context(|| path.display().to_string())?;
     let n = frames.len() as i64;
     let k = if frame < 0 { n + frame } else { frame };

@@ -9,16 +9,16 @@ use std::process::ExitCode;
 
 mod convert;
 mod demo;
-mod plot;
-mod report;
-mod featurize;
 mod diffusion;
 mod energy;
+mod featurize;
 mod md;
-mod pack;
-mod workflow;
 mod ml;
+mod pack;
+mod plot;
+mod report;
 mod sisso;
+mod workflow;
 
 /// What a command produced: a JSON object for `--json` and a human-readable text otherwise.
 pub struct Outcome {

@@ -37,7 +37,8 @@ where
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (W, H)).into_drawing_area();
-        root.fill(&WHITE).map_err(|e| anyhow::anyhow!("plot: {e}"))?;
+        root.fill(&WHITE)
+            .map_err(|e| anyhow::anyhow!("plot: {e}"))?;
         f(&root)?;
         root.present().map_err(|e| anyhow::anyhow!("plot: {e}"))?;
     }
@@ -77,7 +78,11 @@ pub(crate) fn arrhenius_svg(series: &[ArrheniusSeries], title: &str) -> anyhow::
             .filter(|(t, d, _)| *t > 0.0 && *d > 0.0)
             .map(|(t, d, sd)| {
                 let sd = sd.unwrap_or(0.0).max(0.0);
-                let lo = if d - sd > 0.0 { (d - sd).log10() } else { d.log10() - 0.5 };
+                let lo = if d - sd > 0.0 {
+                    (d - sd).log10()
+                } else {
+                    d.log10() - 0.5
+                };
                 (1000.0 / t, d.log10(), lo, (d + sd).log10())
             })
             .collect()
@@ -117,16 +122,27 @@ pub(crate) fn arrhenius_svg(series: &[ArrheniusSeries], title: &str) -> anyhow::
                 .label(s.0.clone())
                 .legend(move |(x, y)| Circle::new((x + 8, y), 4, c.filled()));
             chart
-                .draw_series(p.iter().map(|&(x, y, _, _)| Circle::new((x, y), 4, c.filled())))
+                .draw_series(
+                    p.iter()
+                        .map(|&(x, y, _, _)| Circle::new((x, y), 4, c.filled())),
+                )
                 .map_err(pe)?;
             if let Some((d0, ea)) = s.2.filter(|(d0, ea)| *d0 > 0.0 && ea.is_finite()) {
                 // log10 D = log10 D0 - Ea / (kB T ln 10), with x = 1000 / T.
                 let (x0, x1) = p
                     .iter()
-                    .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, z), q| (a.min(q.0), z.max(q.0)));
-                let line = |x: f64| d0.log10() - ea * x / 1000.0 / amorph_core::units::KB_EV / std::f64::consts::LN_10;
+                    .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, z), q| {
+                        (a.min(q.0), z.max(q.0))
+                    });
+                let line = |x: f64| {
+                    d0.log10()
+                        - ea * x / 1000.0 / amorph_core::units::KB_EV / std::f64::consts::LN_10
+                };
                 chart
-                    .draw_series(LineSeries::new([(x0, line(x0)), (x1, line(x1))], c.stroke_width(1)))
+                    .draw_series(LineSeries::new(
+                        [(x0, line(x0)), (x1, line(x1))],
+                        c.stroke_width(1),
+                    ))
                     .map_err(pe)?;
             }
         }
@@ -144,16 +160,27 @@ pub(crate) fn arrhenius_svg(series: &[ArrheniusSeries], title: &str) -> anyhow::
 /// Parity plot of predictions against truth with the y = x line and R², RMSE in the caption.
 pub(crate) fn parity_svg(y_true: &[f64], y_pred: &[f64], title: &str) -> anyhow::Result<String> {
     if y_true.len() != y_pred.len() || y_true.is_empty() {
-        bail!("parity plot: {} true and {} predicted values", y_true.len(), y_pred.len());
+        bail!(
+            "parity plot: {} true and {} predicted values",
+            y_true.len(),
+            y_pred.len()
+        );
     }
     let n = y_true.len() as f64;
     let mean = y_true.iter().sum::<f64>() / n;
-    let ss_res: f64 = y_true.iter().zip(y_pred).map(|(t, p)| (t - p).powi(2)).sum();
+    let ss_res: f64 = y_true
+        .iter()
+        .zip(y_pred)
+        .map(|(t, p)| (t - p).powi(2))
+        .sum();
     let ss_tot: f64 = y_true.iter().map(|t| (t - mean).powi(2)).sum();
     let r2 = 1.0 - ss_res / ss_tot;
     let rmse = (ss_res / n).sqrt();
     let r = range(y_true.iter().chain(y_pred).copied());
-    let caption = format!("{title}  (R² = {r2:.3}, RMSE = {rmse:.3}, n = {})", y_true.len());
+    let caption = format!(
+        "{title}  (R² = {r2:.3}, RMSE = {rmse:.3}, n = {})",
+        y_true.len()
+    );
     draw(|root| {
         let mut chart = ChartBuilder::on(root)
             .caption(caption, ("sans-serif", 16))
@@ -162,9 +189,17 @@ pub(crate) fn parity_svg(y_true: &[f64], y_pred: &[f64], title: &str) -> anyhow:
             .y_label_area_size(55)
             .build_cartesian_2d(r.clone(), r.clone())
             .map_err(pe)?;
-        chart.configure_mesh().x_desc("true").y_desc("predicted").draw().map_err(pe)?;
         chart
-            .draw_series(LineSeries::new([(r.start, r.start), (r.end, r.end)], BLACK.stroke_width(1)))
+            .configure_mesh()
+            .x_desc("true")
+            .y_desc("predicted")
+            .draw()
+            .map_err(pe)?;
+        chart
+            .draw_series(LineSeries::new(
+                [(r.start, r.start), (r.end, r.end)],
+                BLACK.stroke_width(1),
+            ))
             .map_err(pe)?;
         chart
             .draw_series(
@@ -179,7 +214,11 @@ pub(crate) fn parity_svg(y_true: &[f64], y_pred: &[f64], title: &str) -> anyhow:
 }
 
 /// Horizontal signed bars (e.g. Pearson r of each feature), in the given order, top to bottom.
-pub(crate) fn bars_svg(items: &[(String, f64)], title: &str, xlabel: &str) -> anyhow::Result<String> {
+pub(crate) fn bars_svg(
+    items: &[(String, f64)],
+    title: &str,
+    xlabel: &str,
+) -> anyhow::Result<String> {
     if items.is_empty() {
         bail!("bar plot: no values");
     }
@@ -214,7 +253,13 @@ pub(crate) fn bars_svg(items: &[(String, f64)], title: &str, xlabel: &str) -> an
             .draw_series(items.iter().enumerate().map(|(k, (_, v))| {
                 let i = n - 1 - k;
                 let c = if *v >= 0.0 { colour(0) } else { colour(3) };
-                let mut r = Rectangle::new([(0.0, SegmentValue::Exact(i)), (*v, SegmentValue::Exact(i + 1))], c.filled());
+                let mut r = Rectangle::new(
+                    [
+                        (0.0, SegmentValue::Exact(i)),
+                        (*v, SegmentValue::Exact(i + 1)),
+                    ],
+                    c.filled(),
+                );
                 r.set_margin(2, 2, 0, 0);
                 r
             }))
@@ -226,7 +271,12 @@ pub(crate) fn bars_svg(items: &[(String, f64)], title: &str, xlabel: &str) -> an
 
 /// Distributions of values per group: box (quartiles), median line, whiskers to min/max and
 /// the individual points; `log` plots log₁₀ of positive values.
-pub(crate) fn groups_svg(groups: &[(String, Vec<f64>)], title: &str, ylabel: &str, log: bool) -> anyhow::Result<String> {
+pub(crate) fn groups_svg(
+    groups: &[(String, Vec<f64>)],
+    title: &str,
+    ylabel: &str,
+    log: bool,
+) -> anyhow::Result<String> {
     let tf = |v: f64| if log { v.log10() } else { v };
     let groups: Vec<(String, Vec<f64>)> = groups
         .iter()
@@ -272,19 +322,31 @@ pub(crate) fn groups_svg(groups: &[(String, Vec<f64>)], title: &str, ylabel: &st
             let c = colour(i);
             let (q1, med, q3) = (q(v, 0.25), q(v, 0.5), q(v, 0.75));
             chart
-                .draw_series([Rectangle::new([(x - 0.3, q1), (x + 0.3, q3)], c.mix(0.25).filled())])
+                .draw_series([Rectangle::new(
+                    [(x - 0.3, q1), (x + 0.3, q3)],
+                    c.mix(0.25).filled(),
+                )])
                 .map_err(pe)?;
             chart
-                .draw_series([Rectangle::new([(x - 0.3, q1), (x + 0.3, q3)], c.stroke_width(1))])
+                .draw_series([Rectangle::new(
+                    [(x - 0.3, q1), (x + 0.3, q3)],
+                    c.stroke_width(1),
+                )])
                 .map_err(pe)?;
             chart
-                .draw_series(LineSeries::new([(x - 0.3, med), (x + 0.3, med)], BLACK.stroke_width(2)))
+                .draw_series(LineSeries::new(
+                    [(x - 0.3, med), (x + 0.3, med)],
+                    BLACK.stroke_width(2),
+                ))
                 .map_err(pe)?;
             chart
                 .draw_series(LineSeries::new([(x, v[0]), (x, q1)], c.stroke_width(1)))
                 .map_err(pe)?;
             chart
-                .draw_series(LineSeries::new([(x, q3), (x, v[v.len() - 1])], c.stroke_width(1)))
+                .draw_series(LineSeries::new(
+                    [(x, q3), (x, v[v.len() - 1])],
+                    c.stroke_width(1),
+                ))
                 .map_err(pe)?;
             // Deterministic jitter so the points of a group do not overlap.
             chart
@@ -306,7 +368,12 @@ pub(crate) fn groups_svg(groups: &[(String, Vec<f64>)], title: &str, ylabel: &st
 }
 
 /// Scatter plot of labelled points, one colour per distinct `class`.
-pub(crate) fn scatter_svg(points: &[(f64, f64, String)], title: &str, xlabel: &str, ylabel: &str) -> anyhow::Result<String> {
+pub(crate) fn scatter_svg(
+    points: &[(f64, f64, String)],
+    title: &str,
+    xlabel: &str,
+    ylabel: &str,
+) -> anyhow::Result<String> {
     if points.is_empty() {
         bail!("scatter plot: no points");
     }
@@ -326,7 +393,12 @@ pub(crate) fn scatter_svg(points: &[(f64, f64, String)], title: &str, xlabel: &s
             .y_label_area_size(55)
             .build_cartesian_2d(xr, yr)
             .map_err(pe)?;
-        chart.configure_mesh().x_desc(xlabel).y_desc(ylabel).draw().map_err(pe)?;
+        chart
+            .configure_mesh()
+            .x_desc(xlabel)
+            .y_desc(ylabel)
+            .draw()
+            .map_err(pe)?;
         for (i, cls) in classes.iter().enumerate() {
             let c = colour(i);
             chart
@@ -392,7 +464,8 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let name = input.display().to_string();
     let (svg, what) = match args.kind {
         Kind::Arrhenius => {
-            let rows = amorph_diffusion::arrhenius::parse_table(&read(input)?).with_context(|| name.clone())?;
+            let rows = amorph_diffusion::arrhenius::parse_table(&read(input)?)
+                .with_context(|| name.clone())?;
             let mut series: Vec<ArrheniusSeries> = Vec::new();
             for r in rows {
                 let g = r.group.clone().unwrap_or_else(|| "D".into());
@@ -411,16 +484,22 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
             }
             let n = series.len();
             (
-                arrhenius_svg(&series, args.title.as_deref().unwrap_or("Arrhenius plot")).with_context(|| name.clone())?,
+                arrhenius_svg(&series, args.title.as_deref().unwrap_or("Arrhenius plot"))
+                    .with_context(|| name.clone())?,
                 format!("{n} series"),
             )
         }
         Kind::Parity => {
             let t = amorph_ml::Table::parse(&read(input)?, &name).with_context(|| name.clone())?;
-            let col = |c: &str| t.column(c).map(|a| a.to_vec()).with_context(|| format!("{name}: column {c}"));
+            let col = |c: &str| {
+                t.column(c)
+                    .map(|a| a.to_vec())
+                    .with_context(|| format!("{name}: column {c}"))
+            };
             let (yt, yp) = (col("y_true")?, col("y_pred")?);
             (
-                parity_svg(&yt, &yp, args.title.as_deref().unwrap_or("Parity")).with_context(|| name.clone())?,
+                parity_svg(&yt, &yp, args.title.as_deref().unwrap_or("Parity"))
+                    .with_context(|| name.clone())?,
                 format!("{} points", yt.len()),
             )
         }
@@ -431,12 +510,19 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
                 .title
                 .clone()
                 .unwrap_or_else(|| format!("Pearson r with {}", args.target));
-            (bars_svg(&c, &title, "Pearson r")?, format!("{} features", c.len()))
+            (
+                bars_svg(&c, &title, "Pearson r")?,
+                format!("{} features", c.len()),
+            )
         }
         Kind::Anions => {
             let t = amorph_ml::Table::read(input).with_context(|| name.clone())?;
-            let groups = super::report::target_by_anion(&t, &args.target).with_context(|| name.clone())?;
-            let title = args.title.clone().unwrap_or_else(|| format!("{} by anion", args.target));
+            let groups =
+                super::report::target_by_anion(&t, &args.target).with_context(|| name.clone())?;
+            let title = args
+                .title
+                .clone()
+                .unwrap_or_else(|| format!("{} by anion", args.target));
             (
                 groups_svg(&groups, &title, &format!("log10 {}", args.target), true)?,
                 format!("{} groups", groups.len()),

@@ -35,32 +35,52 @@ const TABLE1: &[(&str, &str, f64)] = &[
     ("SNC", "set-of-non-Li-atoms neighbor count", -0.63),
     ("LBI", "Li bond ionicity", -0.61),
     ("AFC", "anion framework coordination", -0.54),
-    ("avg_Echo_wiout_Li", "weighted cohesive energy exclude Li", -0.53),
+    (
+        "avg_Echo_wiout_Li",
+        "weighted cohesive energy exclude Li",
+        -0.53,
+    ),
     ("SLPE", "straight-line path electronegativity", -0.51),
     ("PF", "packing fraction", -0.46),
     ("SDLI", "std of Li bond ionicity", -0.34),
     ("avg_m_with_Li", "weighted atomic mass", -0.32),
     ("avg_G_with_Li", "weighted shear modulus", -0.29),
     ("ENS", "electronegativity of set-of-non-Li-atoms", -0.29),
-    ("avg_X_wiout_Li", "weighted electronegativity exclude Li", -0.29),
+    (
+        "avg_X_wiout_Li",
+        "weighted electronegativity exclude Li",
+        -0.29,
+    ),
     ("avg_B_wiout_Li", "weighted bulk modulus exclude Li", -0.28),
     ("LLSD", "Li-Li separation distance", -0.27),
     ("RBI", "ratio of LBI and SBI", -0.24),
     ("avg_G_wiout_Li", "weighted shear modulus exclude Li", -0.10),
     ("SDLC", "std of Li neighbor count", -0.08),
-    ("ratio_r_without_Li_with", "ratio of radius without/with Li", -0.04),
+    (
+        "ratio_r_without_Li_with",
+        "ratio of radius without/with Li",
+        -0.04,
+    ),
     ("BR5_M_without_Li", "R²·√(B·R/m) exclude Li", -0.01),
     ("Li_percentage", "Li percentage", 0.77),
     ("SLPW_pp", "straight-line path width (point-to-point)", 0.59),
     ("AAV", "average atomic volume", 0.58),
     ("atomic_radius_avg", "weighted atomic radius", 0.56),
-    ("avg_diff_of_X_Li_rest", "electronegativity difference", 0.54),
+    (
+        "avg_diff_of_X_Li_rest",
+        "electronegativity difference",
+        0.54,
+    ),
     ("LLB", "Li-Li bonds per Li", 0.49),
     ("LASD", "Li-anion separation distance", 0.49),
     ("SLPW", "straight-line path width", 0.48),
     ("VPA", "volume per anion", 0.44),
     ("AASD", "anion-anion separation distance", 0.36),
-    ("atomic_radius_avg_exclude_Li", "weighted atomic radius exclude Li", 0.35),
+    (
+        "atomic_radius_avg_exclude_Li",
+        "weighted atomic radius exclude Li",
+        0.35,
+    ),
     ("ER2_m_with_Li", "√(E_coh·R²/m)", 0.29),
     ("SBI", "set-of-non-Li-atoms bond ionicity", 0.26),
     ("avg_m_wiout_Li", "average mass exclude Li", 0.21),
@@ -70,15 +90,23 @@ const TABLE1: &[(&str, &str, f64)] = &[
 ];
 
 /// Anion families in the order of the paper's Fig. 2.
-pub(crate) const ANION_ORDER: &[&str] = &["F", "Cl", "Br", "I", "O", "S", "Se", "Te", "N", "P", "As", "oxyanion"];
+pub(crate) const ANION_ORDER: &[&str] = &[
+    "F", "Cl", "Br", "I", "O", "S", "Se", "Te", "N", "P", "As", "oxyanion",
+];
 
 /// The anion family of a formula: `oxyanion` when O is bound with a network former (B, C, N, Si,
 /// P, S, Ge, As, Se, Te, Cl, Br, I), else the most electronegative of F, Cl, Br, I, O, S, Se, Te,
 /// N, P, As present; `None` when there is none (or the formula does not parse).
 pub(crate) fn anion_family(formula: &str) -> Option<&'static str> {
     let c = Composition::parse(formula).ok()?;
-    let has = |s: &str| Element::from_symbol(s).map(|e| c.contains(e)).unwrap_or(false);
-    const FORMERS: [&str; 13] = ["B", "C", "N", "Si", "P", "S", "Ge", "As", "Se", "Te", "Cl", "Br", "I"];
+    let has = |s: &str| {
+        Element::from_symbol(s)
+            .map(|e| c.contains(e))
+            .unwrap_or(false)
+    };
+    const FORMERS: [&str; 13] = [
+        "B", "C", "N", "Si", "P", "S", "Ge", "As", "Se", "Te", "Cl", "Br", "I",
+    ];
     if has("O") && FORMERS.iter().any(|f| has(f)) {
         return Some("oxyanion");
     }
@@ -100,7 +128,10 @@ pub(crate) fn anion_family(formula: &str) -> Option<&'static str> {
 /// Pearson r of every numeric column (but the id, the target and `temperature`) with `target`,
 /// sorted from most positive to most negative.
 pub(crate) fn correlations(t: &Table, target: &str) -> anyhow::Result<Vec<(String, f64)>> {
-    let y = t.column(target).with_context(|| format!("target column {target}"))?.to_vec();
+    let y = t
+        .column(target)
+        .with_context(|| format!("target column {target}"))?
+        .to_vec();
     let mut out = Vec::new();
     for name in t.numeric_columns() {
         if name == target || name == "temperature" {
@@ -121,7 +152,10 @@ fn top_temperature_rows(t: &Table) -> (Vec<usize>, Option<f64>) {
     match t.column("temperature") {
         Ok(temps) => {
             let tmax = temps.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-            ((0..t.n_rows()).filter(|&i| temps[i] == tmax).collect(), Some(tmax))
+            (
+                (0..t.n_rows()).filter(|&i| temps[i] == tmax).collect(),
+                Some(tmax),
+            )
         }
         Err(_) => ((0..t.n_rows()).collect(), None),
     }
@@ -129,7 +163,9 @@ fn top_temperature_rows(t: &Table) -> (Vec<usize>, Option<f64>) {
 
 /// The target at the highest temperature grouped by anion family (paper's Fig. 2, D at 2500 K).
 pub(crate) fn target_by_anion(t: &Table, target: &str) -> anyhow::Result<Vec<(String, Vec<f64>)>> {
-    let y = t.column(target).with_context(|| format!("target column {target}"))?;
+    let y = t
+        .column(target)
+        .with_context(|| format!("target column {target}"))?;
     let formulas = t.text_column("formula").context("formula column")?;
     let (rows, _) = top_temperature_rows(t);
     let pairs: Vec<(String, f64)> = rows.iter().map(|&i| (formulas[i].clone(), y[i])).collect();
@@ -282,7 +318,8 @@ type CompositionFit = (String, Points, amorph_diffusion::ArrheniusFit);
 
 fn table_fits(path: &Path) -> anyhow::Result<Vec<CompositionFit>> {
     let text = std::fs::read_to_string(path).with_context(|| format!("{}", path.display()))?;
-    let rows = amorph_diffusion::arrhenius::parse_table(&text).with_context(|| format!("{}", path.display()))?;
+    let rows = amorph_diffusion::arrhenius::parse_table(&text)
+        .with_context(|| format!("{}", path.display()))?;
     let mut groups: Vec<(String, Points)> = Vec::new();
     for r in rows {
         let g = r.group.clone().unwrap_or_default();
@@ -308,7 +345,9 @@ fn report_table(path: &Path) -> anyhow::Result<(String, Summary)> {
     let t = Table::read(path).with_context(|| name.clone())?;
     let target = "diff_coeff_mul_thousand";
     if t.column_index(target).is_none() || t.column_index("formula").is_none() {
-        bail!("{name}: needs columns formula, temperature and {target} (the paper's feature_target.dat)");
+        bail!(
+            "{name}: needs columns formula, temperature and {target} (the paper's feature_target.dat)"
+        );
     }
     let fits = table_fits(path)?;
     let mut html = Html::new();
@@ -318,7 +357,10 @@ fn report_table(path: &Path) -> anyhow::Result<(String, Summary)> {
         ..Default::default()
     };
     let temps: Vec<f64> = {
-        let mut v: Vec<f64> = t.column("temperature").map(|c| c.to_vec()).unwrap_or_default();
+        let mut v: Vec<f64> = t
+            .column("temperature")
+            .map(|c| c.to_vec())
+            .unwrap_or_default();
         v.sort_by(f64::total_cmp);
         v.dedup();
         v
@@ -341,7 +383,9 @@ fn report_table(path: &Path) -> anyhow::Result<(String, Summary)> {
     let r_top = |name: &str| -> f64 {
         t.column(name)
             .ok()
-            .and_then(|c| amorph_ml::pearson(&top_rows.iter().map(|&i| c[i]).collect::<Vec<_>>(), &ytop).ok())
+            .and_then(|c| {
+                amorph_ml::pearson(&top_rows.iter().map(|&i| c[i]).collect::<Vec<_>>(), &ytop).ok()
+            })
             .unwrap_or(f64::NAN)
     };
     let mut agree = 0;
@@ -373,7 +417,9 @@ fn report_table(path: &Path) -> anyhow::Result<(String, Summary)> {
     }
     sum.sign_agreement = Some(format!("{agree}/{compared}"));
     html.h2("Pearson correlation of each feature with D (paper's Table 1)");
-    let tlabel = tmax.map(|t| format!("{t} K")).unwrap_or_else(|| "all".into());
+    let tlabel = tmax
+        .map(|t| format!("{t} K"))
+        .unwrap_or_else(|| "all".into());
     html.p(&format!(
         "The paper's Table 1 is computed on its 5000 K database, which is not published; this table holds \
          1000–2500 K. Columns: r over all rows, and r over the {tlabel} rows (closest to the paper's setting). \
@@ -394,7 +440,11 @@ fn report_table(path: &Path) -> anyhow::Result<(String, Summary)> {
     by_top.sort_by(|a, b| b.1.total_cmp(&a.1));
     sum.correlations = by_top.clone();
     html.figure(
-        bars_svg(&by_top, &format!("Pearson r with D ({tlabel})"), "Pearson r"),
+        bars_svg(
+            &by_top,
+            &format!("Pearson r with D ({tlabel})"),
+            "Pearson r",
+        ),
         "Signed Pearson r of every feature with D, sorted.",
     );
 
@@ -404,12 +454,25 @@ fn report_table(path: &Path) -> anyhow::Result<(String, Summary)> {
         top_rows.iter().map(|&i| (f[i].clone(), y[i])).collect()
     };
     let dg = group_by_anion(&d_top);
-    let eg = group_by_anion(&fits.iter().map(|(g, _, f)| (g.clone(), f.ea_ev)).collect::<Vec<_>>());
+    let eg = group_by_anion(
+        &fits
+            .iter()
+            .map(|(g, _, f)| (g.clone(), f.ea_ev))
+            .collect::<Vec<_>>(),
+    );
     html.h2("D and Ea by anion family (paper's Fig. 2)");
     let mut rows = Vec::new();
     for fam in ANION_ORDER {
-        let d = dg.iter().find(|g| g.0 == *fam).map(|g| g.1.clone()).unwrap_or_default();
-        let e = eg.iter().find(|g| g.0 == *fam).map(|g| g.1.clone()).unwrap_or_default();
+        let d = dg
+            .iter()
+            .find(|g| g.0 == *fam)
+            .map(|g| g.1.clone())
+            .unwrap_or_default();
+        let e = eg
+            .iter()
+            .find(|g| g.0 == *fam)
+            .map(|g| g.1.clone())
+            .unwrap_or_default();
         if d.is_empty() && e.is_empty() {
             continue;
         }
@@ -431,7 +494,11 @@ fn report_table(path: &Path) -> anyhow::Result<(String, Summary)> {
             .unwrap_or(f64::NAN)
     };
     let chain = |fams: &[&str]| {
-        let present: Vec<&str> = fams.iter().copied().filter(|f| med(f).is_finite()).collect();
+        let present: Vec<&str> = fams
+            .iter()
+            .copied()
+            .filter(|f| med(f).is_finite())
+            .collect();
         let ok = present.windows(2).all(|w| med(w[0]) > med(w[1]));
         format!(
             "{} ({})",
@@ -473,7 +540,9 @@ fn report_table(path: &Path) -> anyhow::Result<(String, Summary)> {
     let mut per_el: BTreeMap<u8, (Vec<f64>, Vec<f64>)> = BTreeMap::new();
     let dmap: BTreeMap<&str, f64> = d_top.iter().map(|(f, d)| (f.as_str(), *d)).collect();
     for (g, _, fit) in &fits {
-        let Ok(c) = Composition::parse(g) else { continue };
+        let Ok(c) = Composition::parse(g) else {
+            continue;
+        };
         for el in c.elements() {
             let e = per_el.entry(el.z()).or_default();
             if let Some(d) = dmap.get(g.as_str()) {
@@ -487,7 +556,11 @@ fn report_table(path: &Path) -> anyhow::Result<(String, Summary)> {
         .iter()
         .filter_map(|(z, (d, e))| {
             let el = Element::from_z(*z).ok()?;
-            let (dm, ds) = if d.is_empty() { (f64::NAN, f64::NAN) } else { mean_std(d) };
+            let (dm, ds) = if d.is_empty() {
+                (f64::NAN, f64::NAN)
+            } else {
+                mean_std(d)
+            };
             let (em, es) = mean_std(e);
             Some(vec![
                 el.symbol().to_string(),
@@ -518,14 +591,18 @@ fn report_table(path: &Path) -> anyhow::Result<(String, Summary)> {
     let mut pts_lir = Vec::new();
     let mut pts_group = Vec::new();
     for (g, _, fit) in &fits {
-        let Ok(c) = Composition::parse(g) else { continue };
+        let Ok(c) = Composition::parse(g) else {
+            continue;
+        };
         if c.n_elements() != 2 || !c.contains(li) {
             continue;
         }
         let Some(x) = c.elements().into_iter().find(|e| *e != li) else {
             continue;
         };
-        let Some(rx) = x.atomic_radius() else { continue };
+        let Some(rx) = x.atomic_radius() else {
+            continue;
+        };
         let frac = c.fraction(li);
         let cls = format!("row {}", x.row());
         pts_frac.push((frac, fit.ea_ev, cls.clone()));
@@ -536,7 +613,12 @@ fn report_table(path: &Path) -> anyhow::Result<(String, Summary)> {
     html.h2("Binary LiX compositions: Ea against composition and X (paper's Fig. 3)");
     html.p(&format!("{} binary LiX compositions.", pts_frac.len()));
     html.figure(
-        scatter_svg(&pts_frac, "Ea vs Li fraction (LiX)", "Li fraction", "Ea (eV)"),
+        scatter_svg(
+            &pts_frac,
+            "Ea vs Li fraction (LiX)",
+            "Li fraction",
+            "Ea (eV)",
+        ),
         "Ea against the Li fraction, coloured by the row of X.",
     );
     html.figure(
@@ -544,7 +626,12 @@ fn report_table(path: &Path) -> anyhow::Result<(String, Summary)> {
         "Ea against the atomic radius of X.",
     );
     html.figure(
-        scatter_svg(&pts_lir, "Ea vs Li%·R_X", "Li fraction × R_X (Å)", "Ea (eV)"),
+        scatter_svg(
+            &pts_lir,
+            "Ea vs Li%·R_X",
+            "Li fraction × R_X (Å)",
+            "Ea (eV)",
+        ),
         "Ea against Li fraction times R_X.",
     );
     html.figure(
@@ -626,7 +713,10 @@ fn report_db(path: &Path) -> anyhow::Result<(String, Summary)> {
             ]
         })
         .collect();
-    html.table(&["formula", "atoms", "stages done", "stages", "errors"], &status_rows);
+    html.table(
+        &["formula", "atoms", "stages done", "stages", "errors"],
+        &status_rows,
+    );
 
     let num = |r: &serde_json::Map<String, Value>, k: &str| r.get(k).and_then(Value::as_f64);
     let mut series: Vec<ArrheniusSeries> = Vec::new();
@@ -648,7 +738,10 @@ fn report_db(path: &Path) -> anyhow::Result<(String, Summary)> {
             .collect();
         let ea = mine.first().and_then(|r| num(r, "ea_ev"));
         let fit = db.arrhenius(c.id).ok().flatten();
-        let d0 = fit.as_ref().and_then(|f| f.get("d0_cm2_s")).and_then(Value::as_f64);
+        let d0 = fit
+            .as_ref()
+            .and_then(|f| f.get("d0_cm2_s"))
+            .and_then(Value::as_f64);
         let ea_std = mine.first().and_then(|r| num(r, "ea_std_ev"));
         ea_rows.push(vec![
             c.formula.clone(),
@@ -661,14 +754,20 @@ fn report_db(path: &Path) -> anyhow::Result<(String, Summary)> {
         }
     }
     html.h2("Activation energies");
-    html.table(&["formula", "Ea (eV)", "σ(Ea) (eV)", "temperatures with D"], &ea_rows);
+    html.table(
+        &["formula", "Ea (eV)", "σ(Ea) (eV)", "temperatures with D"],
+        &ea_rows,
+    );
     html.h2("D(T), density and pressure per composition and temperature");
     let trow: Vec<Vec<String>> = rows
         .iter()
         .map(|r| {
             let f = |k: &str| num(r, k).map(fmt).unwrap_or_else(|| "–".into());
             vec![
-                r.get("formula").and_then(Value::as_str).unwrap_or("?").to_string(),
+                r.get("formula")
+                    .and_then(Value::as_str)
+                    .unwrap_or("?")
+                    .to_string(),
                 f("temperature"),
                 f("diffusivity_cm2_s"),
                 f("diffusivity_std_cm2_s"),
@@ -698,9 +797,9 @@ fn report_db(path: &Path) -> anyhow::Result<(String, Summary)> {
         let ea: Vec<(String, f64)> = comps
             .iter()
             .filter_map(|c| {
-                let r = rows
-                    .iter()
-                    .find(|r| r.get("formula").and_then(Value::as_str) == Some(c.formula.as_str()))?;
+                let r = rows.iter().find(|r| {
+                    r.get("formula").and_then(Value::as_str) == Some(c.formula.as_str())
+                })?;
                 Some((c.formula.clone(), num(r, "ea_ev")?))
             })
             .collect();
