@@ -126,7 +126,10 @@ proptest! {
         prop_assume!(s.is_some());
         let s = s.unwrap();
         let mut ff = uff_zbl(&[el("Li"), el("Si"), el("O")]).unwrap();
-        check_derivatives(&mut ff, &s, 2e-5);
+        // UFF is energy-shifted, not force-shifted: its force jumps at the 10 Å cutoff, so a
+        // central difference whose ±1e-5 strain moves a pair across the cutoff carries an error
+        // of order F(rc)·h·rc (seen: 9.5e-8 eV/Å³ on a 3.5e-3 stress). Tolerance 5e-5.
+        check_derivatives(&mut ff, &s, 5e-5);
     }
 }
 
