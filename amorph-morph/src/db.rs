@@ -181,6 +181,17 @@ impl std::fmt::Debug for Database {
     }
 }
 
+/// A `compositions` row from `SELECT id, formula, reduced_formula, atoms, seed`.
+fn composition_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<CompositionRow> {
+    Ok(CompositionRow {
+        id: r.get(0)?,
+        formula: r.get(1)?,
+        reduced_formula: r.get(2)?,
+        atoms: r.get::<_, i64>(3)? as usize,
+        seed: r.get::<_, i64>(4)? as u64,
+    })
+}
+
 fn now() -> String {
     let secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -286,15 +297,7 @@ impl Database {
             .query_row(
                 "SELECT id, formula, reduced_formula, atoms, seed FROM compositions WHERE formula = ?1",
                 [formula],
-                |r| {
-                    Ok(CompositionRow {
-                        id: r.get(0)?,
-                        formula: r.get(1)?,
-                        reduced_formula: r.get(2)?,
-                        atoms: r.get::<_, i64>(3)? as usize,
-                        seed: r.get::<_, i64>(4)? as u64,
-                    })
-                },
+                composition_row,
             )
             .optional()
             .map_err(|e| self.err(e))
@@ -308,17 +311,7 @@ impl Database {
                 "SELECT id, formula, reduced_formula, atoms, seed FROM compositions ORDER BY id",
             )
             .map_err(|e| self.err(e))?;
-        let rows = st
-            .query_map([], |r| {
-                Ok(CompositionRow {
-                    id: r.get(0)?,
-                    formula: r.get(1)?,
-                    reduced_formula: r.get(2)?,
-                    atoms: r.get::<_, i64>(3)? as usize,
-                    seed: r.get::<_, i64>(4)? as u64,
-                })
-            })
-            .map_err(|e| self.err(e))?;
+        let rows = st.query_map([], composition_row).map_err(|e| self.err(e))?;
         rows.collect::<std::result::Result<Vec<_>, _>>()
             .map_err(|e| self.err(e))
     }
