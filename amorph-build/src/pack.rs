@@ -71,6 +71,7 @@ pub fn pack(
     let mut rng = ChaCha8Rng::seed_from_u64(options.seed);
     let mut frac: Vec<Vector3<f64>> = Vec::with_capacity(n);
     let d2 = d * d;
+    let mut grid = InsertionGrid::new(&lattice, d);
     for _ in 0..n {
         let mut best = Vector3::zeros();
         let mut best_d2 = -1.0;
@@ -80,14 +81,8 @@ pub fn pack(
                 rng.random::<f64>(),
                 rng.random::<f64>(),
             );
-            let m2 = frac
-                .iter()
-                .map(|g| {
-                    lattice
-                        .minimum_image(&lattice.to_cartesian(&(f - g)), [true; 3])
-                        .norm_squared()
-                })
-                .fold(f64::INFINITY, f64::min);
+            // Distances beyond d do not matter for the choice: the grid reports min(d², m²).
+            let m2 = grid.closest2(&lattice, &frac, &f, d2);
             if m2 > best_d2 {
                 best_d2 = m2;
                 best = f;
@@ -96,6 +91,7 @@ pub fn pack(
                 break;
             }
         }
+        grid.insert(frac.len(), &best);
         frac.push(best);
     }
     let positions: Vec<Vector3<f64>> = frac.iter().map(|f| lattice.to_cartesian(f)).collect();
@@ -103,6 +99,66 @@ pub fn pack(
     relax_overlaps(&mut s, options, &mut rng)?;
     s.wrap();
     Ok(s)
+}
+
+/// Placed atoms binned in fractional coordinates with bins at least `d` thick, so that the
+/// neighbours within `d` of a trial point lie in the 27 surrounding bins (with fewer than 3 bins
+/// along an axis every bin along it is scanned once).
+struct InsertionGrid {
+    nb: [usize; 3],
+    bins: Vec<Vec<usize>>,
+}
+
+impl InsertionGrid {
+    fn new(lattice: &Lattice, d: f64) -> Self {
+        let w = lattice.perpendicular_widths();
+        let nb = [0, 1, 2].map(|k| ((w[k] / d).floor() as usize).clamp(1, 64));
+        InsertionGrid {
+            nb,
+            bins: vec![Vec::new(); nb[0] * nb[1] * nb[2]],
+        }
+    }
+
+    fn bin(&self, f: &Vector3<f64>) -> [usize; 3] {
+        [0, 1, 2].map(|k| ((f[k] * self.nb[k] as f64) as usize).min(self.nb[k] - 1))
+    }
+
+    fn insert(&mut self, i: usize, f: &Vector3<f64>) {
+        let [a, b, c] = self.bin(f);
+        self.bins[(a * self.nb[1] + b) * self.nb[2] + c].push(i);
+    }
+
+    /// min(cap, squared periodic distance from `f` to the closest placed atom).
+    fn closest2(
+        &self,
+        lattice: &Lattice,
+        frac: &[Vector3<f64>],
+        f: &Vector3<f64>,
+        cap: f64,
+    ) -> f64 {
+        let b = self.bin(f);
+        let offsets = |k: usize| -> Vec<usize> {
+            let n = self.nb[k];
+            if n < 3 {
+                (0..n).collect()
+            } else {
+                vec![(b[k] + n - 1) % n, b[k], (b[k] + 1) % n]
+            }
+        };
+        let mut m2 = cap;
+        for x in offsets(0) {
+            for y in offsets(1) {
+                for z in offsets(2) {
+                    for &j in &self.bins[(x * self.nb[1] + y) * self.nb[2] + z] {
+                        let v =
+                            lattice.minimum_image(&lattice.to_cartesian(&(f - frac[j])), [true; 3]);
+                        m2 = m2.min(v.norm_squared());
+                    }
+                }
+            }
+        }
+        m2
+    }
 }
 
 /// Pushes too-close pairs apart until the periodic minimum distance holds.
