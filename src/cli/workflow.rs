@@ -289,6 +289,14 @@ pub fn export_rows(db: &Database) -> anyhow::Result<Vec<Map<String, Value>>> {
                 "diffusivity_std_cm2_s".into(),
                 get(d, "diffusivity_std_cm2_s"),
             );
+            // pymatgen's σ above is the fit's standard error (its issue #449); the GLS σ
+            // with the MSD covariance is the uncertainty that means something.
+            let gls = d.and_then(|v| v.get("gls"));
+            row.insert(
+                "gls_diffusivity_cm2_s".into(),
+                get(gls, "diffusivity_cm2_s"),
+            );
+            row.insert("gls_std_cm2_s".into(), get(gls, "std_cm2_s"));
             row.insert("ea_ev".into(), get(arr.as_ref(), "ea_ev"));
             row.insert("ea_std_ev".into(), get(arr.as_ref(), "ea_std_ev"));
             if let Some(Value::Object(f)) = features.get(&key) {
