@@ -732,7 +732,8 @@ fn report_db(path: &Path) -> anyhow::Result<(String, Summary)> {
                 Some((
                     num(r, "temperature")?,
                     num(r, "diffusivity_cm2_s")?,
-                    num(r, "diffusivity_std_cm2_s"),
+                    // The GLS σ (MSD covariance); pymatgen's fit σ is not an uncertainty.
+                    num(r, "gls_std_cm2_s"),
                 ))
             })
             .collect();
@@ -770,7 +771,7 @@ fn report_db(path: &Path) -> anyhow::Result<(String, Summary)> {
                     .to_string(),
                 f("temperature"),
                 f("diffusivity_cm2_s"),
-                f("diffusivity_std_cm2_s"),
+                f("gls_std_cm2_s"),
                 f("density_g_cm3"),
                 f("pressure_bar"),
             ]
@@ -781,7 +782,7 @@ fn report_db(path: &Path) -> anyhow::Result<(String, Summary)> {
             "formula",
             "T (K)",
             "D (cm²/s)",
-            "σ(D) (cm²/s)",
+            "σ(D), GLS (cm²/s)",
             "density (g/cm³)",
             "pressure (bar)",
         ],
