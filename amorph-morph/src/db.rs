@@ -20,6 +20,10 @@
 //! | `diffusion` | composition × temperature | D ± σ (cm²/s), conductivity, GLS D ± σ, JSON |
 //! | `arrhenius` | composition | Ea ± σ (eV), D₀, D(300 K) ± σ, JSON |
 //! | `features` | composition × temperature | the paper's features (JSON, paper column names) |
+//!
+//! A published table imported with [`Database::import_table`] fills the same tables; its rows
+//! are marked by `kind = "import"` and `source` in the `runs` and `compositions` config and by
+//! an `import` stage (see [`crate::import`]).
 
 use crate::{MorphError, Result};
 use amorph_core::{Structure, Trajectory};
@@ -612,6 +616,237 @@ impl Database {
         for row in rows {
             let (t, s) = row.map_err(|e| self.err(e))?;
             out.push((t, serde_json::from_str(&s).map_err(|e| self.err(e))?));
+        }
+        Ok(out)
+    }
+}
+
+/// The provenance of an existing composition row, from its config: `None` for a workflow run,
+/// `Some(source)` for an import.
+fn import_source(config: &str) -> Option<String> {
+    let v: serde_json::Value = serde_json::from_str(config).ok()?;
+    (v.get("kind")?.as_str()? == crate::import::IMPORT_KIND)
+        .then(|| v.get("source")?.as_str().map(str::to_owned))
+        .flatten()
+}
+
+impl Database {
+    /// Imports a published table (see [`crate::import`]): per composition a `compositions`
+    /// row and an `import` stage naming `source`, per temperature `thermo`, `diffusion` and
+    /// `features` rows keyed like the workflow's, and the workflow's Arrhenius fit; all in one
+    /// transaction.
+    ///
+    /// Importing the same `source` again replaces its rows and reuses its `runs` row; a formula
+    /// already present from a workflow run or another source is an
+    /// [`ImportError::Conflict`](crate::import::ImportError::Conflict) and nothing is written.
+    pub fn import_table(
+        &mut self,
+        source: &str,
+        rows: &[crate::import::ImportedRow],
+    ) -> Result<crate::import::ImportSummary> {
+        use crate::import::{IMPORT_KIND, ImportError, ImportSummary, PAPER_D_COLUMN};
+        use serde_json::json;
+        // Group by formula in order of first appearance.
+        let mut groups: Vec<(&str, Vec<&crate::import::ImportedRow>)> = Vec::new();
+        for r in rows {
+            match groups.iter_mut().find(|g| g.0 == r.formula) {
+                Some(g) => g.1.push(r),
+                None => groups.push((&r.formula, vec![r])),
+            }
+        }
+        let path = self.path.clone();
+        let e = |x: rusqlite::Error| MorphError::db(&path, x);
+        let tx = self.conn.transaction().map_err(e)?;
+        for (formula, _) in &groups {
+            let existing: Option<String> = tx
+                .query_row(
+                    "SELECT config FROM compositions WHERE formula = ?1",
+                    [formula],
+                    |r| r.get(0),
+                )
+                .optional()
+                .map_err(e)?;
+            if let Some(config) = existing {
+                match import_source(&config) {
+                    Some(s) if s == source => {}
+                    other => {
+                        return Err(ImportError::Conflict {
+                            formula: formula.to_string(),
+                            existing: other
+                                .map(|s| format!("an import of {s}"))
+                                .unwrap_or_else(|| "a workflow run".into()),
+                        }
+                        .into());
+                    }
+                }
+            }
+        }
+        let previous: Option<i64> = tx
+            .query_row(
+                "SELECT id FROM runs WHERE json_extract(config, '$.kind') = ?1
+                 AND json_extract(config, '$.source') = ?2 ORDER BY id LIMIT 1",
+                params![IMPORT_KIND, source],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(e)?;
+        let provenance = json!({
+            "kind": IMPORT_KIND,
+            "source": source,
+            "diffusivity": format!(
+                "diffusivity_cm2_s = {PAPER_D_COLUMN} x 1e-3 / 3 (the table's slope/2 D in 1e-3 cm2/s to the tracer D)"
+            ),
+        });
+        let run_id = match previous {
+            Some(id) => id,
+            None => {
+                let mut config = provenance.clone();
+                config["rows"] = json!(rows.len());
+                config["compositions"] = json!(groups.len());
+                tx.execute(
+                    "INSERT INTO runs (started, config) VALUES (?1, ?2)",
+                    params![now(), config.to_string()],
+                )
+                .map_err(e)?;
+                tx.last_insert_rowid()
+            }
+        };
+        let mut fits = 0;
+        for (formula, mine) in &groups {
+            let comp = amorph_core::Composition::parse(formula)?;
+            let atoms = comp.num_atoms().round().max(1.0) as usize;
+            let mean_mass = comp.weight() / comp.num_atoms();
+            let mut config = provenance.clone();
+            config["run_id"] = json!(run_id);
+            tx.execute(
+                "INSERT OR IGNORE INTO compositions (formula, reduced_formula, atoms, seed, config)
+                 VALUES (?1, ?2, ?3, 0, ?4)",
+                params![
+                    formula,
+                    comp.reduced_formula(),
+                    atoms as i64,
+                    config.to_string()
+                ],
+            )
+            .map_err(e)?;
+            let id: i64 = tx
+                .query_row(
+                    "SELECT id FROM compositions WHERE formula = ?1",
+                    [formula],
+                    |r| r.get(0),
+                )
+                .map_err(e)?;
+            for table in [
+                "stages",
+                "structures",
+                "trajectories",
+                "thermo",
+                "diffusion",
+                "arrhenius",
+                "features",
+            ] {
+                tx.execute(
+                    &format!("DELETE FROM {table} WHERE composition_id = ?1"),
+                    [id],
+                )
+                .map_err(e)?;
+            }
+            let mut diffusion = Vec::new();
+            for r in mine {
+                let t = r.temperature_k;
+                let aav = r.features.get("AAV").and_then(serde_json::Value::as_f64);
+                let Some(aav) = aav.filter(|v| v.is_finite() && *v > 0.0) else {
+                    return Err(ImportError::NoVolume {
+                        formula: formula.to_string(),
+                        temperature_k: t,
+                    }
+                    .into());
+                };
+                // AAV = V/N: the cell volume per atom; the formula unit's volume and density.
+                tx.execute(
+                    "INSERT INTO thermo (composition_id, stage, temperature, volume, density, converged)
+                     VALUES (?1, ?2, ?3, ?4, ?5, 0)",
+                    params![
+                        id,
+                        crate::Stage::Production(t).name(),
+                        t,
+                        aav * atoms as f64,
+                        amorph_core::units::density_g_cm3(mean_mass, aav)
+                    ],
+                )
+                .map_err(e)?;
+                let d = json!({
+                    "species": "Li",
+                    "temperature": t,
+                    "diffusivity_cm2_s": r.tracer_d_cm2_s(),
+                    "diffusivity_std_cm2_s": null,
+                    PAPER_D_COLUMN: r.d_paper,
+                    "source": source,
+                });
+                tx.execute(
+                    "INSERT INTO diffusion (composition_id, temperature, diffusivity_cm2_s, result)
+                     VALUES (?1, ?2, ?3, ?4)",
+                    params![id, t, r.tracer_d_cm2_s(), d.to_string()],
+                )
+                .map_err(e)?;
+                tx.execute(
+                    "INSERT INTO features (composition_id, temperature, features) VALUES (?1, ?2, ?3)",
+                    params![id, t, serde_json::Value::Object(r.features.clone()).to_string()],
+                )
+                .map_err(e)?;
+                diffusion.push((t, d));
+            }
+            let fit = crate::analysis::arrhenius(&diffusion)?;
+            if let Some(mut a) = fit.arrhenius {
+                a["source"] = json!(source);
+                let f = |k: &str| a.get(k).and_then(|v| v.as_f64());
+                tx.execute(
+                    "INSERT INTO arrhenius (composition_id, ea_ev, ea_std_ev, d0_cm2_s, d300_cm2_s, d300_std_cm2_s, result)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                    params![id, f("ea_ev"), f("ea_std_ev"), f("d0_cm2_s"), f("d300_cm2_s"), f("d300_std_cm2_s"), a.to_string()],
+                )
+                .map_err(e)?;
+                fits += 1;
+            }
+            let mut result = provenance.clone();
+            result["run_id"] = json!(run_id);
+            result["temperatures"] =
+                json!(mine.iter().map(|r| r.temperature_k).collect::<Vec<_>>());
+            tx.execute(
+                "INSERT INTO stages (composition_id, stage, status, result, started, finished)
+                 VALUES (?1, 'import', 'done', ?2, ?3, ?3)",
+                params![id, result.to_string(), now()],
+            )
+            .map_err(e)?;
+        }
+        tx.commit().map_err(e)?;
+        Ok(ImportSummary {
+            source: source.to_string(),
+            run_id,
+            compositions: groups.len(),
+            rows: rows.len(),
+            arrhenius_fits: fits,
+            replaced: previous.is_some(),
+        })
+    }
+
+    /// The `runs` rows of imports: (id, config).
+    pub fn import_runs(&self) -> Result<Vec<(i64, serde_json::Value)>> {
+        let mut st = self
+            .conn
+            .prepare(
+                "SELECT id, config FROM runs WHERE json_extract(config, '$.kind') = ?1 ORDER BY id",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = st
+            .query_map([crate::import::IMPORT_KIND], |r| {
+                Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+            })
+            .map_err(|e| self.err(e))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, s) = row.map_err(|e| self.err(e))?;
+            out.push((id, serde_json::from_str(&s).map_err(|e| self.err(e))?));
         }
         Ok(out)
     }

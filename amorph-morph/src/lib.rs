@@ -39,6 +39,7 @@ pub mod config;
 pub mod db;
 pub mod engine;
 pub mod eos;
+pub mod import;
 pub mod workflow;
 
 pub use config::Config;
@@ -84,6 +85,9 @@ pub enum MorphError {
     /// The volume fit failed.
     #[error(transparent)]
     Eos(#[from] eos::EosError),
+    /// Reading or importing a published table failed.
+    #[error(transparent)]
+    Import(#[from] import::ImportError),
 }
 
 impl MorphError {

@@ -12,6 +12,7 @@ mod demo;
 mod diffusion;
 mod energy;
 mod featurize;
+mod import;
 mod md;
 mod ml;
 mod pack;
@@ -57,6 +58,8 @@ enum Command {
     Status(workflow::DbArgs),
     /// Export a workflow database: one row per composition × temperature (JSON or CSV).
     Export(workflow::DbArgs),
+    /// Import the paper's feature table (feature_target.dat) into a database, marked as imported.
+    Import(import::Args),
     /// The whole pipeline on six shipped Li compositions (demo preset), then the HTML report.
     Demo(demo::Args),
     /// One self-contained HTML report (tables, inline SVG figures) of a database or the paper's table.
@@ -91,6 +94,7 @@ pub fn main() -> ExitCode {
         Command::Run(args) => workflow::run(args),
         Command::Status(args) => workflow::status(args),
         Command::Export(args) => workflow::export(args),
+        Command::Import(args) => import::run(args),
         Command::Demo(args) => demo::run(args),
         Command::Report(args) => report::run(args),
         Command::Plot(args) => plot::run(args),
