@@ -17,12 +17,36 @@ use std::path::{Path, PathBuf};
 pub struct Args {
     /// Trajectory (XDATCAR, multi-frame extxyz; .gz allowed).
     pub traj: PathBuf,
-    /// Diffusing species.
-    #[arg(long, default_value = "Li")]
-    pub species: String,
     /// Temperature of the run (K).
     #[arg(long)]
     pub temperature: f64,
+    /// Frames and MSD settings.
+    #[command(flatten)]
+    pub msd: MsdArgs,
+    /// Ion charge (e) for conductivities (default: pymatgen's outermost-subshell rule, Li → 1).
+    #[arg(long, allow_hyphen_values = true)]
+    pub charge: Option<f64>,
+    /// Covariance-aware fit: start of the diffusive regime (fs).
+    #[arg(long, default_value_t = 1000.0)]
+    pub gls_start_fs: f64,
+    /// Covariance-aware fit: at most this many lags.
+    #[arg(long, default_value_t = 400)]
+    pub gls_max_lags: usize,
+    /// Covariance-aware fit: sample lags exactly as kinisi 2.1 does.
+    #[arg(long)]
+    pub kinisi_compat: bool,
+    /// Skip the covariance-aware fit.
+    #[arg(long)]
+    pub no_gls: bool,
+}
+
+/// Frame timing and the pymatgen-compatible MSD settings, shared by `amorph diffusion` and
+/// `amorph plot msd`.
+#[derive(clap::Args)]
+pub struct MsdArgs {
+    /// Diffusing species.
+    #[arg(long, default_value = "Li")]
+    pub species: String,
     /// MD time step (fs); the time between stored frames is time-step × step-skip.
     #[arg(long, default_value_t = 2.0)]
     pub time_step: f64,
@@ -44,56 +68,62 @@ pub struct Args {
     /// Skip the framework drift correction (needed when every atom is of the diffusing species).
     #[arg(long)]
     pub no_drift: bool,
-    /// Ion charge (e) for conductivities (default: pymatgen's outermost-subshell rule, Li → 1).
-    #[arg(long, allow_hyphen_values = true)]
-    pub charge: Option<f64>,
     /// Report D as the paper does (slope/2 of the 3-D MSD, 3× the tracer D).
     #[arg(long)]
     pub paper_convention: bool,
-    /// Covariance-aware fit: start of the diffusive regime (fs).
-    #[arg(long, default_value_t = 1000.0)]
-    pub gls_start_fs: f64,
-    /// Covariance-aware fit: at most this many lags.
-    #[arg(long, default_value_t = 400)]
-    pub gls_max_lags: usize,
-    /// Covariance-aware fit: sample lags exactly as kinisi 2.1 does.
-    #[arg(long)]
-    pub kinisi_compat: bool,
-    /// Skip the covariance-aware fit.
-    #[arg(long)]
-    pub no_gls: bool,
+}
+
+impl MsdArgs {
+    /// Time between stored frames (fs).
+    pub fn frame_fs(&self) -> f64 {
+        self.time_step * self.step_skip as f64
+    }
+
+    /// Reads the trajectory `traj` and builds the analysis settings at `temperature` (no GLS,
+    /// default charge). Errors name the trajectory or the bad option.
+    pub(crate) fn load(
+        &self,
+        traj: &Path,
+        temperature: f64,
+    ) -> anyhow::Result<(Displacements, DiffusionSettings)> {
+        let name = traj.display().to_string();
+        let species = Element::from_symbol(&self.species)
+            .with_context(|| format!("--species {}", self.species))?;
+        if self.step_skip == 0 {
+            bail!("--step-skip 0: must be at least 1");
+        }
+        let frame_fs = self.frame_fs();
+        let t = io::read_trajectory(traj, if frame_fs > 0.0 { frame_fs } else { 1.0 })
+            .with_context(|| name.clone())?;
+        let disp = Displacements::from_trajectory(&t).with_context(|| name.clone())?;
+        let mut s = DiffusionSettings::new(species, temperature, frame_fs);
+        s.smoothing = match self.smoothed.as_str() {
+            "constant" => Smoothing::Constant {
+                avg_nsteps: self.avg_nsteps,
+            },
+            "none" => Smoothing::None,
+            _ => Smoothing::Max {
+                min_obs: self.min_obs,
+            },
+        };
+        s.min_lag_fs = self.min_lag_fs;
+        if self.no_drift {
+            s.drift = Drift::None;
+        }
+        if self.paper_convention {
+            s.convention = DConvention::PaperSlopeOver2;
+        }
+        s.gls = None;
+        Ok((disp, s))
+    }
 }
 
 /// Runs `amorph diffusion`.
 pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let name = args.traj.display().to_string();
-    let species = Element::from_symbol(&args.species)
-        .with_context(|| format!("--species {}", args.species))?;
-    if args.step_skip == 0 {
-        bail!("--step-skip 0: must be at least 1");
-    }
-    let frame_fs = args.time_step * args.step_skip as f64;
-    let traj = io::read_trajectory(&args.traj, if frame_fs > 0.0 { frame_fs } else { 1.0 })
-        .with_context(|| name.clone())?;
-    let disp = Displacements::from_trajectory(&traj).with_context(|| name.clone())?;
-    let mut s = DiffusionSettings::new(species, args.temperature, frame_fs);
-    s.smoothing = match args.smoothed.as_str() {
-        "constant" => Smoothing::Constant {
-            avg_nsteps: args.avg_nsteps,
-        },
-        "none" => Smoothing::None,
-        _ => Smoothing::Max {
-            min_obs: args.min_obs,
-        },
-    };
-    s.min_lag_fs = args.min_lag_fs;
-    if args.no_drift {
-        s.drift = Drift::None;
-    }
+    let (disp, mut s) = args.msd.load(&args.traj, args.temperature)?;
+    let frame_fs = args.msd.frame_fs();
     s.charge = args.charge;
-    if args.paper_convention {
-        s.convention = DConvention::PaperSlopeOver2;
-    }
     s.gls = (!args.no_gls).then_some(GlsSettings {
         start_fs: args.gls_start_fs,
         max_lags: args.gls_max_lags,
@@ -122,8 +152,8 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         "n_diffusing": r.n_diffusing,
         "n_frames": r.n_frames,
         "frame_fs": frame_fs,
-        "smoothed": args.smoothed,
-        "convention": if args.paper_convention { "paper_slope_over_2" } else { "tracer_slope_over_6" },
+        "smoothed": args.msd.smoothed,
+        "convention": if args.msd.paper_convention { "paper_slope_over_2" } else { "tracer_slope_over_6" },
         "diffusivity_cm2_s": r.diffusivity_cm2_s,
         "diffusivity_std_cm2_s": r.diffusivity_std_cm2_s,
         "diffusivity_components_cm2_s": r.diffusivity_components_cm2_s,
@@ -142,7 +172,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         r.species,
         r.n_frames,
         r.temperature_k,
-        args.smoothed,
+        args.msd.smoothed,
         r.diffusivity_cm2_s,
         r.conductivity_ms_cm,
         r.charge_diffusivity_cm2_s,
@@ -354,18 +384,25 @@ pub struct RdfCommon {
     pub pairs: Vec<String>,
 }
 
+impl RdfCommon {
+    /// Partial RDFs averaged over all (every n-th) frames of `inputs`.
+    pub(crate) fn compute(&self, inputs: &[PathBuf]) -> anyhow::Result<Vec<PartialRdf>> {
+        let common = RdfArgs {
+            inputs: vec![],
+            rmax: self.rmax,
+            nbins: self.nbins,
+            every: self.every,
+            pairs: self.pairs.clone(),
+            cn_cutoff: None,
+        };
+        compute_rdfs(&common, inputs)
+    }
+}
+
 /// Runs `amorph rdf-compare`.
 pub fn run_rdf_compare(args: RdfCompareArgs) -> anyhow::Result<Outcome> {
-    let common = RdfArgs {
-        inputs: vec![],
-        rmax: args.rdf.rmax,
-        nbins: args.rdf.nbins,
-        every: args.rdf.every,
-        pairs: args.rdf.pairs.clone(),
-        cn_cutoff: None,
-    };
-    let a = compute_rdfs(&common, std::slice::from_ref(&args.a))?;
-    let b = compute_rdfs(&common, std::slice::from_ref(&args.b))?;
+    let a = args.rdf.compute(std::slice::from_ref(&args.a))?;
+    let b = args.rdf.compute(std::slice::from_ref(&args.b))?;
     let cmp = compare_rdfs(&a, &b)
         .with_context(|| format!("{} vs {}", args.a.display(), args.b.display()))?;
     let mut text = format!("R² = {:.4} over {} pairs\n", cmp.r2, cmp.per_pair.len());

@@ -2,7 +2,10 @@
 //! tables and figures, from a workflow database or from the paper's feature table.
 
 use super::Outcome;
-use super::plot::{ArrheniusSeries, arrhenius_svg, bars_svg, groups_svg, scatter_svg};
+use super::plot::{
+    ArrheniusSeries, arrhenius_svg, bars_svg, groups_svg, heatmap_svg, importance_svg,
+    rf_importances, scatter_svg,
+};
 use amorph_core::{Composition, Element};
 use amorph_ml::Table;
 use anyhow::{Context, bail};
@@ -187,6 +190,146 @@ fn group_by_anion(pairs: &[(String, f64)]) -> Vec<(String, Vec<f64>)> {
         .collect()
 }
 
+/// Per-composition values behind the per-element statistics and heatmaps.
+pub(crate) struct CompositionValues {
+    /// (formula, D) at the highest temperature.
+    pub d: Vec<(String, f64)>,
+    /// (formula, Arrhenius Ea in eV).
+    pub ea: Vec<(String, f64)>,
+    /// Which D: the temperature it is taken at.
+    pub d_label: String,
+    /// Unit of D.
+    pub d_unit: String,
+}
+
+/// Per element: (element, mean, sample standard deviation, number of compositions) of the values
+/// of the compositions that contain it (paper's SI Figs. 6–9), in order of Z. Formulas that do
+/// not parse are skipped.
+pub(crate) fn element_means(pairs: &[(String, f64)]) -> Vec<(Element, f64, f64, usize)> {
+    let mut per_el: BTreeMap<Element, Vec<f64>> = BTreeMap::new();
+    for (formula, v) in pairs {
+        let Ok(c) = Composition::parse(formula) else {
+            continue;
+        };
+        for el in c.elements() {
+            per_el.entry(el).or_default().push(*v);
+        }
+    }
+    per_el
+        .into_iter()
+        .map(|(el, v)| {
+            let (m, s) = mean_std(&v);
+            (el, m, s, v.len())
+        })
+        .collect()
+}
+
+/// D at the highest temperature and Ea of every composition with an Arrhenius fit.
+fn composition_values(
+    t: &Table,
+    fits: &[CompositionFit],
+    tlabel: &str,
+) -> anyhow::Result<CompositionValues> {
+    let (top_rows, _) = top_temperature_rows(t);
+    let y = t.column("diff_coeff_mul_thousand")?;
+    let f = t.text_column("formula")?;
+    let dmap: BTreeMap<&str, f64> = top_rows.iter().map(|&i| (f[i].as_str(), y[i])).collect();
+    Ok(CompositionValues {
+        d: fits
+            .iter()
+            .filter_map(|(g, _, _)| Some((g.clone(), *dmap.get(g.as_str())?)))
+            .collect(),
+        ea: fits
+            .iter()
+            .map(|(g, _, fit)| (g.clone(), fit.ea_ev))
+            .collect(),
+        d_label: tlabel.to_string(),
+        d_unit: "1e-3 cm²/s".into(),
+    })
+}
+
+/// [`CompositionValues`] of a feature table with formula, temperature and the paper's D column.
+pub(crate) fn table_composition_values(path: &Path) -> anyhow::Result<CompositionValues> {
+    let name = path.display().to_string();
+    let t = Table::read(path).with_context(|| name.clone())?;
+    if t.column_index("diff_coeff_mul_thousand").is_none() || t.column_index("formula").is_none() {
+        bail!("{name}: needs columns formula, temperature and diff_coeff_mul_thousand");
+    }
+    let fits = table_fits(path)?;
+    let (_, tmax) = top_temperature_rows(&t);
+    let tlabel = tmax.map_or_else(|| "all".into(), |t| format!("{t} K"));
+    composition_values(&t, &fits, &tlabel).with_context(|| name.clone())
+}
+
+/// [`CompositionValues`] of a workflow database: each composition's D at its highest
+/// temperature with a D, and its stored Ea.
+pub(crate) fn db_composition_values(path: &Path) -> anyhow::Result<CompositionValues> {
+    let name = path.display().to_string();
+    if !path.exists() {
+        bail!("{name}: no such database (create one with `amorph run` or `amorph demo`)");
+    }
+    let db = amorph_morph::Database::open(path).with_context(|| name.clone())?;
+    let rows = super::workflow::export_rows(&db).with_context(|| name.clone())?;
+    Ok(rows_composition_values(&rows))
+}
+
+fn rows_composition_values(rows: &[serde_json::Map<String, Value>]) -> CompositionValues {
+    let num = |r: &serde_json::Map<String, Value>, k: &str| r.get(k).and_then(Value::as_f64);
+    let mut d: Vec<(String, f64, f64)> = Vec::new();
+    let mut ea: Vec<(String, f64)> = Vec::new();
+    for r in rows {
+        let Some(f) = r.get("formula").and_then(Value::as_str) else {
+            continue;
+        };
+        if let (Some(t), Some(v)) = (num(r, "temperature"), num(r, "diffusivity_cm2_s")) {
+            match d.iter_mut().find(|x| x.0 == f) {
+                Some(x) if t > x.1 => (x.1, x.2) = (t, v),
+                Some(_) => {}
+                None => d.push((f.to_string(), t, v)),
+            }
+        }
+        if let Some(e) = num(r, "ea_ev").filter(|e| e.is_finite())
+            && !ea.iter().any(|x| x.0 == f)
+        {
+            ea.push((f.to_string(), e));
+        }
+    }
+    CompositionValues {
+        d: d.into_iter().map(|(f, _, v)| (f, v)).collect(),
+        ea,
+        d_label: "highest temperature".into(),
+        d_unit: "cm²/s".into(),
+    }
+}
+
+/// Periodic-table heatmaps of mean log10 D and mean Ea per element (where there are values).
+fn element_heatmaps(html: &mut Html, cv: &CompositionValues) {
+    let log_d: Vec<(String, f64)> =
+        cv.d.iter()
+            .filter(|p| p.1 > 0.0)
+            .map(|(f, d)| (f.clone(), d.log10()))
+            .collect();
+    let cells = |pairs: &[(String, f64)]| -> Vec<(Element, f64)> {
+        element_means(pairs).iter().map(|v| (v.0, v.1)).collect()
+    };
+    if !log_d.is_empty() {
+        let label = format!("mean log10 D ({}; {})", cv.d_unit, cv.d_label);
+        html.figure(
+            heatmap_svg(&cells(&log_d), "Mean log10 D per element", &label),
+            &format!(
+                "Periodic-table heatmap: mean of log10 D ({}) over the compositions containing each element; grey: no composition.",
+                cv.d_label
+            ),
+        );
+    }
+    if !cv.ea.is_empty() {
+        html.figure(
+            heatmap_svg(&cells(&cv.ea), "Mean Ea per element", "mean Ea (eV)"),
+            "Periodic-table heatmap: mean Arrhenius Ea (eV) over the compositions containing each element; grey: no composition.",
+        );
+    }
+}
+
 fn median(v: &[f64]) -> f64 {
     let mut s = v.to_vec();
     s.sort_by(f64::total_cmp);
@@ -306,6 +449,10 @@ struct Summary {
     correlations: Vec<(String, f64)>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     ea_median_by_anion: Vec<(String, f64)>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rf_test_r2: Option<f64>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    rf_importances: Vec<(String, f64)>,
 }
 
 /// Per-composition Arrhenius fits of a table with formula, temperature and D (in cm²/s after
@@ -448,6 +595,23 @@ fn report_table(path: &Path) -> anyhow::Result<(String, Summary)> {
         "Signed Pearson r of every feature with D, sorted.",
     );
 
+    // Random-forest importances (the paper's RF: 100 trees, seed 62, 85/15 split).
+    html.h2("Random-forest feature importances");
+    match rf_importances(&t, target, 100, 62) {
+        Ok((imp, r2)) => {
+            sum.rf_test_r2 = Some(r2);
+            sum.rf_importances = imp.iter().take(15).cloned().collect();
+            html.p(&format!(
+                "A random forest (100 trees, seed 62, random 85/15 split, every numeric column but D as a feature)                  predicts {target} with test R² = {r2:.3}. Impurity importances, largest first."
+            ));
+            html.figure(
+                importance_svg(&imp, 15, "Random-forest importances (top 15)"),
+                "Mean decrease in impurity of the 15 most important features (the importances of all features sum to 1).",
+            );
+        }
+        Err(e) => html.p(&format!("(random forest not trained: {e:#})")),
+    }
+
     // Fig. 2: anion families.
     let d_top: Vec<(String, f64)> = {
         let f = t.text_column("formula")?;
@@ -537,39 +701,25 @@ fn report_table(path: &Path) -> anyhow::Result<(String, Summary)> {
     );
 
     // SI Figs. 6–9: per element.
-    let mut per_el: BTreeMap<u8, (Vec<f64>, Vec<f64>)> = BTreeMap::new();
-    let dmap: BTreeMap<&str, f64> = d_top.iter().map(|(f, d)| (f.as_str(), *d)).collect();
-    for (g, _, fit) in &fits {
-        let Ok(c) = Composition::parse(g) else {
-            continue;
-        };
-        for el in c.elements() {
-            let e = per_el.entry(el.z()).or_default();
-            if let Some(d) = dmap.get(g.as_str()) {
-                e.0.push(*d);
-            }
-            e.1.push(fit.ea_ev);
-        }
-    }
+    let cv = composition_values(&t, &fits, &tlabel)?;
+    let d_means = element_means(&cv.d);
+    let ea_means = element_means(&cv.ea);
     html.h2("Per element: mean and standard deviation of D and Ea (paper's SI Figs. 6–9)");
-    let rows: Vec<Vec<String>> = per_el
+    let rows: Vec<Vec<String>> = ea_means
         .iter()
-        .filter_map(|(z, (d, e))| {
-            let el = Element::from_z(*z).ok()?;
-            let (dm, ds) = if d.is_empty() {
-                (f64::NAN, f64::NAN)
-            } else {
-                mean_std(d)
-            };
-            let (em, es) = mean_std(e);
-            Some(vec![
+        .map(|(el, em, es, n)| {
+            let (dm, ds) = d_means
+                .iter()
+                .find(|d| d.0 == *el)
+                .map_or((f64::NAN, f64::NAN), |d| (d.1, d.2));
+            vec![
                 el.symbol().to_string(),
-                e.len().to_string(),
+                n.to_string(),
                 fmt(dm),
                 fmt(ds),
-                fmt(em),
-                fmt(es),
-            ])
+                fmt(*em),
+                fmt(*es),
+            ]
         })
         .collect();
     html.table(
@@ -583,6 +733,7 @@ fn report_table(path: &Path) -> anyhow::Result<(String, Summary)> {
         ],
         &rows,
     );
+    element_heatmaps(&mut html, &cv);
 
     // Fig. 3: binaries LiX.
     let li = Element::from_symbol("Li")?;
@@ -810,6 +961,8 @@ fn report_db(path: &Path) -> anyhow::Result<(String, Summary)> {
                 "Arrhenius Ea of each composition.",
             );
         }
+        html.h2("Per element");
+        element_heatmaps(&mut html, &rows_composition_values(&rows));
     }
     sum.figures = html.figures;
     Ok((html.finish(&format!("amorph report: {name}")), sum))
