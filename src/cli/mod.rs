@@ -64,7 +64,7 @@ enum Command {
     Demo(demo::Args),
     /// One self-contained HTML report (tables, inline SVG figures) of a database or the paper's table.
     Report(report::Args),
-    /// One SVG figure: arrhenius, parity, correlations, anions.
+    /// One figure (.svg or .png): arrhenius, parity, correlations, anions, msd, rdf, rdf-compare, importance, heatmap.
     Plot(plot::Args),
     /// Train a random forest, gradient boosting, tree or linear model on a table.
     Train(ml::TrainArgs),
