@@ -1,6 +1,7 @@
 //! Random forest on the paper's feature table with the paper's 85/15 split (the test rows of
 //! `test_ordered.dat`): prints train and test R² and RMSE. Small by default (30 trees); pass a
-//! tree count as the first argument (`cargo run --release --example train_paper_table -- 100`).
+//! tree count with `--trees` (`cargo run --release --example train_paper_table -- --trees 100`).
+//! Also run by `cargo test`, which passes its own arguments: anything but `--trees N` is ignored.
 
 use amorph_ml::{
     ForestParams, Model, RandomForestRegressor, SplitSpec, Table, TrainOptions, train_table,
@@ -9,8 +10,11 @@ use amorph_ml::{
 const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data/paper_ml/");
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let trees: usize = std::env::args()
-        .nth(1)
+    let args: Vec<String> = std::env::args().collect();
+    let trees: usize = args
+        .iter()
+        .position(|a| a == "--trees")
+        .and_then(|i| args.get(i + 1))
         .map(|s| s.parse())
         .transpose()?
         .unwrap_or(30);
