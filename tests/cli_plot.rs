@@ -453,3 +453,40 @@ fn report_on_the_paper_table_has_heatmaps_and_importances() {
         html.matches("<figure>").count()
     );
 }
+
+#[test]
+fn heatmaps_from_a_database() {
+    let d = tmp("db");
+    json_ok(&["import", PAPER, "--db", "paper.db"], &d);
+    let t = json_ok(&["plot", "heatmap", PAPER, "-o", "t.svg"], &d);
+    let v = svg_and_png(
+        "heatmap",
+        &["--db", "paper.db"],
+        &["mean Ea (eV)", "paper.db"],
+        &d,
+    );
+    // The database holds the table's compositions and the same Arrhenius Ea per composition.
+    let (te, ve) = (
+        t["elements"].as_object().unwrap(),
+        v["elements"].as_object().unwrap(),
+    );
+    assert_eq!(te.len(), ve.len(), "{v}");
+    for (el, e) in ve {
+        assert_eq!(e["n"], te[el]["n"], "{el}");
+        let (a, b) = (
+            e["mean"].as_f64().unwrap(),
+            te[el]["mean"].as_f64().unwrap(),
+        );
+        assert!((a - b).abs() < 1e-6 * b.abs().max(1.0), "{el}: {a} vs {b}");
+    }
+    let v = json_ok(&["report", "--db", "paper.db", "-o", "db.html"], &d);
+    let html = std::fs::read_to_string(d.join("db.html")).unwrap();
+    assert!(html.contains("Mean Ea per element") && html.contains("Mean log10 D per element"));
+    assert!(v["summary"]["figures"].as_u64().unwrap() >= 3, "{v}");
+    // Input files and --db together are refused, naming the kind.
+    fails_naming(
+        &["plot", "heatmap", PAPER, "--db", "paper.db", "-o", "x.svg"],
+        &d,
+        "heatmap",
+    );
+}
