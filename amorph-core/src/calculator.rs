@@ -167,6 +167,83 @@ impl<C: Calculator + ?Sized> Calculator for Box<C> {
     }
 }
 
+/// One calculator shared by several users: clones hand out the same underlying calculator,
+/// and each [`Calculator::calculate`] holds it for the length of one call.
+///
+/// This is how one external connection serves a whole workflow. An i-PI client holds one
+/// composition's atoms and talks to one server socket, while the MPMorph workflow asks its
+/// potential chooser for a fresh calculator at every stage (and may run stages of the same
+/// composition side by side); handing each stage a clone of one `SharedCalculator` keeps a
+/// single connection and serialises the calls. Every call is self-contained (positions in,
+/// forces out), so calls interleaved from several runs give the same results as calls made in
+/// turn; the price is that those runs wait for each other.
+///
+/// ```
+/// use amorph_core::{Calculation, Calculator, Request, SharedCalculator, Structure};
+/// # struct Zero;
+/// # impl Calculator for Zero {
+/// #     fn name(&self) -> &str { "zero" }
+/// #     fn calculate(&mut self, s: &Structure, _: Request) -> amorph_core::Result<Calculation> {
+/// #         Ok(Calculation { energy: 0.0, forces: vec![Default::default(); s.len()],
+/// #                          stress: None, energies: None })
+/// #     }
+/// # }
+/// let shared = SharedCalculator::new(Box::new(Zero));
+/// let mut stage_a: Box<dyn Calculator> = Box::new(shared.clone());
+/// let mut stage_b: Box<dyn Calculator> = Box::new(shared.clone());
+/// assert_eq!(stage_a.name(), stage_b.name()); // both talk to the same `Zero`
+/// ```
+#[derive(Clone)]
+pub struct SharedCalculator {
+    inner: std::sync::Arc<std::sync::Mutex<Box<dyn Calculator>>>,
+    name: String,
+}
+
+impl SharedCalculator {
+    /// Shares `calculator`.
+    pub fn new(calculator: Box<dyn Calculator>) -> Self {
+        let name = calculator.name().to_string();
+        SharedCalculator {
+            inner: std::sync::Arc::new(std::sync::Mutex::new(calculator)),
+            name,
+        }
+    }
+
+    fn lock(&self) -> Result<std::sync::MutexGuard<'_, Box<dyn Calculator>>> {
+        // A poisoned lock means another user panicked inside the calculator; its state is
+        // unknown, so refuse rather than compute with it.
+        self.inner.lock().map_err(|_| {
+            Error::calculator(
+                self.name.clone(),
+                "a previous call panicked while holding the shared calculator",
+            )
+        })
+    }
+}
+
+impl std::fmt::Debug for SharedCalculator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SharedCalculator")
+            .field("name", &self.name)
+            .field("users", &std::sync::Arc::strong_count(&self.inner))
+            .finish()
+    }
+}
+
+impl Calculator for SharedCalculator {
+    fn name(&self) -> &str {
+        &self.name
+    }
+    fn calculate(&mut self, structure: &Structure, request: Request) -> Result<Calculation> {
+        self.lock()?.calculate(structure, request)
+    }
+    fn reset(&mut self) {
+        if let Ok(mut c) = self.lock() {
+            c.reset();
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -201,5 +278,48 @@ mod tests {
             err.to_string().contains("non-finite force on atom 0 (Li)"),
             "{err}"
         );
+    }
+
+    /// Counts its calls, so that a test can see two clones reach the same calculator.
+    struct Counter(u32);
+    impl Calculator for Counter {
+        fn name(&self) -> &str {
+            "counter"
+        }
+        fn calculate(&mut self, s: &Structure, _: Request) -> Result<Calculation> {
+            self.0 += 1;
+            Ok(Calculation {
+                energy: f64::from(self.0),
+                forces: vec![Vector3::zeros(); s.len()],
+                stress: None,
+                energies: None,
+            })
+        }
+    }
+
+    #[test]
+    fn shared_calculator_clones_reach_one_calculator_from_several_threads() {
+        let s = Structure::new(
+            Lattice::cubic(5.0).unwrap(),
+            vec![Element::from_symbol("Li").unwrap()],
+            vec![Vector3::zeros()],
+        )
+        .unwrap();
+        let shared = SharedCalculator::new(Box::new(Counter(0)));
+        std::thread::scope(|scope| {
+            for _ in 0..4 {
+                let mut c = shared.clone();
+                let s = &s;
+                scope.spawn(move || {
+                    for _ in 0..25 {
+                        c.calculate(s, Request::FORCES).unwrap();
+                    }
+                });
+            }
+        });
+        // 100 calls went to the one counter; the next one is the 101st.
+        let mut c = shared.clone();
+        assert_eq!(c.calculate(&s, Request::FORCES).unwrap().energy, 101.0);
+        assert_eq!(c.name(), "counter");
     }
 }

@@ -38,6 +38,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         preset: "demo".into(),
         config: args.config.clone(),
         db: args.db.clone(),
+        calculator: None,
     })?;
     let report = super::report::write_db_report(&args.db, &args.report)
         .with_context(|| format!("report of {}", args.db.display()))?;

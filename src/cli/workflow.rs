@@ -1,8 +1,11 @@
 //! `amorph run`, `amorph status`, `amorph export`: the MPMorph workflow and its database.
 
 use super::Outcome;
-use amorph_core::Element;
-use amorph_md::potential::{Coulomb, DEFAULT_DSF_ALPHA, DEFAULT_DSF_CUTOFF, by_name};
+use amorph_core::{Calculator, Composition, Element, SharedCalculator};
+use amorph_md::ipi::{IpiCalculator, IpiOptions};
+use amorph_md::potential::{
+    Coulomb, DEFAULT_DSF_ALPHA, DEFAULT_DSF_CUTOFF, PotentialChooser, by_name,
+};
 use amorph_morph::{AmorphMd, Config, Database, Event};
 use anyhow::{Context, bail};
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
@@ -27,6 +30,13 @@ pub struct RunArgs {
     /// The database file (created if missing; an existing one is resumed).
     #[arg(long, default_value = "amorph.db")]
     pub db: PathBuf,
+    /// External calculator instead of the configured potential: `ipi:unix:NAME` (socket
+    /// /tmp/ipi_NAME) or `ipi:tcp:PORT` (127.0.0.1). One i-PI client holds one composition's
+    /// atoms, so give exactly one formula; the client's atoms must be those of
+    /// `amorph pack FORMULA --atoms <target_atoms>` (same species order). Same as
+    /// `potential = "ipi:..."` in the --config file.
+    #[arg(long)]
+    pub calculator: Option<String>,
 }
 
 /// Arguments of `amorph status` and `amorph export`.
@@ -54,7 +64,9 @@ pub fn load_config(preset: &str, file: Option<&Path>) -> anyhow::Result<Config> 
     Ok(config)
 }
 
-/// The engine the CLI uses: amorph-md with the configured built-in potential.
+/// The engine the CLI uses: amorph-md with the configured built-in potential, or, when the
+/// potential is an i-PI spec (`ipi:unix:NAME`, `ipi:tcp:PORT`), with one i-PI connection shared
+/// by every stage ([`amorph_core::SharedCalculator`]).
 pub fn engine(config: &Config) -> anyhow::Result<AmorphMd> {
     let coulomb = match config.coulomb.as_str() {
         "dsf" => Coulomb::dsf(DEFAULT_DSF_ALPHA, DEFAULT_DSF_CUTOFF)?,
@@ -62,16 +74,39 @@ pub fn engine(config: &Config) -> anyhow::Result<AmorphMd> {
         other => bail!("coulomb '{other}' (known: dsf, ewald)"),
     };
     let potential = config.potential.clone();
-    // Fail now, not inside a worker, on an unknown potential name.
-    by_name(&potential, &[Element::from_symbol("O")?], coulomb)
-        .with_context(|| format!("potential {potential}"))?;
+    let chooser: Arc<dyn PotentialChooser> = if potential.starts_with("ipi:") {
+        let ipi = IpiCalculator::from_spec(&potential, IpiOptions::default())
+            .with_context(|| format!("calculator {potential}"))?;
+        eprintln!("waiting for an i-PI client on {}", ipi.address());
+        let shared = SharedCalculator::new(Box::new(ipi));
+        Arc::new(move |_: &[Element]| Ok(Box::new(shared.clone()) as Box<dyn Calculator>))
+    } else {
+        // Fail now, not inside a worker, on an unknown potential name.
+        by_name(&potential, &[Element::from_symbol("O")?], coulomb)
+            .with_context(|| format!("potential {potential}"))?;
+        Arc::new(move |els: &[Element]| by_name(&potential, els, coulomb))
+    };
     Ok(AmorphMd {
-        chooser: Arc::new(move |els: &[Element]| by_name(&potential, els, coulomb)),
+        chooser,
         thermostat: config.thermostat.clone(),
         time_step_fs: config.time_step_fs,
         kinetic_pressure: config.kinetic_pressure,
         sample_interval: 5,
     })
+}
+
+/// The atoms an i-PI client must hold for `formula`: `(element, count)` in the order of the
+/// packed cell, as `amorph pack FORMULA --atoms TARGET` writes them.
+fn client_atoms(formula: &str, target_atoms: usize) -> anyhow::Result<String> {
+    let comp = Composition::parse(formula).with_context(|| format!("formula {formula}"))?;
+    let amounts: Vec<(Element, f64)> = comp.iter().collect();
+    let counts = amorph_build::cell_counts(&amounts, target_atoms)
+        .with_context(|| format!("formula {formula}"))?;
+    Ok(counts
+        .iter()
+        .map(|(e, n)| format!("{n} {}", e.symbol()))
+        .collect::<Vec<_>>()
+        .join(", "))
 }
 
 /// Progress display: one bar per composition on a terminal, plain lines otherwise.
@@ -166,7 +201,28 @@ impl Progress {
 
 /// `amorph run`.
 pub fn run(args: RunArgs) -> anyhow::Result<Outcome> {
-    let config = load_config(&args.preset, args.config.as_deref())?;
+    let mut config = load_config(&args.preset, args.config.as_deref())?;
+    if let Some(spec) = &args.calculator {
+        if !spec.starts_with("ipi:") {
+            bail!("--calculator {spec}: expected ipi:unix:NAME or ipi:tcp:PORT");
+        }
+        config.potential = spec.clone();
+    }
+    if config.potential.starts_with("ipi:") {
+        if args.formulas.len() != 1 {
+            bail!(
+                "{}: an i-PI client holds one composition's atoms; give exactly one formula (got {})",
+                config.potential,
+                args.formulas.len()
+            );
+        }
+        eprintln!(
+            "the i-PI client must hold {} in this order (`amorph pack {} --atoms {}` writes them)",
+            client_atoms(&args.formulas[0], config.target_atoms)?,
+            args.formulas[0],
+            config.target_atoms
+        );
+    }
     let engine = engine(&config)?;
     let db = Database::open(&args.db).with_context(|| format!("{}", args.db.display()))?;
     let progress = Progress::new();

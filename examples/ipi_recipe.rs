@@ -1,0 +1,158 @@
+//! The MPMorph workflow with its forces from an ASE calculator behind i-PI.
+//!
+//! Run it with `cargo run --example ipi_recipe` (a few seconds; needs a Python with ASE:
+//! `$AMORPH_PYTHON`, else `python3`). It melts and anneals a 21-atom Li2O cell through every
+//! workflow stage (pack, melt at 3000 K, anneal and production at 1500 K, features, diffusion,
+//! Arrhenius) with tiny settings, while a Python process computes every force with ASE's
+//! Lennard-Jones calculator — a stand-in for any ASE calculator.
+//!
+//! # The recipe
+//!
+//! amorph is the i-PI **server**: it owns the dynamics and sends cell and positions; the client
+//! owns the atoms and the calculator. The protocol never sends species, so the client must hold
+//! the atoms amorph moves, in the same order — for the workflow, those of
+//! `amorph pack FORMULA --atoms TARGET` (the same counts and order the workflow packs).
+//!
+//! From the command line, with CHGNet (`pip install ase chgnet`; its weights ship in the wheel):
+//!
+//! ```text
+//! amorph pack Li2O --atoms 100 -o li2o.extxyz
+//! amorph run Li2O --preset demo --calculator ipi:unix:li2o --db chgnet.db &
+//! python scripts/ipi_client.py --unix li2o --structure li2o.extxyz --calc chgnet
+//! amorph export --db chgnet.db
+//! ```
+//!
+//! `scripts/ipi_client.py` wraps any ASE calculator (`--calc lj|emt|chgnet`; add yours in
+//! `make_calculator`) in ASE's `SocketClient` with `use_stress=True` (without it ASE sends a
+//! zero virial and the workflow's pressure search would be wrong). In code, as below: bind an
+//! [`IpiCalculator`], share it between the stages with [`SharedCalculator`], and give the
+//! workflow a chooser that hands out clones. One client serves one composition; run one
+//! `amorph run` (and one client) per formula.
+
+use amorph::core::{Calculator, Composition, Element, Lattice, SharedCalculator, Structure};
+use amorph::md::ipi::{IpiAddress, IpiCalculator, IpiOptions};
+use amorph::md::potential::PotentialChooser;
+use amorph::morph::{AmorphMd, Config, Database, Event};
+use nalgebra::Vector3;
+use std::process::{Command, Stdio};
+use std::sync::Arc;
+use std::time::Duration;
+
+const FORMULA: &str = "Li2O";
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let python = std::env::var("AMORPH_PYTHON").unwrap_or_else(|_| "python3".into());
+    let has_ase = Command::new(&python)
+        .args(["-c", "import ase.calculators.socketio"])
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !has_ase {
+        // CI installs ASE; elsewhere say what is missing instead of failing obscurely.
+        if std::env::var_os("CI").is_some() {
+            return Err(format!("{python} cannot import ASE (CI must install it)").into());
+        }
+        eprintln!("ipi_recipe: {python} cannot import ASE; set AMORPH_PYTHON to one that can");
+        return Ok(());
+    }
+
+    let config = Config::from_toml_str(
+        r#"
+        preset = "demo"
+        target_atoms = 20
+        melt_temperature = 3000.0
+        temperatures = [1500.0]
+        scan_factors = [0.9, 1.1]
+        equilibration_steps = 50
+        max_rescales = 1
+        pressure_tolerance_kbar = 1e6
+        energy_drift_tolerance = 1.0
+        production_steps = 300
+        frame_interval = 2
+        "#,
+    )?;
+    let dir = std::env::temp_dir().join(format!("amorph-ipi-recipe-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+
+    // 1. The client's atoms: the packed cell's species in the workflow's order (positions
+    //    arrive with every step; `amorph pack` writes the same file from the command line).
+    let comp = Composition::parse(FORMULA)?;
+    let amounts: Vec<(Element, f64)> = comp.iter().collect();
+    let counts = amorph::build::cell_counts(&amounts, config.target_atoms)?;
+    let species: Vec<Element> = counts
+        .iter()
+        .flat_map(|(e, n)| std::iter::repeat_n(*e, *n))
+        .collect();
+    let n = species.len();
+    let atoms = dir.join("client.extxyz");
+    amorph::core::io::write_structure(
+        &atoms,
+        &Structure::new(Lattice::cubic(10.0)?, species, vec![Vector3::zeros(); n])?,
+    )?;
+
+    // 2. The server, then the client (ASE Lennard-Jones; `--calc chgnet` for CHGNet).
+    let name = format!("amorph-recipe-{}", std::process::id());
+    let ipi = IpiCalculator::bind(
+        IpiAddress::unix(&name),
+        IpiOptions {
+            connect_timeout: Duration::from_secs(60),
+            ..Default::default()
+        },
+    )?;
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/ipi_client.py");
+    let client = Command::new(&python)
+        .arg(script)
+        .args(["--unix", &name, "--calc", "lj"])
+        .args(["--sigma", "1.8", "--epsilon", "0.02", "--rc", "6"])
+        .arg("--structure")
+        .arg(&atoms)
+        .stderr(Stdio::piped())
+        .spawn()?;
+
+    // 3. The workflow, every stage asking the one shared connection.
+    let shared = SharedCalculator::new(Box::new(ipi));
+    let chooser: Arc<dyn PotentialChooser> =
+        Arc::new(move |_: &[Element]| Ok(Box::new(shared.clone()) as Box<dyn Calculator>));
+    let engine = AmorphMd {
+        chooser,
+        thermostat: config.thermostat.clone(),
+        time_step_fs: config.time_step_fs,
+        kinetic_pressure: config.kinetic_pressure,
+        sample_interval: 5,
+    };
+    let db_path = dir.join("recipe.db");
+    let _ = std::fs::remove_file(&db_path);
+    let report = |e: Event| {
+        if let Event::Finished { stage, seconds, .. } = e {
+            println!("  {stage:<20} {seconds:6.2} s");
+        }
+    };
+    let outcomes = amorph::morph::run(
+        &[FORMULA.to_string()],
+        &config,
+        &engine,
+        Database::open(&db_path)?,
+        &report,
+    )?;
+    drop(engine); // the last clone goes: the server tells the client to exit
+    let out = client.wait_with_output()?;
+    print!("{}", String::from_utf8_lossy(&out.stderr));
+    if let Err(e) = &outcomes[0].result {
+        return Err(format!("{FORMULA}: {e}").into());
+    }
+
+    // 4. What the database holds: D(T) computed from forces that came over the socket.
+    let db = Database::open(&db_path)?;
+    let id = db.compositions()?[0].id;
+    for (t, d) in db.diffusion(id)? {
+        println!(
+            "{FORMULA} at {t} K: D(Li) = {} cm²/s",
+            d["diffusivity_cm2_s"]
+        );
+    }
+    if db.diffusion(id)?.len() != 2 || !out.status.success() {
+        return Err("expected D at 3000 K and 1500 K and a client that exited cleanly".into());
+    }
+    std::fs::remove_dir_all(&dir)?;
+    Ok(())
+}
