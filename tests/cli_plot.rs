@@ -356,6 +356,18 @@ fn the_table_kinds_also_write_png() {
     )
     .unwrap();
     svg_and_png("parity", &["pred.csv"], &["predicted", "R² ="], &d);
+    // With a set column: one colour per set, its R² in the legend.
+    std::fs::write(
+        d.join("sets.csv"),
+        "id,y_true,y_pred,set\n0,1.0,1.1,train\n1,2.0,1.9,train\n2,3.0,3.0,train\n3,4.0,3.5,test\n4,5.0,5.6,test\n",
+    )
+    .unwrap();
+    let v = json_ok(&["plot", "parity", "sets.csv", "-o", "sets.svg"], &d);
+    assert_eq!(v["summary"], "5 points");
+    check_svg(
+        &d.join("sets.svg"),
+        &["train (R² = 0.990, n = 3)", "test (R² = -0.220, n = 2)"],
+    );
     svg_and_png(
         "arrhenius",
         &["arr.csv"],
@@ -437,6 +449,12 @@ fn report_on_the_paper_table_has_heatmaps_and_importances() {
     assert!(s["rf_test_r2"].as_f64().unwrap() > 0.8, "{v}");
     assert_eq!(s["rf_importances"].as_array().unwrap().len(), 15, "{v}");
     let html = std::fs::read_to_string(d.join("r.html")).unwrap();
+    // The parity plot's test points are the rows the forest was scored on.
+    let r2 = s["rf_test_r2"].as_f64().unwrap();
+    assert!(
+        html.contains(&format!("test (R² = {r2:.3}, n = 119)")),
+        "parity legend"
+    );
     for t in [
         "Random-forest feature importances",
         "Mean log10 D per element",

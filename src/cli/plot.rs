@@ -344,8 +344,14 @@ pub(crate) fn arrhenius_svg(series: &[ArrheniusSeries], title: &str) -> anyhow::
     })
 }
 
-/// Parity plot of predictions against truth with the y = x line and R², RMSE in the caption.
-pub(crate) fn parity_svg(y_true: &[f64], y_pred: &[f64], title: &str) -> anyhow::Result<String> {
+/// Parity plot of predictions against truth with the y = x line and R², RMSE in the caption;
+/// with `sets` (e.g. train/test per point) one colour per set and its R² in the legend.
+pub(crate) fn parity_svg(
+    y_true: &[f64],
+    y_pred: &[f64],
+    sets: Option<&[String]>,
+    title: &str,
+) -> anyhow::Result<String> {
     if y_true.len() != y_pred.len() || y_true.is_empty() {
         bail!(
             "parity plot: {} true and {} predicted values",
@@ -353,21 +359,19 @@ pub(crate) fn parity_svg(y_true: &[f64], y_pred: &[f64], title: &str) -> anyhow:
             y_pred.len()
         );
     }
-    let n = y_true.len() as f64;
-    let mean = y_true.iter().sum::<f64>() / n;
-    let ss_res: f64 = y_true
-        .iter()
-        .zip(y_pred)
-        .map(|(t, p)| (t - p).powi(2))
-        .sum();
-    let ss_tot: f64 = y_true.iter().map(|t| (t - mean).powi(2)).sum();
-    let r2 = 1.0 - ss_res / ss_tot;
-    let rmse = (ss_res / n).sqrt();
+    let r2 = amorph_ml::metrics::r2(y_true, y_pred)?;
+    let rmse = amorph_ml::metrics::rmse(y_true, y_pred)?;
     let r = range(y_true.iter().chain(y_pred).copied());
     let caption = format!(
         "{title}  (R² = {r2:.3}, RMSE = {rmse:.3}, n = {})",
         y_true.len()
     );
+    let mut names: Vec<&str> = Vec::new();
+    for s in sets.into_iter().flatten() {
+        if !names.contains(&s.as_str()) {
+            names.push(s);
+        }
+    }
     draw(|root| {
         let mut chart = chart(root, &caption, 16, 55, r.clone(), r.clone())?;
         chart
@@ -382,15 +386,33 @@ pub(crate) fn parity_svg(y_true: &[f64], y_pred: &[f64], title: &str) -> anyhow:
                 BLACK.stroke_width(1),
             ))
             .map_err(pe)?;
-        chart
-            .draw_series(
-                y_true
-                    .iter()
-                    .zip(y_pred)
-                    .map(|(&t, &p)| Circle::new((t, p), 3, colour(0).mix(0.6).filled())),
-            )
-            .map_err(pe)?;
-        Ok(())
+        let Some(sets) = sets.filter(|s| s.len() == y_true.len()) else {
+            chart
+                .draw_series(
+                    y_true
+                        .iter()
+                        .zip(y_pred)
+                        .map(|(&t, &p)| Circle::new((t, p), 3, colour(0).mix(0.6).filled())),
+                )
+                .map_err(pe)?;
+            return Ok(());
+        };
+        for (i, name) in names.iter().enumerate() {
+            let idx: Vec<usize> = (0..sets.len()).filter(|&k| sets[k] == *name).collect();
+            let (t, p): (Vec<f64>, Vec<f64>) = idx.iter().map(|&k| (y_true[k], y_pred[k])).unzip();
+            let r2 = amorph_ml::metrics::r2(&t, &p).unwrap_or(f64::NAN);
+            let c = colour(i);
+            chart
+                .draw_series(
+                    t.iter()
+                        .zip(&p)
+                        .map(|(&t, &p)| Circle::new((t, p), 3, c.mix(0.6).filled())),
+                )
+                .map_err(pe)?
+                .label(format!("{name} (R² = {r2:.3}, n = {})", t.len()))
+                .legend(move |(x, y)| Circle::new((x + 8, y), 4, c.filled()));
+        }
+        legend(&mut chart, SeriesLabelPosition::UpperLeft)
     })
 }
 
@@ -989,15 +1011,29 @@ pub(crate) fn msd_data(traj: &Path, args: &MsdArgs) -> anyhow::Result<MsdPlot> {
     })
 }
 
-/// Built-in importances of a random forest trained on `table` (seeded 85/15 split) for `target`,
-/// largest first, and the test R².
-pub(crate) fn rf_importances(
+/// A random forest trained on a table: importances, test R² and every row's prediction.
+pub(crate) struct ForestResult {
+    /// Built-in importances, largest first.
+    pub importances: Vec<(String, f64)>,
+    /// R² on the test rows.
+    pub test_r2: f64,
+    /// Target of every row.
+    pub y_true: Vec<f64>,
+    /// Prediction for every row.
+    pub y_pred: Vec<f64>,
+    /// `train` or `test` for every row.
+    pub sets: Vec<String>,
+}
+
+/// A random forest (`trees` trees) trained on `table` for `target` with a seeded 85/15 split.
+pub(crate) fn random_forest(
     table: &amorph_ml::Table,
     target: &str,
     trees: usize,
     seed: u64,
-) -> anyhow::Result<(Vec<(String, f64)>, f64)> {
+) -> anyhow::Result<ForestResult> {
     use amorph_ml::{ForestParams, Model, RandomForestRegressor, SplitSpec, TrainOptions};
+    const TEST_FRACTION: f64 = 0.15;
     let opts = TrainOptions {
         target: target.to_string(),
         model: Model::RandomForest(RandomForestRegressor::new(ForestParams {
@@ -1006,22 +1042,32 @@ pub(crate) fn rf_importances(
             ..ForestParams::default()
         })),
         split: SplitSpec::Random {
-            test_fraction: 0.15,
+            test_fraction: TEST_FRACTION,
             seed,
         },
         cv_folds: None,
         cv_seed: seed,
         permutation_repeats: None,
     };
-    let (_, report) = amorph_ml::train_table(table, &opts)?;
-    Ok((
-        report
+    let (model, report) = amorph_ml::train_table(table, &opts)?;
+    let pred = amorph_ml::predict_table(&model, table)?;
+    // The same split as train_table's.
+    let split = amorph_ml::train_test_split(table.n_rows(), TEST_FRACTION, seed)?;
+    let mut sets = vec!["train".to_string(); table.n_rows()];
+    for &i in &split.test {
+        sets[i] = "test".into();
+    }
+    Ok(ForestResult {
+        importances: report
             .importances
             .iter()
             .map(|f| (f.feature.clone(), f.importance))
             .collect(),
-        report.test.r2,
-    ))
+        test_r2: report.test.r2,
+        y_true: table.column(target)?.to_vec(),
+        y_pred: pred.predictions,
+        sets,
+    })
 }
 
 // ------------------------------------------------------------------ the command
@@ -1031,7 +1077,7 @@ pub(crate) fn rf_importances(
 pub enum Kind {
     /// log D against 1000/T from a table of temperature, D [, σ] [, formula] (amorph arrhenius's input).
     Arrhenius,
-    /// Predicted against true from a CSV with columns y_true,y_pred (as `amorph predict` writes).
+    /// Predicted against true from a CSV with columns y_true,y_pred [,set] (set: e.g. train/test).
     Parity,
     /// Pearson r of every numeric column with the target column, sorted.
     Correlations,
@@ -1182,8 +1228,14 @@ fn figure(args: &Args) -> anyhow::Result<Figure> {
                     .with_context(|| format!("{name}: column {c}"))
             };
             let (yt, yp) = (col("y_true")?, col("y_pred")?);
+            let sets = t
+                .column_index("set")
+                .map(|_| t.text_column("set"))
+                .transpose()
+                .with_context(|| format!("{name}: column set"))?;
             Figure {
-                svg: parity_svg(&yt, &yp, &title("Parity")).with_context(|| name.clone())?,
+                svg: parity_svg(&yt, &yp, sets.as_deref(), &title("Parity"))
+                    .with_context(|| name.clone())?,
                 summary: format!("{} points", yt.len()),
                 extra: json!({}),
             }
@@ -1288,12 +1340,12 @@ fn figure(args: &Args) -> anyhow::Result<Figure> {
                     inputs(args, 0, 0, "no input file with --table")?;
                     let name = table.display().to_string();
                     let t = amorph_ml::Table::read(table).with_context(|| name.clone())?;
-                    let (items, r2) = rf_importances(&t, &args.target, args.trees, args.seed)
+                    let rf = random_forest(&t, &args.target, args.trees, args.seed)
                         .with_context(|| name.clone())?;
                     (
-                        items,
+                        rf.importances,
                         format!("random forest on {}", file_name(table)),
-                        Some(r2),
+                        Some(rf.test_r2),
                     )
                 }
                 None => {

@@ -3,8 +3,8 @@
 
 use super::Outcome;
 use super::plot::{
-    ArrheniusSeries, arrhenius_svg, bars_svg, groups_svg, heatmap_svg, importance_svg,
-    rf_importances, scatter_svg,
+    ArrheniusSeries, arrhenius_svg, bars_svg, groups_svg, heatmap_svg, importance_svg, parity_svg,
+    random_forest, scatter_svg,
 };
 use amorph_core::{Composition, Element};
 use amorph_ml::Table;
@@ -597,16 +597,27 @@ fn report_table(path: &Path) -> anyhow::Result<(String, Summary)> {
 
     // Random-forest importances (the paper's RF: 100 trees, seed 62, 85/15 split).
     html.h2("Random-forest feature importances");
-    match rf_importances(&t, target, 100, 62) {
-        Ok((imp, r2)) => {
+    match random_forest(&t, target, 100, 62) {
+        Ok(rf) => {
+            let r2 = rf.test_r2;
             sum.rf_test_r2 = Some(r2);
-            sum.rf_importances = imp.iter().take(15).cloned().collect();
+            sum.rf_importances = rf.importances.iter().take(15).cloned().collect();
             html.p(&format!(
-                "A random forest (100 trees, seed 62, random 85/15 split, every numeric column but D as a feature)                  predicts {target} with test R² = {r2:.3}. Impurity importances, largest first."
+                "A random forest (100 trees, seed 62, random 85/15 split, every numeric column but D as a feature) \
+                 predicts {target} with test R² = {r2:.3}. Impurity importances, largest first."
             ));
             html.figure(
-                importance_svg(&imp, 15, "Random-forest importances (top 15)"),
+                importance_svg(&rf.importances, 15, "Random-forest importances (top 15)"),
                 "Mean decrease in impurity of the 15 most important features (the importances of all features sum to 1).",
+            );
+            html.figure(
+                parity_svg(
+                    &rf.y_true,
+                    &rf.y_pred,
+                    Some(&rf.sets),
+                    "Random forest: D (1e-3 cm²/s)",
+                ),
+                "Parity plot of the random forest on its training and test rows.",
             );
         }
         Err(e) => html.p(&format!("(random forest not trained: {e:#})")),
