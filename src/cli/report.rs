@@ -685,9 +685,36 @@ fn report_table(path: &Path) -> anyhow::Result<(String, Summary)> {
             }
         )
     };
+    // Where an ordering fails, say by how much and on how few compositions, so that a
+    // 1e-4 eV inversion between groups of one or two compositions is not read as a finding.
+    let count = |f: &str| eg.iter().find(|g| g.0 == f).map_or(0, |g| g.1.len());
+    let mut caveats = String::new();
+    for fams in [&["F", "Cl", "Br", "I"][..], &["O", "S"][..]] {
+        let present: Vec<&str> = fams
+            .iter()
+            .copied()
+            .filter(|f| med(f).is_finite())
+            .collect();
+        for w in present.windows(2) {
+            if med(w[0]) <= med(w[1]) {
+                caveats.push_str(&format!(
+                    " {} (n = {}, median Ea {:.4} eV) is not above {} (n = {}, {:.4} eV): \
+                     a difference of {:.1e} eV on {} compositions, too few to order the two.",
+                    w[0],
+                    count(w[0]),
+                    med(w[0]),
+                    w[1],
+                    count(w[1]),
+                    med(w[1]),
+                    med(w[1]) - med(w[0]),
+                    count(w[0]) + count(w[1]),
+                ));
+            }
+        }
+    }
     html.p(&format!(
         "Compositions are assigned to the most electronegative anion they contain, or to 'oxyanion' when O is bound \
-         with a network former (B, C, N, Si, P, S, Ge, As, Se, Te, Cl, Br, I). Paper's Ea ordering: {}; {}.",
+         with a network former (B, C, N, Si, P, S, Ge, As, Se, Te, Cl, Br, I). Paper's Ea ordering: {}; {}.{caveats}",
         chain(&["F", "Cl", "Br", "I"]),
         chain(&["O", "S"])
     ));
