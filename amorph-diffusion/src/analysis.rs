@@ -294,9 +294,19 @@ pub fn analyze(disp: &Displacements, s: &DiffusionSettings) -> Result<DiffusionR
         }
     };
     if curves.lags.len() < 3 {
+        // Name the window, so that a too-long min_lag_fs is recognisable as the cause.
+        let (first, last) = (
+            curves.lags.first().copied().unwrap_or(0),
+            curves.lags.last().copied().unwrap_or(0),
+        );
         return Err(DiffusionError::NotEnoughFrames {
-            what: "a fit of MSD(t) (3 lags)".into(),
-            needed: curves.lags.len() + 3,
+            what: format!(
+                "a fit of MSD(t) needs 3 lags; lags {first}–{last} frames ({} fs each, min_lag_fs {}) give {}, so it",
+                s.frame_fs,
+                s.min_lag_fs,
+                curves.lags.len()
+            ),
+            needed: nsteps + 3 - curves.lags.len(),
             frames: nsteps,
         });
     }
