@@ -30,6 +30,8 @@ const BIN_FRACTIONS: [f64; 5] = [0.5, 1.0 / 3.0, 0.25, 0.2, 1.0 / 6.0];
 /// of the search loop, measured with callgrind).
 const BIN_VISIT_COST: f64 = 20.0;
 const CANDIDATE_COST: f64 = 15.0;
+/// Relative cost of setting up one atom pair in the pair search ([`Method::Pairs`]).
+const PAIR_COST: f64 = 30.0;
 /// Refuse lists that would need more than this many periodic images per axis (a nearly flat
 /// cell with a long cutoff): the answer would be gigantic and almost surely a mistake.
 const MAX_IMAGES_PER_AXIS: i64 = 1000;
@@ -71,6 +73,8 @@ pub struct NeighborListBuilder {
     cutoff: f64,
     half: bool,
     parallel: bool,
+    /// Search method forced by the tests (otherwise the cheaper one by the cost model).
+    method: Option<Method>,
 }
 
 impl NeighborListBuilder {
@@ -98,48 +102,9 @@ impl NeighborListBuilder {
         positions: &[Vector3<f64>],
         pbc: [bool; 3],
     ) -> Result<NeighborList> {
-        if !(self.cutoff.is_finite() && self.cutoff > 0.0) {
-            return Err(Error::Neighbors(format!(
-                "cutoff {} Å must be positive",
-                self.cutoff
-            )));
-        }
-        if positions.len() > u32::MAX as usize {
-            return Err(Error::Neighbors(format!(
-                "{} atoms is too many",
-                positions.len()
-            )));
-        }
-        let grid = Grid::new(lattice, positions, pbc, self.cutoff)?;
+        let grid = self.grid(lattice, positions, pbc)?;
         let n = positions.len();
-        // Expected entries per atom at the mean density: reserving them up front avoids the
-        // reallocation copies (and page faults) that otherwise dominate large builds. Only a
-        // hint: reserved but untouched memory costs nothing.
-        let sphere = 4.0 / 3.0 * std::f64::consts::PI * self.cutoff.powi(3);
-        let per_atom_hint =
-            (n as f64 / lattice.volume() * sphere * 1.05 + 1.0) * if self.half { 0.5 } else { 1.0 };
-        let hint = |atoms: usize| (per_atom_hint * atoms as f64).min(RESERVE_MAX) as usize;
-        let per_atom = |i: usize, out: &mut Chunk| grid.collect(i, self.half, out);
-        let mut chunks: Vec<Chunk> = if self.parallel && n >= PARALLEL_MIN_ATOMS {
-            let size = n.div_ceil(rayon::current_num_threads() * 8).max(256);
-            (0..n)
-                .collect::<Vec<_>>()
-                .par_chunks(size)
-                .map(|atoms| {
-                    let mut c = Chunk::with_capacity(atoms.len(), hint(atoms.len()));
-                    for &i in atoms {
-                        per_atom(i, &mut c);
-                    }
-                    c
-                })
-                .collect()
-        } else {
-            let mut c = Chunk::with_capacity(n, hint(n));
-            for i in 0..n {
-                per_atom(i, &mut c);
-            }
-            vec![c]
-        };
+        let mut chunks = self.search(&grid, n, Chunk::with_capacity, None);
         let mut starts = Vec::with_capacity(n + 1);
         starts.push(0);
         for c in &chunks {
@@ -179,6 +144,136 @@ impl NeighborListBuilder {
         }
         Ok(list)
     }
+
+    /// Validates the options and bins the atoms (every error of a build happens here).
+    fn grid(&self, lattice: &Lattice, positions: &[Vector3<f64>], pbc: [bool; 3]) -> Result<Grid> {
+        if !(self.cutoff.is_finite() && self.cutoff > 0.0) {
+            return Err(Error::Neighbors(format!(
+                "cutoff {} Å must be positive",
+                self.cutoff
+            )));
+        }
+        if positions.len() > u32::MAX as usize {
+            return Err(Error::Neighbors(format!(
+                "{} atoms is too many",
+                positions.len()
+            )));
+        }
+        Grid::new(lattice, positions, pbc, self.cutoff, self.half, self.method)
+    }
+
+    /// Runs the search into sinks made by `make(atoms, reserved entries)`: one sink (`seed`
+    /// when given, its buffers reused) on one thread, or one per chunk of atoms with rayon.
+    fn search<S: Sink + Send>(
+        &self,
+        grid: &Grid,
+        n: usize,
+        make: impl Fn(usize, usize) -> S + Sync,
+        seed: Option<S>,
+    ) -> Vec<S> {
+        // Expected entries per atom at the mean density: reserving them up front avoids the
+        // reallocation copies (and page faults) that otherwise dominate large builds. Only a
+        // hint: reserved but untouched memory costs nothing.
+        let sphere = 4.0 / 3.0 * std::f64::consts::PI * self.cutoff.powi(3);
+        let per_atom_hint =
+            (n as f64 / grid.volume * sphere * 1.05 + 1.0) * if self.half { 0.5 } else { 1.0 };
+        let hint = |atoms: usize| (per_atom_hint * atoms as f64).min(RESERVE_MAX) as usize;
+        if self.parallel && n >= PARALLEL_MIN_ATOMS {
+            let size = n.div_ceil(rayon::current_num_threads() * 8).max(256);
+            (0..n)
+                .collect::<Vec<_>>()
+                .par_chunks(size)
+                .map(|atoms| {
+                    let mut c = make(atoms.len(), hint(atoms.len()));
+                    for &i in atoms {
+                        grid.collect(i, self.half, &mut c);
+                    }
+                    c
+                })
+                .collect()
+        } else {
+            let mut c = seed.unwrap_or_else(|| make(n, hint(n)));
+            c.reserve(n, hint(n));
+            for i in 0..n {
+                grid.collect(i, self.half, &mut c);
+            }
+            vec![c]
+        }
+    }
+}
+
+/// Receives the entries of a search, atom by atom.
+trait Sink {
+    /// Entries received so far.
+    fn len(&self) -> usize;
+    /// Makes room for `atoms` more atoms and `entries` more entries.
+    fn reserve(&mut self, atoms: usize, entries: usize);
+    /// One neighbour `j` of the current atom: image `shift`, vector `v`, squared length `d2`.
+    fn push(&mut self, j: u32, shift: [i32; 3], v: &Vector3<f64>, d2: f64);
+    /// The current atom had `count` neighbours.
+    fn end_atom(&mut self, count: usize);
+}
+
+impl Sink for Chunk {
+    #[inline]
+    fn len(&self) -> usize {
+        self.js.len()
+    }
+    fn reserve(&mut self, atoms: usize, entries: usize) {
+        self.counts.reserve(atoms);
+        self.js.reserve(entries);
+        self.shifts.reserve(entries);
+        self.vectors.reserve(entries);
+        self.distances.reserve(entries);
+    }
+    #[inline]
+    fn push(&mut self, j: u32, shift: [i32; 3], v: &Vector3<f64>, d2: f64) {
+        self.js.push(j);
+        self.shifts.push(shift);
+        self.vectors.push(*v);
+        self.distances.push(d2.sqrt());
+    }
+    #[inline]
+    fn end_atom(&mut self, count: usize) {
+        self.counts.push(count);
+    }
+}
+
+/// What a [`VerletList`] keeps of a search: neighbour indices and Cartesian image offsets.
+#[derive(Default)]
+struct Lean {
+    to_cart: nalgebra::Matrix3<f64>,
+    counts: Vec<usize>,
+    js: Vec<u32>,
+    offsets: Vec<Vector3<f64>>,
+}
+
+impl Sink for Lean {
+    #[inline]
+    fn len(&self) -> usize {
+        self.js.len()
+    }
+    fn reserve(&mut self, atoms: usize, entries: usize) {
+        self.counts.reserve(atoms);
+        self.js.reserve(entries);
+        self.offsets.reserve(entries);
+    }
+    #[inline]
+    fn push(&mut self, j: u32, shift: [i32; 3], _: &Vector3<f64>, _: f64) {
+        self.js.push(j);
+        self.offsets.push(
+            self.to_cart
+                * Vector3::new(
+                    f64::from(shift[0]),
+                    f64::from(shift[1]),
+                    f64::from(shift[2]),
+                ),
+        );
+    }
+    #[inline]
+    fn end_atom(&mut self, count: usize) {
+        self.counts.push(count);
+    }
 }
 
 #[derive(Default)]
@@ -202,14 +297,36 @@ impl Chunk {
     }
 }
 
+/// How a [`Grid`] finds candidates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Method {
+    /// Scan the bins (and periodic images of bins) within the cutoff of each atom.
+    Bins,
+    /// Test every pair of atoms at each periodic image that the cell heights allow: cheaper
+    /// than bins for small cells with a cutoff near or above the cell size (a 100-atom MD
+    /// cell with an 11 Å Verlet cutoff), where the bins within reach would be thousands.
+    Pairs,
+}
+
 /// Atoms binned in wrapped fractional coordinates.
 struct Grid {
+    method: Method,
     cutoff2: f64,
     pbc: [bool; 3],
     nbins: [i64; 3],
     /// Bins scanned on each side along each axis.
     reach: [i64; 3],
-    to_cart: nalgebra::Matrix3<f64>,
+    /// `(bin, periodic image)` of the unbounded bin index `t` at `t + reach`, per axis.
+    axis_maps: [Vec<Option<(i64, i64)>>; 3],
+    /// Lattice vectors **a**, **b**, **c** (Å).
+    cols: [Vector3<f64>; 3],
+    /// Cutoff over the cell height along each axis (with a safety margin): the largest
+    /// fractional separation a neighbour can have.
+    reach_frac: [f64; 3],
+    /// Volume of the binned region (Å³).
+    volume: f64,
+    /// Wrapped fractional positions (unwrapped along non-periodic axes).
+    frac: Vec<Vector3<f64>>,
     /// Wrapped Cartesian positions.
     wrapped: Vec<Vector3<f64>>,
     /// Integer wrap of every atom: wrapped = original − wrap·L.
@@ -222,12 +339,21 @@ struct Grid {
     bin_positions: Vec<Vector3<f64>>,
 }
 
+/// `⌊x⌋` as an integer (no libm call without SSE4.1); `x` must fit an `i64`.
+#[inline]
+fn floor_i64(x: f64) -> i64 {
+    let t = x as i64;
+    if (t as f64) > x { t - 1 } else { t }
+}
+
 impl Grid {
     fn new(
         lattice: &Lattice,
         positions: &[Vector3<f64>],
         pbc: [bool; 3],
         cutoff: f64,
+        half: bool,
+        force: Option<Method>,
     ) -> Result<Self> {
         let widths = lattice.perpendicular_widths();
         let n = positions.len();
@@ -279,7 +405,8 @@ impl Grid {
             (nbins, reach, width, thickness)
         };
         // Expected search cost per atom: bins visited plus candidates in them.
-        let density = n as f64 / (widths[0] * widths[1] * widths[2] * span.iter().product::<f64>());
+        let volume = widths[0] * widths[1] * widths[2] * span.iter().product::<f64>();
+        let density = n as f64 / volume;
         let cost = |fraction: f64| {
             let (_, reach, _, thickness) = layout(fraction);
             let mut bins = 1.0;
@@ -305,6 +432,21 @@ impl Grid {
                 )));
             }
         }
+        // The pair search: every partner atom (half of them for a half list) at the expected
+        // number of images, 2 rc / height per periodic axis.
+        let reach_frac = [0, 1, 2].map(|k| cutoff / widths[k] * (1.0 + 1e-9) + 1e-12);
+        let partners = if half { 0.5 * n as f64 + 1.0 } else { n as f64 };
+        let images: f64 = (0..3)
+            .map(|k| if pbc[k] { 2.0 * reach_frac[k] } else { 1.0 })
+            .product();
+        let pair_cost = partners * (PAIR_COST + CANDIDATE_COST * images);
+        let method = if let Some(m) = force {
+            m
+        } else if pair_cost < cost(fraction) {
+            Method::Pairs
+        } else {
+            Method::Bins
+        };
         let bin_of: Vec<[i64; 3]> = frac
             .iter()
             .map(|f| {
@@ -334,12 +476,26 @@ impl Grid {
         let to_cart = *lattice.frac_to_cart_matrix();
         let wrapped: Vec<Vector3<f64>> = frac.iter().map(|f| to_cart * f).collect();
         let bin_positions = bin_atoms.iter().map(|&i| wrapped[i as usize]).collect();
+        let axis_maps = [0, 1, 2].map(|k| {
+            if method == Method::Bins {
+                (-reach[k]..nbins[k] + reach[k])
+                    .map(|t| axis(pbc[k], t, nbins[k]))
+                    .collect()
+            } else {
+                Vec::new()
+            }
+        });
         Ok(Grid {
+            method,
             cutoff2: cutoff * cutoff,
             pbc,
             nbins,
             reach,
-            to_cart,
+            axis_maps,
+            cols: [0, 1, 2].map(|k| to_cart.column(k).into_owned()),
+            reach_frac,
+            volume,
+            frac,
             wrapped,
             wrap,
             bin_of,
@@ -350,28 +506,52 @@ impl Grid {
     }
 
     /// Appends the neighbours of atom `i` to `out`.
-    fn collect(&self, i: usize, half: bool, out: &mut Chunk) {
-        let before = out.js.len();
+    #[inline]
+    fn collect<S: Sink>(&self, i: usize, half: bool, out: &mut S) {
+        match self.method {
+            Method::Bins => self.collect_bins(i, half, out),
+            Method::Pairs => self.collect_pairs(i, half, out),
+        }
+    }
+
+    /// The image shift of entry (i, j) found at image `image` of the wrapped positions.
+    #[inline(always)]
+    fn shift(&self, i: usize, j: usize, image: [i64; 3]) -> [i32; 3] {
+        let (wi, wj) = (self.wrap[i], self.wrap[j]);
+        [
+            (image[0] - i64::from(wj[0]) + i64::from(wi[0])) as i32,
+            (image[1] - i64::from(wj[1]) + i64::from(wi[1])) as i32,
+            (image[2] - i64::from(wj[2]) + i64::from(wi[2])) as i32,
+        ]
+    }
+
+    fn collect_bins<S: Sink>(&self, i: usize, half: bool, out: &mut S) {
+        let before = out.len();
         let ri = self.wrapped[i];
         let bi = self.bin_of[i];
-        let wi = self.wrap[i];
-        let [nx, ny, nz] = self.nbins;
+        let [_, ny, nz] = self.nbins;
         let [rx, ry, rz] = self.reach;
-        for dx in -rx..=rx {
-            let Some((ix, sx)) = self.axis(0, bi[0] + dx, nx) else {
-                continue;
-            };
-            for dy in -ry..=ry {
-                let Some((iy, sy)) = self.axis(1, bi[1] + dy, ny) else {
-                    continue;
-                };
-                for dz in -rz..=rz {
-                    let Some((iz, sz)) = self.axis(2, bi[2] + dz, nz) else {
-                        continue;
-                    };
+        let [c0, c1, c2] = self.cols;
+        let [mx, my, mz] = &self.axis_maps;
+        for (ix, sx) in mx[bi[0] as usize..=(bi[0] + 2 * rx) as usize]
+            .iter()
+            .flatten()
+            .copied()
+        {
+            let ox = c0 * sx as f64;
+            for (iy, sy) in my[bi[1] as usize..=(bi[1] + 2 * ry) as usize]
+                .iter()
+                .flatten()
+                .copied()
+            {
+                let oxy = ox + c1 * sy as f64;
+                for (iz, sz) in mz[bi[2] as usize..=(bi[2] + 2 * rz) as usize]
+                    .iter()
+                    .flatten()
+                    .copied()
+                {
                     let image = [sx, sy, sz];
-                    let offset = self.to_cart * Vector3::new(sx as f64, sy as f64, sz as f64);
-                    let base = offset - ri;
+                    let base = (oxy + c2 * sz as f64) - ri;
                     let b = ((ix * ny + iy) * nz + iz) as usize;
                     let range = self.bin_starts[b]..self.bin_starts[b + 1];
                     for (&j, pj) in self.bin_atoms[range.clone()]
@@ -392,36 +572,79 @@ impl Grid {
                         if j == i && image == [0, 0, 0] {
                             continue;
                         }
-                        let wj = self.wrap[j];
-                        let shift = [
-                            (image[0] - i64::from(wj[0]) + i64::from(wi[0])) as i32,
-                            (image[1] - i64::from(wj[1]) + i64::from(wi[1])) as i32,
-                            (image[2] - i64::from(wj[2]) + i64::from(wi[2])) as i32,
-                        ];
+                        let shift = self.shift(i, j, image);
                         if half && !keep_in_half(i, j, shift) {
                             continue;
                         }
-                        out.js.push(j as u32);
-                        out.shifts.push(shift);
-                        out.vectors.push(v);
-                        out.distances.push(d2.sqrt());
+                        out.push(j as u32, shift, &v, d2);
                     }
                 }
             }
         }
-        out.counts.push(out.js.len() - before);
+        out.end_atom(out.len() - before);
     }
 
-    /// Maps an unbounded bin index along axis `k` to (bin, periodic image).
-    #[inline]
-    fn axis(&self, k: usize, t: i64, n: i64) -> Option<(i64, i64)> {
+    /// Images `m` along axis `k` with `|df + m| < reach_frac[k]` (only 0 when not periodic).
+    #[inline(always)]
+    fn images(&self, k: usize, df: f64) -> std::ops::Range<i64> {
         if self.pbc[k] {
-            Some((t.rem_euclid(n), t.div_euclid(n)))
-        } else if (0..n).contains(&t) {
-            Some((t, 0))
+            let r = self.reach_frac[k];
+            -floor_i64(df + r)..floor_i64(r - df) + 1
         } else {
-            None
+            0..1
         }
+    }
+
+    fn collect_pairs<S: Sink>(&self, i: usize, half: bool, out: &mut S) {
+        let before = out.len();
+        let fi = self.frac[i];
+        let ri = self.wrapped[i];
+        let [c0, c1, c2] = self.cols;
+        let first = if half { i } else { 0 };
+        for (j, (fj, pj)) in self.frac.iter().zip(&self.wrapped).enumerate().skip(first) {
+            let df = fj - fi;
+            let (xs, ys, zs) = (
+                self.images(0, df.x),
+                self.images(1, df.y),
+                self.images(2, df.z),
+            );
+            let base = pj - ri;
+            for sx in xs {
+                let vx = base + c0 * sx as f64;
+                for sy in ys.clone() {
+                    let vxy = vx + c1 * sy as f64;
+                    for sz in zs.clone() {
+                        let v = vxy + c2 * sz as f64;
+                        let d2 = v.norm_squared();
+                        if d2 >= self.cutoff2 {
+                            continue;
+                        }
+                        let image = [sx, sy, sz];
+                        if j == i {
+                            if image == [0, 0, 0] {
+                                continue;
+                            }
+                            if half && !keep_in_half(i, j, self.shift(i, j, image)) {
+                                continue;
+                            }
+                        }
+                        out.push(j as u32, self.shift(i, j, image), &v, d2);
+                    }
+                }
+            }
+        }
+        out.end_atom(out.len() - before);
+    }
+}
+
+/// Maps an unbounded bin index `t` along an axis of `n` bins to (bin, periodic image).
+fn axis(pbc: bool, t: i64, n: i64) -> Option<(i64, i64)> {
+    if pbc {
+        Some((t.rem_euclid(n), t.div_euclid(n)))
+    } else if (0..n).contains(&t) {
+        Some((t, 0))
+    } else {
+        None
     }
 }
 
@@ -444,6 +667,7 @@ impl NeighborList {
             cutoff,
             half: false,
             parallel: true,
+            method: None,
         }
     }
 
@@ -529,15 +753,21 @@ impl NeighborList {
 ///
 /// Between rebuilds the caller computes pair vectors from current positions as
 /// `r_j + offset − r_i` with [`VerletList::offsets`]; positions must not be re-wrapped in
-/// between (keep them unwrapped, as MD naturally does).
+/// between (keep them unwrapped, as MD naturally does). A build keeps only what MD needs (the
+/// neighbour indices and Cartesian offsets, in [`NeighborList`] order); the full
+/// [`NeighborList`] of the build positions is made on demand by [`VerletList::list`].
 #[derive(Debug, Clone)]
 pub struct VerletList {
     cutoff: f64,
     skin: f64,
-    list: NeighborList,
+    starts: Vec<usize>,
+    js: Vec<u32>,
     offsets: Vec<Vector3<f64>>,
+    counts: Vec<usize>,
+    full: std::sync::OnceLock<NeighborList>,
     reference: Vec<Vector3<f64>>,
     lattice: Lattice,
+    pbc: [bool; 3],
     builds: usize,
 }
 
@@ -550,35 +780,84 @@ impl VerletList {
         let mut v = VerletList {
             cutoff,
             skin,
-            list: NeighborList::builder(cutoff + skin)
-                .half(true)
-                .build(structure)?,
+            starts: Vec::new(),
+            js: Vec::new(),
             offsets: Vec::new(),
+            counts: Vec::new(),
+            full: std::sync::OnceLock::new(),
             reference: Vec::new(),
             lattice: structure.lattice().clone(),
+            pbc: structure.pbc(),
             builds: 0,
         };
-        v.finish_build(structure);
+        v.build(structure)?;
         Ok(v)
     }
 
-    fn finish_build(&mut self, structure: &Structure) {
-        let to_cart = structure.lattice().frac_to_cart_matrix();
-        self.offsets = self
-            .list
-            .shifts()
-            .iter()
-            .map(|s| to_cart * Vector3::new(f64::from(s[0]), f64::from(s[1]), f64::from(s[2])))
-            .collect();
-        self.reference = structure.positions().to_vec();
-        self.lattice = structure.lattice().clone();
+    fn builder(&self) -> NeighborListBuilder {
+        NeighborList::builder(self.cutoff + self.skin).half(true)
+    }
+
+    /// Builds the lean list, reusing the buffers of the previous build.
+    fn build(&mut self, structure: &Structure) -> Result<()> {
+        let builder = self.builder();
+        let positions = structure.positions();
+        let grid = builder.grid(structure.lattice(), positions, structure.pbc())?;
+        let to_cart = *structure.lattice().frac_to_cart_matrix();
+        let mut seed = Lean {
+            to_cart,
+            counts: std::mem::take(&mut self.counts),
+            js: std::mem::take(&mut self.js),
+            offsets: std::mem::take(&mut self.offsets),
+        };
+        seed.counts.clear();
+        seed.js.clear();
+        seed.offsets.clear();
+        let make = |atoms: usize, entries: usize| {
+            let mut l = Lean {
+                to_cart,
+                ..Lean::default()
+            };
+            l.reserve(atoms, entries);
+            l
+        };
+        let mut chunks = builder.search(&grid, positions.len(), make, Some(seed));
+        if chunks.len() == 1 {
+            let c = chunks.pop().unwrap_or_default();
+            self.counts = c.counts;
+            self.js = c.js;
+            self.offsets = c.offsets;
+        } else {
+            for c in chunks {
+                self.counts.extend(c.counts);
+                self.js.extend(c.js);
+                self.offsets.extend(c.offsets);
+            }
+        }
+        self.starts.clear();
+        self.starts.reserve(self.counts.len() + 1);
+        let mut total = 0;
+        self.starts.push(0);
+        for &c in &self.counts {
+            total += c;
+            self.starts.push(total);
+        }
+        self.full = std::sync::OnceLock::new();
+        self.reference.clear();
+        self.reference.extend_from_slice(positions);
+        if &self.lattice != structure.lattice() {
+            self.lattice = structure.lattice().clone();
+        }
+        self.pbc = structure.pbc();
         self.builds += 1;
+        Ok(())
     }
 
     /// Rebuilds if needed; returns whether it did.
     pub fn update(&mut self, structure: &Structure) -> Result<bool> {
         let limit = 0.25 * self.skin * self.skin;
         let moved = structure.lattice() != &self.lattice
+            || structure.pbc() != self.pbc
             || structure.len() != self.reference.len()
             || structure
                 .positions()
@@ -586,10 +865,7 @@ impl VerletList {
                 .zip(&self.reference)
                 .any(|(p, r)| (p - r).norm_squared() > limit);
         if moved {
-            self.list = NeighborList::builder(self.cutoff + self.skin)
-                .half(true)
-                .build(structure)?;
-            self.finish_build(structure);
+            self.build(structure)?;
         }
         Ok(moved)
     }
@@ -602,13 +878,46 @@ impl VerletList {
     pub fn skin(&self) -> f64 {
         self.skin
     }
-    /// The underlying half list (built at cutoff + skin).
+    /// The half [`NeighborList`] (at cutoff + skin) of the positions of the last build, with
+    /// the same entries in the same order as [`VerletList::indices`]; built on the first call
+    /// after each rebuild (MD needs only [`VerletList::indices`] and
+    /// [`VerletList::offsets`]).
     pub fn list(&self) -> &NeighborList {
-        &self.list
+        self.full.get_or_init(|| {
+            // The same inputs already built once, so this cannot fail; stay panic-free anyway.
+            self.builder()
+                .build_from_parts(&self.lattice, &self.reference, self.pbc)
+                .unwrap_or_else(|_| NeighborList {
+                    cutoff: self.cutoff + self.skin,
+                    half: true,
+                    starts: vec![0; self.reference.len() + 1],
+                    js: Vec::new(),
+                    shifts: Vec::new(),
+                    vectors: Vec::new(),
+                    distances: Vec::new(),
+                })
+        })
+    }
+    /// Row starts (length n_atoms + 1): the neighbours of atom `i` are entries
+    /// `starts[i]..starts[i + 1]`.
+    pub fn starts(&self) -> &[usize] {
+        &self.starts
+    }
+    /// Neighbour index of every entry.
+    pub fn indices(&self) -> &[u32] {
+        &self.js
     }
     /// Cartesian image offsets `shift·L` of every entry.
     pub fn offsets(&self) -> &[Vector3<f64>] {
         &self.offsets
+    }
+    /// Total number of entries (pairs within cutoff + skin at the last build).
+    pub fn len(&self) -> usize {
+        self.js.len()
+    }
+    /// True when no pair is listed.
+    pub fn is_empty(&self) -> bool {
+        self.js.is_empty()
     }
     /// How many times the list has been built.
     pub fn builds(&self) -> usize {
@@ -701,19 +1010,49 @@ mod tests {
             let Some(s) = random_structure([a, b, c, al, be, ga], &frac, pbc) else { return Ok(()) };
             let hmin = s.lattice().perpendicular_widths().iter().cloned().fold(f64::INFINITY, f64::min);
             let rc = rc_factor * hmin;
-            let nl = NeighborList::build(&s, rc).unwrap();
-            let got = listed(&nl);
             let want = brute(&s, rc);
-            prop_assert_eq!(got.len(), want.len());
-            for (g, w) in got.iter().zip(&want) {
-                prop_assert_eq!((g.0, g.1, g.2), (w.0, w.1, w.2));
-                prop_assert!((g.3 - w.3).abs() < 1e-9);
+            for method in [None, Some(Method::Bins), Some(Method::Pairs)] {
+                let mut b = NeighborList::builder(rc);
+                b.method = method;
+                let nl = b.build(&s).unwrap();
+                let got = listed(&nl);
+                prop_assert_eq!(got.len(), want.len());
+                for (g, w) in got.iter().zip(&want) {
+                    prop_assert_eq!((g.0, g.1, g.2), (w.0, w.1, w.2));
+                    prop_assert!((g.3 - w.3).abs() < 1e-9);
+                }
+                // The half list is exactly half of the full one, with the documented rule.
+                let half = b.half(true).build(&s).unwrap();
+                prop_assert_eq!(half.len() * 2, nl.len());
+                for (i, j, sh, _) in listed(&half) {
+                    prop_assert!(keep_in_half(i, j, sh));
+                }
             }
-            // The half list is exactly half of the full one, with the documented rule.
-            let half = NeighborList::builder(rc).half(true).build(&s).unwrap();
-            prop_assert_eq!(half.len() * 2, nl.len());
-            for (i, j, sh, _) in listed(&half) {
-                prop_assert!(keep_in_half(i, j, sh));
+        }
+
+        /// The lean Verlet build holds the entries of the half list, in its order, with
+        /// offsets `shift·L`.
+        #[test]
+        fn verlet_equals_half_list(
+            a in 2.0f64..6.0, b in 2.0f64..6.0, c in 2.0f64..6.0,
+            al in 70.0f64..110.0, be in 70.0f64..110.0, ga in 70.0f64..110.0,
+            frac in proptest::collection::vec(proptest::array::uniform3(-1.5f64..2.5), 1..12),
+            rc_factor in 0.1f64..2.0,
+            skin in 0.0f64..1.0,
+        ) {
+            let Some(s) = random_structure([a, b, c, al, be, ga], &frac, [true; 3]) else { return Ok(()) };
+            let hmin = s.lattice().perpendicular_widths().iter().cloned().fold(f64::INFINITY, f64::min);
+            let rc = rc_factor * hmin;
+            let v = VerletList::new(&s, rc, skin).unwrap();
+            let nl = v.list();
+            let want = NeighborList::builder(rc + skin).half(true).build(&s).unwrap();
+            prop_assert_eq!(nl, &want);
+            prop_assert_eq!(v.starts(), nl.starts());
+            prop_assert_eq!(v.indices(), nl.indices());
+            prop_assert_eq!(v.len(), nl.len());
+            for (o, sh) in v.offsets().iter().zip(nl.shifts()) {
+                let want = s.lattice().to_cartesian(&Vector3::new(sh[0] as f64, sh[1] as f64, sh[2] as f64));
+                prop_assert!((o - want).norm() < 1e-12);
             }
         }
     }
@@ -759,6 +1098,12 @@ mod tests {
             .unwrap();
         assert_eq!(p, q);
         assert!(p.len() > 5000);
+        // The Verlet build takes the same parallel path.
+        let v = VerletList::new(&s, 3.5, 0.5).unwrap();
+        let h = NeighborList::builder(4.0).half(true).build(&s).unwrap();
+        assert_eq!(v.indices(), h.indices());
+        assert_eq!(v.starts(), h.starts());
+        assert_eq!(v.list(), &h);
     }
 
     #[test]

@@ -184,9 +184,10 @@ impl<C: RealSpace> Ctx<'_, C> {
             };
             let mut fi = Vector3::zeros();
             let mut ei = 0.0;
-            for k in self.starts[i]..self.starts[i + 1] {
-                let j = self.js[k] as usize;
-                let d = self.pos[j] + self.offsets[k] - ri;
+            let entries = self.starts[i]..self.starts[i + 1];
+            for (&j, offset) in self.js[entries.clone()].iter().zip(&self.offsets[entries]) {
+                let j = j as usize;
+                let d = self.pos[j] + offset - ri;
                 let r2 = d.norm_squared();
                 if r2 >= self.list_cut2 {
                     continue;
@@ -562,7 +563,6 @@ impl ForceField {
         let Some(list) = &st.list else {
             return Ok((0.0, [0.0; 6]));
         };
-        let nl = list.list();
         macro_rules! ctx {
             ($coul:expr) => {
                 Ctx {
@@ -572,8 +572,8 @@ impl ForceField {
                     ntypes: st.ntypes,
                     table: &st.table,
                     terms: &st.terms,
-                    starts: nl.starts(),
-                    js: nl.indices(),
+                    starts: list.starts(),
+                    js: list.indices(),
                     offsets: list.offsets(),
                     list_cut2: st.list_cut * st.list_cut,
                     coul_cut2: st.coul_cut * st.coul_cut,
@@ -582,7 +582,7 @@ impl ForceField {
                 }
             };
         }
-        let threads = if self.parallel && nl.len() >= PARALLEL_MIN_PAIRS {
+        let threads = if self.parallel && list.len() >= PARALLEL_MIN_PAIRS {
             rayon::current_num_threads()
         } else {
             1

@@ -74,9 +74,57 @@ pub enum PairTerm {
     },
 }
 
+/// `a^n` by binary powering: the multiplications of `f64::powi` with a run-time exponent
+/// (compiler-builtins `__powidf2`, same order, same result) without the function call.
+#[inline(always)]
+fn powi(mut a: f64, n: i32) -> f64 {
+    let mut b = n.unsigned_abs();
+    let mut r = 1.0;
+    loop {
+        if b & 1 != 0 {
+            r *= a;
+        }
+        b >>= 1;
+        if b == 0 {
+            break;
+        }
+        a *= a;
+    }
+    if n < 0 { 1.0 / r } else { r }
+}
+
+/// The ZBL term of [`PairTerm::eval`] (kept out of line: rare, and long).
+#[inline(never)]
+fn zbl(z1: f64, z2: f64, inner: f64, outer: f64, r: f64, rinv: f64) -> (f64, f64) {
+    if r >= outer {
+        return (0.0, 0.0);
+    }
+    let a = 0.468_50 / (z1.powf(0.23) + z2.powf(0.23));
+    let k = amorph_core::units::COULOMB_EV_ANGSTROM * z1 * z2;
+    let x = r / a;
+    const C: [f64; 4] = [0.181_75, 0.509_86, 0.280_22, 0.028_17];
+    const D: [f64; 4] = [3.199_80, 0.942_29, 0.402_90, 0.201_62];
+    let (mut phi, mut dphi) = (0.0, 0.0);
+    for (c, d) in C.iter().zip(D) {
+        let t = c * (-d * x).exp();
+        phi += t;
+        dphi -= d * t / a;
+    }
+    let e = k * rinv * phi;
+    let de = k * (dphi * rinv - phi * rinv * rinv);
+    if r <= inner {
+        return (e, de);
+    }
+    let w = outer - inner;
+    let s = (r - inner) / w;
+    let sw = 1.0 - s * s * s * (10.0 - 15.0 * s + 6.0 * s * s);
+    let dsw = -30.0 * s * s * (1.0 - s) * (1.0 - s) / w;
+    (e * sw, de * sw + e * dsw)
+}
+
 impl PairTerm {
     /// Energy and its radial derivative `(E, dE/dr)` at distance `r` (with `rinv = 1/r`).
-    #[inline]
+    #[inline(always)]
     pub fn eval(&self, r: f64, rinv: f64) -> (f64, f64) {
         match *self {
             PairTerm::LennardJones { epsilon, sigma } => {
@@ -115,7 +163,7 @@ impl PairTerm {
                 )
             }
             PairTerm::InversePower { c, n } => {
-                let e = c * rinv.powi(n);
+                let e = c * powi(rinv, n);
                 (e, -f64::from(n) * e * rinv)
             }
             PairTerm::Zbl {
@@ -123,32 +171,7 @@ impl PairTerm {
                 z2,
                 inner,
                 outer,
-            } => {
-                if r >= outer {
-                    return (0.0, 0.0);
-                }
-                let a = 0.468_50 / (z1.powf(0.23) + z2.powf(0.23));
-                let k = amorph_core::units::COULOMB_EV_ANGSTROM * z1 * z2;
-                let x = r / a;
-                const C: [f64; 4] = [0.181_75, 0.509_86, 0.280_22, 0.028_17];
-                const D: [f64; 4] = [3.199_80, 0.942_29, 0.402_90, 0.201_62];
-                let (mut phi, mut dphi) = (0.0, 0.0);
-                for (c, d) in C.iter().zip(D) {
-                    let t = c * (-d * x).exp();
-                    phi += t;
-                    dphi -= d * t / a;
-                }
-                let e = k * rinv * phi;
-                let de = k * (dphi * rinv - phi * rinv * rinv);
-                if r <= inner {
-                    return (e, de);
-                }
-                let w = outer - inner;
-                let s = (r - inner) / w;
-                let sw = 1.0 - s * s * s * (10.0 - 15.0 * s + 6.0 * s * s);
-                let dsw = -30.0 * s * s * (1.0 - s) * (1.0 - s) / w;
-                (e * sw, de * sw + e * dsw)
-            }
+            } => zbl(z1, z2, inner, outer, r, rinv),
         }
     }
 
@@ -377,6 +400,19 @@ impl PairPotential {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn inline_powi_equals_std_powi_bitwise() {
+        let mut a: f64 = 0.137;
+        for step in 0..200 {
+            a = a * 1.37 + 0.011 * f64::from(step);
+            a = a.fract() * 3.0 + 0.05;
+            for n in [-13, -6, -1, 1, 2, 3, 6, 7, 8, 12, 13, 16, 31] {
+                let n = std::hint::black_box(n);
+                assert_eq!(powi(a, n).to_bits(), a.powi(n).to_bits(), "{a}^{n}");
+            }
+        }
+    }
 
     fn numeric(t: &PairTerm, r: f64) -> f64 {
         let h = 1e-6;
