@@ -3,7 +3,7 @@
 //! Run it with `cargo run --example ipi_recipe` (a few seconds; needs a Python with ASE:
 //! `$AMORPH_PYTHON`, else `python3`). It melts and anneals a 21-atom Li2O cell through every
 //! workflow stage (pack, melt at 3000 K, anneal and production at 1500 K, features, diffusion,
-//! Arrhenius) with tiny settings, while a Python process computes every force with ASE's
+//! Arrhenius) with the `smoke` preset's tiny settings, while a Python process computes every force with ASE's
 //! Lennard-Jones calculator — a stand-in for any ASE calculator.
 //!
 //! # The recipe
@@ -56,21 +56,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         return Ok(());
     }
 
-    let config = Config::from_toml_str(
-        r#"
-        preset = "demo"
-        target_atoms = 20
-        melt_temperature = 3000.0
-        temperatures = [1500.0]
-        scan_factors = [0.9, 1.1]
-        equilibration_steps = 50
-        max_rescales = 1
-        pressure_tolerance_kbar = 1e6
-        energy_drift_tolerance = 1.0
-        production_steps = 300
-        frame_interval = 2
-        "#,
-    )?;
+    // The `smoke` preset: every stage on a 21-atom cell in seconds (not for science).
+    let config = Config::smoke();
     let dir = std::env::temp_dir().join(format!("amorph-ipi-recipe-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
 

@@ -4,67 +4,13 @@
 //! values come from the table text itself, split here independently of amorph's readers, and
 //! the Arrhenius Ea from an ordinary least-squares slope computed in this file.
 
+mod common;
+
+use common::*;
+
 use amorph::core::{Composition, Element, units::KB_EV};
 use serde_json::Value;
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-const PAPER: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../shared/data/paper_ml/feature_target.dat"
-);
-
-fn amorph(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_amorph"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("run amorph")
-}
-
-fn tmp(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("amorph-cli-import-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
-
-/// Runs with `--json`, asserts success and one JSON object on one line, returns it.
-fn json_ok(args: &[&str], dir: &Path) -> Value {
-    let mut a = args.to_vec();
-    a.push("--json");
-    let out = amorph(&a, dir);
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "amorph {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert_eq!(
-        stdout.trim().lines().count(),
-        1,
-        "amorph {args:?}: {stdout}"
-    );
-    let v: Value = serde_json::from_str(stdout.trim())
-        .unwrap_or_else(|e| panic!("amorph {args:?}: not JSON ({e}): {stdout}"));
-    assert!(v.is_object());
-    v
-}
-
-/// Asserts failure with one stderr line `error: ...` containing `needle`.
-fn fails_naming(args: &[&str], dir: &Path, needle: &str) {
-    let out = amorph(args, dir);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(!out.status.success(), "amorph {args:?} succeeded");
-    let lines: Vec<&str> = stderr.lines().filter(|l| !l.trim().is_empty()).collect();
-    assert_eq!(lines.len(), 1, "amorph {args:?}: {stderr}");
-    assert!(lines[0].starts_with("error:"), "{stderr}");
-    assert!(
-        lines[0].contains(needle),
-        "error does not name {needle}: {stderr}"
-    );
-}
 
 /// The table's rows as (formula, column → value), split on whitespace. The header's first
 /// field is the quoted `"Unnamed: 0"` (two tokens), the data's first field the row id.

@@ -7,79 +7,16 @@
 //! `../shared/data/diffusion/Li6PS5Cl_500K_XDATCAR.gz` (2 fs × 50 steps per frame; the shared
 //! data README gives pymatgen's D_Li ≈ 1.333e-5 cm²/s for it).
 
+mod common;
+
+use common::*;
+
 use resvg::tiny_skia::Pixmap;
 use serde_json::Value;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
 
-const PAPER: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../shared/data/paper_ml/feature_target.dat"
-);
-const XDATCAR: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../shared/data/diffusion/Li6PS5Cl_500K_XDATCAR.gz"
-);
 /// Frame timing of the XDATCAR.
 const FRAMES: [&str; 4] = ["--time-step", "2", "--step-skip", "50"];
-
-fn amorph(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_amorph"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("run amorph")
-}
-
-fn tmp(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("amorph-cli-plot-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
-
-/// Runs with `--json`, asserts success and one JSON object on one stdout line.
-fn json_ok(args: &[&str], dir: &Path) -> Value {
-    let mut a = args.to_vec();
-    a.push("--json");
-    let out = amorph(&a, dir);
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "amorph {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert_eq!(
-        stdout.trim().lines().count(),
-        1,
-        "amorph {args:?}: {stdout}"
-    );
-    let v: Value = serde_json::from_str(stdout.trim())
-        .unwrap_or_else(|e| panic!("amorph {args:?}: not JSON ({e}): {stdout}"));
-    assert!(v.is_object(), "amorph {args:?}: JSON is not an object");
-    v
-}
-
-/// Asserts failure with exactly one stderr line `error: ...` that contains `needle`.
-fn fails_naming(args: &[&str], dir: &Path, needle: &str) {
-    let out = amorph(args, dir);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        !out.status.success(),
-        "amorph {args:?} succeeded on bad input"
-    );
-    let lines: Vec<&str> = stderr.lines().filter(|l| !l.trim().is_empty()).collect();
-    assert_eq!(
-        lines.len(),
-        1,
-        "amorph {args:?}: expected one line, got {stderr}"
-    );
-    assert!(lines[0].starts_with("error:"), "amorph {args:?}: {stderr}");
-    assert!(
-        lines[0].contains(needle),
-        "amorph {args:?}: error does not name {needle}: {stderr}"
-    );
-}
 
 /// Reads an SVG written by `amorph plot`, checks it is one `<svg>` document holding every
 /// `text`, and returns its (width, height) attributes.

@@ -2,72 +2,9 @@
 //! JSON object, and bad input prints one `error:` line naming the input and exits non-zero.
 //! Reads the paper's table from `../shared/data/paper_ml/feature_target.dat` (not copied).
 
-use serde_json::Value;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-const PAPER: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../shared/data/paper_ml/feature_target.dat"
-);
-
-fn amorph(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_amorph"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("run amorph")
-}
-
-fn tmp(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("amorph-cli-product-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
-
-/// Runs with `--json`, asserts success and returns the parsed object.
-fn json_ok(args: &[&str], dir: &Path) -> Value {
-    let mut a = args.to_vec();
-    a.push("--json");
-    let out = amorph(&a, dir);
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "amorph {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: Value = serde_json::from_str(stdout.trim())
-        .unwrap_or_else(|e| panic!("amorph {args:?}: not JSON ({e}): {stdout}"));
-    assert!(v.is_object(), "amorph {args:?}: JSON is not an object");
-    assert_eq!(
-        stdout.trim().lines().count(),
-        1,
-        "amorph {args:?}: more than one line on stdout"
-    );
-    v
-}
-
-/// Asserts failure with exactly one stderr line `error: ...` that contains `needle`.
-fn fails_naming(args: &[&str], dir: &Path, needle: &str) {
-    let out = amorph(args, dir);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        !out.status.success(),
-        "amorph {args:?} succeeded on bad input"
-    );
-    let lines: Vec<&str> = stderr.lines().filter(|l| !l.trim().is_empty()).collect();
-    assert_eq!(
-        lines.len(),
-        1,
-        "amorph {args:?}: expected one error line, got {stderr}"
-    );
-    assert!(lines[0].starts_with("error:"), "amorph {args:?}: {stderr}");
-    assert!(
-        lines[0].contains(needle),
-        "amorph {args:?}: error does not name {needle}: {stderr}"
-    );
-}
+use common::*;
 
 #[test]
 fn bad_inputs_print_one_line_naming_the_input() {

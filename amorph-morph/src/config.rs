@@ -123,13 +123,34 @@ impl Config {
         }
     }
 
-    /// A named preset (`paper`, `demo`).
+    /// Seconds, not science: every stage of the workflow on a ~20-atom cell with a few hundred
+    /// steps, one anneal temperature (1500 K after a 3000 K melt) and convergence tolerances
+    /// so loose that the volume search stops at once. For checking an installation or a
+    /// plug-in calculator end to end (the i-PI tests and `examples/ipi_recipe.rs` use it).
+    pub fn smoke() -> Self {
+        Config {
+            target_atoms: 20,
+            melt_temperature: 3000.0,
+            temperatures: vec![1500.0],
+            scan_factors: vec![0.9, 1.1],
+            equilibration_steps: 50,
+            max_rescales: 1,
+            pressure_tolerance_kbar: 1e6,
+            energy_drift_tolerance: 1.0,
+            production_steps: 200,
+            frame_interval: 2,
+            ..Self::demo()
+        }
+    }
+
+    /// A named preset (`paper`, `demo`, `smoke`).
     pub fn preset(name: &str) -> Result<Self> {
         match name {
             "paper" => Ok(Self::paper()),
             "demo" => Ok(Self::demo()),
+            "smoke" => Ok(Self::smoke()),
             other => Err(MorphError::Config(format!(
-                "unknown preset '{other}' (known: paper, demo)"
+                "unknown preset '{other}' (known: paper, demo, smoke)"
             ))),
         }
     }

@@ -30,25 +30,6 @@ const EPSILON: f64 = 0.02;
 const RC: f64 = 6.0;
 const FORMULA: &str = "Li2O";
 
-fn config() -> Config {
-    Config::from_toml_str(
-        r#"
-        preset = "demo"
-        target_atoms = 20
-        melt_temperature = 3000.0
-        temperatures = [1500.0]
-        scan_factors = [0.9, 1.1]
-        equilibration_steps = 50
-        max_rescales = 1
-        pressure_tolerance_kbar = 1e6
-        energy_drift_tolerance = 1.0
-        production_steps = 200
-        frame_interval = 2
-        "#,
-    )
-    .unwrap()
-}
-
 fn lj() -> ForceField {
     let els = [
         Element::from_symbol("Li").unwrap(),
@@ -127,7 +108,7 @@ fn workflow_through_ipi_equals_the_in_process_potential() {
     };
     let dir = std::env::temp_dir().join(format!("amorph-ipi-workflow-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let c = config();
+    let c = Config::smoke();
 
     // In-process.
     let own: Arc<dyn amorph_md::potential::PotentialChooser> =

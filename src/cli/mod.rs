@@ -108,18 +108,39 @@ pub fn main() -> ExitCode {
     };
     match result {
         Ok(outcome) => {
-            if cli.json {
-                println!("{}", outcome.json);
-            } else if !outcome.text.is_empty() {
-                println!("{}", outcome.text.trim_end());
+            use std::io::Write;
+            let text = if cli.json {
+                outcome.json.to_string()
+            } else {
+                outcome.text.trim_end().to_string()
+            };
+            // A closed pipe (`amorph ... | head`) is not an error of ours: stop quietly.
+            if !text.is_empty() {
+                let _ = writeln!(std::io::stdout(), "{text}");
             }
             ExitCode::SUCCESS
         }
         Err(err) => {
-            // One line: anyhow's alternate form joins the context chain with ": ".
-            let line = format!("{err:#}").replace('\n', " ");
-            eprintln!("error: {line}");
+            eprintln!("error: {}", one_line(&err));
             ExitCode::FAILURE
         }
     }
+}
+
+/// The error and its causes on one line, joined with ": ". A cause whose text the line already
+/// holds is left out: many error types print their source inside their own message, and
+/// repeating it would double the line.
+fn one_line(err: &anyhow::Error) -> String {
+    let mut line = String::new();
+    for cause in err.chain() {
+        let text = cause.to_string().replace('\n', " ");
+        if line.contains(&text) {
+            continue;
+        }
+        if !line.is_empty() {
+            line.push_str(": ");
+        }
+        line.push_str(&text);
+    }
+    line
 }

@@ -21,7 +21,8 @@ pub struct RunArgs {
     /// Formulas to melt and quench, e.g. Li2O Li2Si2O5 LiF.
     #[arg(required = true)]
     pub formulas: Vec<String>,
-    /// Settings preset: `paper` (the paper's temperatures and step counts) or `demo` (minutes).
+    /// Settings preset: `paper` (the paper's temperatures and step counts), `demo` (minutes) or
+    /// `smoke` (seconds; checks an installation or a plug-in calculator, not for science).
     #[arg(long, default_value = "paper")]
     pub preset: String,
     /// TOML file overriding preset settings (unknown keys are an error).
@@ -208,14 +209,15 @@ pub fn run(args: RunArgs) -> anyhow::Result<Outcome> {
         }
         config.potential = spec.clone();
     }
+    if config.potential.starts_with("ipi:") && args.formulas.len() != 1 {
+        bail!(
+            "{}: an i-PI client holds one composition's atoms; give exactly one formula (got {})",
+            config.potential,
+            args.formulas.len()
+        );
+    }
+    let engine = engine(&config)?;
     if config.potential.starts_with("ipi:") {
-        if args.formulas.len() != 1 {
-            bail!(
-                "{}: an i-PI client holds one composition's atoms; give exactly one formula (got {})",
-                config.potential,
-                args.formulas.len()
-            );
-        }
         eprintln!(
             "the i-PI client must hold {} in this order (`amorph pack {} --atoms {}` writes them)",
             client_atoms(&args.formulas[0], config.target_atoms)?,
@@ -223,7 +225,6 @@ pub fn run(args: RunArgs) -> anyhow::Result<Outcome> {
             config.target_atoms
         );
     }
-    let engine = engine(&config)?;
     let db = Database::open(&args.db).with_context(|| format!("{}", args.db.display()))?;
     let progress = Progress::new();
     let start = std::time::Instant::now();
