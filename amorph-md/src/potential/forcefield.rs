@@ -184,10 +184,9 @@ impl<C: RealSpace> Ctx<'_, C> {
             };
             let mut fi = Vector3::zeros();
             let mut ei = 0.0;
-            let entries = self.starts[i]..self.starts[i + 1];
-            for (&j, offset) in self.js[entries.clone()].iter().zip(&self.offsets[entries]) {
-                let j = j as usize;
-                let d = self.pos[j] + offset - ri;
+            for k in self.starts[i]..self.starts[i + 1] {
+                let j = self.js[k] as usize;
+                let d = self.pos[j] + self.offsets[k] - ri;
                 let r2 = d.norm_squared();
                 if r2 >= self.list_cut2 {
                     continue;

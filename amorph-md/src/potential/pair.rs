@@ -124,7 +124,7 @@ fn zbl(z1: f64, z2: f64, inner: f64, outer: f64, r: f64, rinv: f64) -> (f64, f64
 
 impl PairTerm {
     /// Energy and its radial derivative `(E, dE/dr)` at distance `r` (with `rinv = 1/r`).
-    #[inline(always)]
+    #[inline]
     pub fn eval(&self, r: f64, rinv: f64) -> (f64, f64) {
         match *self {
             PairTerm::LennardJones { epsilon, sigma } => {
