@@ -278,6 +278,22 @@ impl Database {
         seed: u64,
         config: &serde_json::Value,
     ) -> Result<CompositionRow> {
+        // Simulated stages must not be mixed into a composition imported from a table: its
+        // rows would then claim a provenance they no longer have.
+        let existing: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT config FROM compositions WHERE formula = ?1",
+                params![formula],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|e| self.err(e))?;
+        if let Some(source) = existing.as_deref().and_then(import_source) {
+            return Err(self.err(format!(
+                "{formula} was imported from {source}; run the workflow into another database"
+            )));
+        }
         self.conn
             .execute(
                 "INSERT OR IGNORE INTO compositions (formula, reduced_formula, atoms, seed, config)
