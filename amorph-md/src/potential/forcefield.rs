@@ -76,6 +76,8 @@ pub struct ForceField {
 struct PairType {
     rc2: f64,
     shift: f64,
+    /// `K qᵢ qⱼ` (eV·Å) for the real-space Coulomb term.
+    qq: f64,
     start: u32,
     end: u32,
 }
@@ -95,6 +97,7 @@ struct State {
     list: Option<VerletList>,
     buffers: Vec<Vec<Vector3<f64>>>,
     ebuffers: Vec<Vec<f64>>,
+    sites: Vec<Site>,
     compiled: bool,
 }
 
@@ -144,11 +147,16 @@ impl RealSpace for EwaldReal {
     }
 }
 
+/// An atom as the pair kernel reads it: position and type.
+#[derive(Debug, Clone, Copy)]
+struct Site {
+    pos: Vector3<f64>,
+    ty: usize,
+}
+
 /// Everything the pair kernel reads.
 struct Ctx<'a, C: RealSpace> {
-    pos: &'a [Vector3<f64>],
-    types: &'a [u32],
-    q: &'a [f64],
+    sites: &'a [Site],
     ntypes: usize,
     table: &'a [PairType],
     terms: &'a [PairTerm],
@@ -175,18 +183,14 @@ impl<C: RealSpace> Ctx<'_, C> {
         let mut energy = 0.0;
         let mut w = [0.0; 6];
         for i in atoms {
-            let ri = self.pos[i];
-            let ti = self.types[i] as usize * self.ntypes;
-            let qi = if C::ACTIVE {
-                COULOMB_EV_ANGSTROM * self.q[i]
-            } else {
-                0.0
-            };
+            let Site { pos: ri, ty } = self.sites[i];
+            let ti = ty * self.ntypes;
             let mut fi = Vector3::zeros();
             let mut ei = 0.0;
             for k in self.starts[i]..self.starts[i + 1] {
                 let j = self.js[k] as usize;
-                let d = self.pos[j] + self.offsets[k] - ri;
+                let sj = &self.sites[j];
+                let d = sj.pos + self.offsets[k] - ri;
                 let r2 = d.norm_squared();
                 if r2 >= self.list_cut2 {
                     continue;
@@ -194,7 +198,7 @@ impl<C: RealSpace> Ctx<'_, C> {
                 if r2 < self.floor2 {
                     return Err((i, j, r2.sqrt()));
                 }
-                let pt = &self.table[ti + self.types[j] as usize];
+                let pt = &self.table[ti + sj.ty];
                 let r = r2.sqrt();
                 let rinv = 1.0 / r;
                 let mut e = 0.0;
@@ -208,7 +212,7 @@ impl<C: RealSpace> Ctx<'_, C> {
                     }
                 }
                 if C::ACTIVE && r2 < self.coul_cut2 {
-                    let (ce, cd) = self.coul.eval(qi * self.q[j], r, rinv);
+                    let (ce, cd) = self.coul.eval(pt.qq, r, rinv);
                     e += ce;
                     de += cd;
                 }
@@ -367,6 +371,7 @@ impl ForceField {
                     table.push(PairType {
                         rc2: -1.0,
                         shift: 0.0,
+                        qq: 0.0,
                         start: 0,
                         end: 0,
                     });
@@ -394,6 +399,7 @@ impl ForceField {
                         entry.cutoff * entry.cutoff
                     },
                     shift,
+                    qq: 0.0,
                     start,
                     end: terms.len() as u32,
                 });
@@ -415,6 +421,11 @@ impl ForceField {
                 );
             }
             q = types.iter().map(|&t| per_type[t as usize]).collect();
+            for (a, qa) in per_type.iter().enumerate() {
+                for (b, qb) in per_type.iter().enumerate() {
+                    table[a * nt + b].qq = COULOMB_EV_ANGSTROM * qa * qb;
+                }
+            }
         }
         let n = s.len();
         let (coul_cut, self_energy, recip) = match self.coulomb {
@@ -456,6 +467,7 @@ impl ForceField {
             list: None,
             buffers: Vec::new(),
             ebuffers: Vec::new(),
+            sites: Vec::new(),
             compiled: true,
         };
         Ok(())
@@ -562,12 +574,16 @@ impl ForceField {
         let Some(list) = &st.list else {
             return Ok((0.0, [0.0; 6]));
         };
+        st.sites.clear();
+        st.sites
+            .extend(s.positions().iter().zip(&st.types).map(|(&pos, &t)| Site {
+                pos,
+                ty: t as usize,
+            }));
         macro_rules! ctx {
             ($coul:expr) => {
                 Ctx {
-                    pos: s.positions(),
-                    types: &st.types,
-                    q: &st.q,
+                    sites: &st.sites,
                     ntypes: st.ntypes,
                     table: &st.table,
                     terms: &st.terms,
