@@ -7,10 +7,13 @@
 //! **as passed to the build** (they need not be wrapped).
 //!
 //! Algorithm: atoms are binned in wrapped fractional coordinates; along each axis the bins are
-//! at least `cutoff / 2` thick measured perpendicular to the opposite faces, and the search
-//! scans every bin (and periodic image of a bin) within `cutoff` along each axis. This is
-//! exact for any triclinic cell and any cutoff. Work is split over atoms with rayon when the
-//! system is large enough to pay for it.
+//! at least a fraction (1/6 to 1/2, picked by a cost model) of the cutoff thick, measured
+//! perpendicular to the opposite faces, and the search scans every bin (and periodic image of
+//! a bin) within `cutoff` along each axis. Small cells
+//! with a cutoff near or above the cell size (a 100-atom MD cell with an 11 Å Verlet cutoff)
+//! instead test every pair of atoms at the periodic images that the cell heights allow; a cost
+//! model picks the cheaper search. Both are exact for any triclinic cell and any cutoff. Work
+//! is split over atoms with rayon when the system is large enough to pay for it.
 
 use crate::error::{Error, Result};
 use crate::lattice::Lattice;
