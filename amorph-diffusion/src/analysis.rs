@@ -239,9 +239,14 @@ pub fn gls_lags(max: usize, max_lags: usize) -> Vec<usize> {
 /// Analyses `disp` (cumulative displacements from frame 0) for one species.
 pub fn analyze(disp: &Displacements, s: &DiffusionSettings) -> Result<DiffusionReport> {
     s.validate()?;
-    let atoms = disp.select(s.species)?;
-    let framework: Vec<usize> = (0..disp.n_atoms()).filter(|i| !atoms.contains(i)).collect();
-    let dc = disp.drift_corrected(&s.drift, s.species)?;
+    let selected = disp.select(s.species)?;
+    let framework: Vec<usize> = (0..disp.n_atoms())
+        .filter(|&i| disp.species()[i] != s.species)
+        .collect();
+    // Drift-corrected paths of the diffusing atoms only (the framework is not analysed).
+    let drift = disp.drift(&s.drift, s.species)?;
+    let dc = disp.subset(&selected, drift.as_deref());
+    let atoms: Vec<usize> = (0..selected.len()).collect();
     let nsteps = dc.n_frames();
     if nsteps < 2 {
         return Err(DiffusionError::NotEnoughFrames {
@@ -347,7 +352,7 @@ pub fn analyze(disp: &Displacements, s: &DiffusionSettings) -> Result<DiffusionR
         max_framework_displacement: if matches!(s.drift, Drift::None) && framework.is_empty() {
             None
         } else {
-            dc.max_displacement(&framework)
+            disp.max_displacement_corrected(&framework, drift.as_deref())
         },
         dt_fs: dt,
         curves,

@@ -162,11 +162,11 @@ impl Displacements {
         Ok(idx)
     }
 
-    /// A copy with the drift of the reference atoms removed from every atom.
-    /// `diffusing` is the species under study (it defines the framework for [`Drift::Framework`]).
-    pub fn drift_corrected(&self, drift: &Drift, diffusing: Element) -> Result<Self> {
+    /// The per-frame mean displacement of the drift reference atoms (`None` for
+    /// [`Drift::None`]). `diffusing` defines the framework for [`Drift::Framework`].
+    pub fn drift(&self, drift: &Drift, diffusing: Element) -> Result<Option<Vec<[f64; 3]>>> {
         let reference: Vec<usize> = match drift {
-            Drift::None => return Ok(self.clone()),
+            Drift::None => return Ok(None),
             Drift::Framework => (0..self.n_atoms())
                 .filter(|&i| self.species[i] != diffusing)
                 .collect(),
@@ -201,20 +201,68 @@ impl Displacements {
                 *x *= inv;
             }
         }
-        let mut data = self.data.clone();
-        for chunk in data.chunks_mut(nf.max(1)) {
-            for (d, m) in chunk.iter_mut().zip(&mean) {
-                for k in 0..3 {
-                    d[k] -= m[k];
+        Ok(Some(mean))
+    }
+
+    /// A copy with the drift of the reference atoms removed from every atom.
+    /// `diffusing` is the species under study (it defines the framework for [`Drift::Framework`]).
+    pub fn drift_corrected(&self, drift: &Drift, diffusing: Element) -> Result<Self> {
+        let mean = self.drift(drift, diffusing)?;
+        let all: Vec<usize> = (0..self.n_atoms()).collect();
+        Ok(self.subset(&all, mean.as_deref()))
+    }
+
+    /// The paths of `atoms` only (in that order), with the per-frame `drift` (from
+    /// [`Displacements::drift`]) subtracted when given. Cheaper than
+    /// [`Displacements::drift_corrected`] when only some atoms are analysed.
+    ///
+    /// # Panics
+    /// If an index is out of range or `drift` does not have one entry per frame.
+    pub fn subset(&self, atoms: &[usize], drift: Option<&[[f64; 3]]>) -> Self {
+        let nf = self.n_frames;
+        let mut data = Vec::with_capacity(atoms.len() * nf);
+        for &i in atoms {
+            let p = self.atom(i);
+            match drift {
+                Some(mean) => {
+                    assert_eq!(mean.len(), nf, "one drift vector per frame");
+                    data.extend(
+                        p.iter()
+                            .zip(mean)
+                            .map(|(d, m)| [d[0] - m[0], d[1] - m[1], d[2] - m[2]]),
+                    );
                 }
+                None => data.extend_from_slice(p),
             }
         }
-        Ok(Displacements {
-            species: self.species.clone(),
+        Displacements {
+            species: atoms.iter().map(|&i| self.species[i]).collect(),
             volume_a3: self.volume_a3,
             n_frames: nf,
             data,
-        })
+        }
+    }
+
+    /// [`Displacements::max_displacement`] after subtracting the per-frame `drift`, without
+    /// building the corrected copy.
+    pub fn max_displacement_corrected(
+        &self,
+        atoms: &[usize],
+        drift: Option<&[[f64; 3]]>,
+    ) -> Option<f64> {
+        let Some(mean) = drift else {
+            return self.max_displacement(atoms);
+        };
+        atoms
+            .iter()
+            .flat_map(|&i| self.atom(i).iter().zip(mean))
+            .map(|(d, m)| {
+                let (x, y, z) = (d[0] - m[0], d[1] - m[1], d[2] - m[2]);
+                (x * x + y * y + z * z).sqrt()
+            })
+            .fold(None, |acc: Option<f64>, x| {
+                Some(acc.map_or(x, |a| a.max(x)))
+            })
     }
 
     /// The largest distance (Å) any of `atoms` gets from its start (pymatgen's

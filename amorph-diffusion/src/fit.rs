@@ -129,39 +129,29 @@ pub fn msd_statistics(
         });
     }
     let np = atoms.len() as f64;
-    let rows: Vec<Option<(usize, f64, f64, f64)>> = lags
-        .par_iter()
-        .map(|&k| {
-            let n_ind = np * kmax as f64 / k as f64;
-            if n_ind <= 1.0 {
-                return None;
-            }
-            let (mut s1, mut s2, mut cnt) = (0.0, 0.0, 0usize);
-            for &i in atoms {
-                let p = disp.atom(i);
-                let mut add = |a: &[f64; 3], b: &[f64; 3]| {
-                    let d0 = a[0] - b[0];
-                    let d1 = a[1] - b[1];
-                    let d2 = a[2] - b[2];
-                    let s = d0 * d0 + d1 * d1 + d2 * d2;
-                    s1 += s;
-                    s2 += s * s;
-                    cnt += 1;
-                };
-                if sampling == Sampling::Kinisi {
-                    add(&p[k - 1], &p[0]);
+    // Lags with more than one independent observation, in order.
+    let active: Vec<(usize, f64)> = lags
+        .iter()
+        .map(|&k| (k, np * kmax as f64 / k as f64))
+        .filter(|&(_, n_ind)| n_ind > 1.0)
+        .collect();
+    // Lags are processed LAGS_PER_TASK at a time: one pass over each path feeds several
+    // independent accumulators. Every lag's own sums keep the order atoms → origins, so the
+    // results do not depend on the grouping or the thread count.
+    let rows: Vec<Option<(usize, f64, f64, f64)>> = active
+        .par_chunks(LAGS_PER_TASK)
+        .flat_map_iter(|group| {
+            let ks: Vec<usize> = group.iter().map(|&(k, _)| k).collect();
+            let sums = group_sums(disp, atoms, &ks, sampling);
+            group.iter().zip(sums).map(|(&(k, n_ind), ls)| {
+                if ls.cnt < 2 {
+                    return None;
                 }
-                for t in 0..nf.saturating_sub(k) {
-                    add(&p[t + k], &p[t]);
-                }
-            }
-            if cnt < 2 {
-                return None;
-            }
-            let c = cnt as f64;
-            let mean = s1 / c;
-            let var = ((s2 - s1 * mean) / (c - 1.0)).max(0.0);
-            Some((k, mean, var / n_ind, n_ind))
+                let c = ls.cnt as f64;
+                let mean = ls.s1 / c;
+                let var = ((ls.s2 - ls.s1 * mean) / (c - 1.0)).max(0.0);
+                Some((k, mean, var / n_ind, n_ind))
+            })
         })
         .collect();
     let mut st = MsdStatistics {
@@ -177,6 +167,111 @@ pub fn msd_statistics(
         st.n_independent.push(n);
     }
     Ok(st)
+}
+
+/// Lags per parallel task of [`msd_statistics`].
+const LAGS_PER_TASK: usize = 16;
+
+/// Sums of the squared displacements, of their squares, and the count, at one lag.
+#[derive(Debug, Clone, Copy, Default)]
+struct LagSums {
+    s1: f64,
+    s2: f64,
+    cnt: usize,
+}
+
+/// [`LagSums`] at every lag of `ks`, the lags taken 16, 8, 4 or 1 at a time.
+fn group_sums(
+    disp: &Displacements,
+    atoms: &[usize],
+    ks: &[usize],
+    sampling: Sampling,
+) -> Vec<LagSums> {
+    let mut out = Vec::with_capacity(ks.len());
+    let mut rest = ks;
+    while !rest.is_empty() {
+        let g = match rest.len() {
+            16.. => 16,
+            8.. => 8,
+            4.. => 4,
+            _ => 1,
+        };
+        let (head, tail) = rest.split_at(g);
+        match g {
+            16 => out.extend(lag_sums::<16>(
+                disp,
+                atoms,
+                head.try_into().unwrap(),
+                sampling,
+            )),
+            8 => out.extend(lag_sums::<8>(
+                disp,
+                atoms,
+                head.try_into().unwrap(),
+                sampling,
+            )),
+            4 => out.extend(lag_sums::<4>(
+                disp,
+                atoms,
+                head.try_into().unwrap(),
+                sampling,
+            )),
+            _ => out.extend(lag_sums::<1>(disp, atoms, [head[0]], sampling)),
+        }
+        rest = tail;
+    }
+    out
+}
+
+/// [`LagSums`] of `atoms` at the `G` lags `ks` (each `1 ≤ k ≤ N`), in one pass per path.
+fn lag_sums<const G: usize>(
+    disp: &Displacements,
+    atoms: &[usize],
+    ks: [usize; G],
+    sampling: Sampling,
+) -> [LagSums; G] {
+    let nf = disp.n_frames();
+    let mut out = [LagSums::default(); G];
+    let sq = |a: &[f64; 3], b: &[f64; 3]| {
+        let d0 = a[0] - b[0];
+        let d1 = a[1] - b[1];
+        let d2 = a[2] - b[2];
+        d0 * d0 + d1 * d1 + d2 * d2
+    };
+    let ends: [usize; G] = std::array::from_fn(|j| nf.saturating_sub(ks[j]));
+    let common = ends.iter().copied().min().unwrap_or(0);
+    for &i in atoms {
+        let p = disp.atom(i);
+        if sampling == Sampling::Kinisi {
+            for (o, &k) in out.iter_mut().zip(&ks) {
+                let s = sq(&p[k - 1], &p[0]);
+                o.s1 += s;
+                o.s2 += s * s;
+                o.cnt += 1;
+            }
+        }
+        let mut s1: [f64; G] = std::array::from_fn(|j| out[j].s1);
+        let mut s2: [f64; G] = std::array::from_fn(|j| out[j].s2);
+        for t in 0..common {
+            let x = &p[t];
+            for j in 0..G {
+                let s = sq(&p[t + ks[j]], x);
+                s1[j] += s;
+                s2[j] += s * s;
+            }
+        }
+        for j in 0..G {
+            for t in common..ends[j] {
+                let s = sq(&p[t + ks[j]], &p[t]);
+                s1[j] += s;
+                s2[j] += s * s;
+            }
+            out[j].s1 = s1[j];
+            out[j].s2 = s2[j];
+            out[j].cnt += ends[j];
+        }
+    }
+    out
 }
 
 /// kinisi's MSD covariance `Σ_ij = Var_i · n_i / n_j` (lag i ≤ lag j) over the given rows.

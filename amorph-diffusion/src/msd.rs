@@ -4,8 +4,9 @@
 //! `MSD(m) = 1/(N−m) Σ_{t=0}^{N−1−m} (x_{t+m} − x_t)²`. The FFT form splits it into
 //! `S1(m) = Σ (x_t² + x_{t+m}²)` (prefix sums) and the autocorrelation
 //! `S2(m) = Σ x_t x_{t+m}` (Wiener–Khinchin on a zero-padded FFT), `MSD = (S1 − 2 S2)/(N − m)`.
-//! Two real series share one complex FFT (real and imaginary parts), so a 3-D path costs
-//! three complex transforms of length ≥ 2N.
+//! Two real series share one complex FFT (real and imaginary parts). For the mean over atoms
+//! the prefix sums and power spectra are summed first (both enter the MSD linearly), so each
+//! pair of same-axis series costs one forward transform and the whole mean two inverse ones.
 
 use crate::displacement::Displacements;
 use rayon::prelude::*;
@@ -189,9 +190,72 @@ pub fn msd_windowed(path: &[[f64; 3]], lags: &[usize]) -> Vec<[f64; 3]> {
 }
 
 /// Atoms per parallel block: fixed, so that sums do not depend on the thread count.
-const BLOCK: usize = 16;
+const BLOCK: usize = 32;
+
+/// Per-axis sums over a block of atoms: prefix sums of squares (`n + 1` each) and power
+/// spectra (`len` each) of the mean-removed, zero-padded series.
+struct AxisSums {
+    pre: [Vec<f64>; 3],
+    power: [Vec<f64>; 3],
+}
+
+impl Autocorr {
+    /// Adds the prefix sums of squares and power spectra of the real series `u` and `v`
+    /// (`v` may be empty) into `pre` and `power` (one forward complex FFT for both).
+    fn add_pair(
+        &self,
+        u: &mut dyn Iterator<Item = f64>,
+        v: Option<&mut dyn Iterator<Item = f64>>,
+        w: &mut Work,
+        pre: &mut [f64],
+        power: &mut [f64],
+    ) {
+        let (n, len) = (self.n, self.len);
+        let has_v = v.is_some();
+        match v {
+            Some(v) => {
+                for (k, (a, b)) in u.zip(v).take(n).enumerate() {
+                    w.buf[k] = Complex64::new(a, b);
+                }
+            }
+            None => {
+                for (k, a) in u.take(n).enumerate() {
+                    w.buf[k] = Complex64::new(a, 0.0);
+                }
+            }
+        }
+        let mean = w.buf[..n].iter().sum::<Complex64>() / n as f64;
+        let (mut su, mut sv) = (0.0, 0.0);
+        for (z, p) in w.buf[..n].iter_mut().zip(&mut pre[1..]) {
+            *z -= mean;
+            su += z.re * z.re;
+            sv += z.im * z.im;
+            *p += su + sv;
+        }
+        for z in &mut w.buf[n..] {
+            *z = Complex64::default();
+        }
+        self.fwd.process_with_scratch(&mut w.buf, &mut w.scratch);
+        if has_v {
+            // Z = U + iV: |U|² + |V|² = (|Z_k|² + |Z_{len−k}|²) / 2.
+            for (k, p) in power.iter_mut().enumerate().take(len) {
+                let a = w.buf[k].norm_sqr();
+                let b = w.buf[(len - k) % len].norm_sqr();
+                *p += (a + b) * 0.5;
+            }
+        } else {
+            for (p, z) in power.iter_mut().zip(&w.buf) {
+                *p += z.norm_sqr();
+            }
+        }
+    }
+}
 
 /// Mean per-axis MSD over `atoms` at every lag 0…N−1 (FFT, parallel over atoms, deterministic).
+///
+/// The MSD is linear in the prefix sums of squares and in the power spectra, so both are summed
+/// over the atoms (same-axis series two at a time through one forward FFT) and a single inverse
+/// FFT per pair of axes gives the summed autocorrelations.
 pub fn mean_msd_fft(disp: &Displacements, atoms: &[usize]) -> Vec<[f64; 3]> {
     let n = disp.n_frames();
     let mut out = vec![[0.0; 3]; n];
@@ -199,66 +263,77 @@ pub fn mean_msd_fft(disp: &Displacements, atoms: &[usize]) -> Vec<[f64; 3]> {
         return out;
     }
     let ac = Autocorr::new(n);
-    // Flatten (atom, axis) into a list of series and take them two at a time.
-    let series: Vec<(usize, usize)> = atoms
-        .iter()
-        .flat_map(|&i| (0..3).map(move |k| (i, k)))
-        .collect();
-    let blocks: Vec<[Vec<f64>; 3]> = series
-        .par_chunks(2 * BLOCK)
+    let len = ac.len;
+    let blocks: Vec<AxisSums> = atoms
+        .par_chunks(BLOCK)
         .map(|chunk| {
             let mut w = ac.work();
-            let mut acc = [vec![0.0; n], vec![0.0; n], vec![0.0; n]];
-            let mut tmp_u = vec![0.0; n];
-            let mut tmp_v = vec![0.0; n];
+            let mut sums = AxisSums {
+                pre: std::array::from_fn(|_| vec![0.0; n + 1]),
+                power: std::array::from_fn(|_| vec![0.0; len]),
+            };
             for pair in chunk.chunks(2) {
-                tmp_u.iter_mut().for_each(|x| *x = 0.0);
-                tmp_v.iter_mut().for_each(|x| *x = 0.0);
-                let (iu, ku) = pair[0];
-                let pu = disp.atom(iu);
-                match pair.get(1) {
-                    Some(&(iv, kv)) => {
-                        let pv = disp.atom(iv);
-                        ac.msd_pair(
-                            &mut pu.iter().map(|p| p[ku]),
-                            &mut pv.iter().map(|p| p[kv]),
-                            &mut w,
-                            &mut tmp_u,
-                            &mut tmp_v,
-                        );
-                        for m in 0..n {
-                            acc[ku][m] += tmp_u[m];
-                            acc[kv][m] += tmp_v[m];
+                let pu = disp.atom(pair[0]);
+                for k in 0..3 {
+                    let mut u = pu.iter().map(|p| p[k]);
+                    match pair.get(1) {
+                        Some(&iv) => {
+                            let mut v = disp.atom(iv).iter().map(|p| p[k]);
+                            ac.add_pair(
+                                &mut u,
+                                Some(&mut v),
+                                &mut w,
+                                &mut sums.pre[k],
+                                &mut sums.power[k],
+                            );
                         }
-                    }
-                    None => {
-                        ac.msd_pair(
-                            &mut pu.iter().map(|p| p[ku]),
-                            &mut std::iter::empty(),
-                            &mut w,
-                            &mut tmp_u,
-                            &mut tmp_v,
-                        );
-                        for m in 0..n {
-                            acc[ku][m] += tmp_u[m];
+                        None => {
+                            ac.add_pair(&mut u, None, &mut w, &mut sums.pre[k], &mut sums.power[k])
                         }
                     }
                 }
             }
-            acc
+            sums
         })
         .collect();
-    let inv = 1.0 / atoms.len() as f64;
+    let mut total = AxisSums {
+        pre: std::array::from_fn(|_| vec![0.0; n + 1]),
+        power: std::array::from_fn(|_| vec![0.0; len]),
+    };
     for b in &blocks {
-        for m in 0..n {
-            for k in 0..3 {
-                out[m][k] += b[k][m];
+        for k in 0..3 {
+            for (t, x) in total.pre[k].iter_mut().zip(&b.pre[k]) {
+                *t += x;
+            }
+            for (t, x) in total.power[k].iter_mut().zip(&b.power[k]) {
+                *t += x;
             }
         }
     }
-    for o in &mut out {
-        for x in o.iter_mut() {
-            *x *= inv;
+    drop(blocks);
+    // Inverse FFTs of the real, even power spectra: x and y in one transform, z alone.
+    let mut w = ac.work();
+    let mut acf = [vec![0.0; n], vec![0.0; n], vec![0.0; n]];
+    for (k0, k1) in [(0, Some(1)), (2, None)] {
+        for (j, z) in w.buf.iter_mut().enumerate() {
+            *z = Complex64::new(total.power[k0][j], k1.map_or(0.0, |k| total.power[k][j]));
+        }
+        ac.inv.process_with_scratch(&mut w.buf, &mut w.scratch);
+        for (m, z) in w.buf[..n].iter().enumerate() {
+            acf[k0][m] = z.re;
+            if let Some(k) = k1 {
+                acf[k][m] = z.im;
+            }
+        }
+    }
+    let norm = 1.0 / len as f64;
+    let inv = 1.0 / atoms.len() as f64;
+    for m in 1..n {
+        let cnt = (n - m) as f64;
+        for k in 0..3 {
+            let pre = &total.pre[k];
+            let s1 = pre[n - m] + (pre[n] - pre[m]);
+            out[m][k] = ((s1 - 2.0 * acf[k][m] * norm) / cnt).max(0.0) * inv;
         }
     }
     out
