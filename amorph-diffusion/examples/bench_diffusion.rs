@@ -12,17 +12,20 @@ use amorph_diffusion::{DiffusionSettings, Displacements, GlsSettings, analyze};
 use std::time::Instant;
 
 fn read_npy(path: &str) -> (usize, usize, Vec<[f64; 3]>) {
-    let bytes = std::fs::read(path).expect("readable .npy");
-    assert_eq!(&bytes[..6], b"\x93NUMPY", "not an .npy file");
-    let (hlen, start) = if bytes[6] == 1 {
-        (u16::from_le_bytes([bytes[8], bytes[9]]) as usize, 10)
+    use std::io::Read;
+    let mut file = std::io::BufReader::new(std::fs::File::open(path).expect("readable .npy"));
+    let mut pre = [0u8; 12];
+    file.read_exact(&mut pre[..10]).expect("an .npy header");
+    assert_eq!(&pre[..6], b"\x93NUMPY", "not an .npy file");
+    let hlen = if pre[6] == 1 {
+        u16::from_le_bytes([pre[8], pre[9]]) as usize
     } else {
-        (
-            u32::from_le_bytes([bytes[8], bytes[9], bytes[10], bytes[11]]) as usize,
-            12,
-        )
+        file.read_exact(&mut pre[10..12]).expect("an .npy header");
+        u32::from_le_bytes([pre[8], pre[9], pre[10], pre[11]]) as usize
     };
-    let header = std::str::from_utf8(&bytes[start..start + hlen]).unwrap();
+    let mut header = vec![0u8; hlen];
+    file.read_exact(&mut header).expect("an .npy header");
+    let header = String::from_utf8(header).unwrap();
     assert!(
         header.contains("'<f8'") && header.contains("'fortran_order': False"),
         "{header}"
@@ -33,14 +36,20 @@ fn read_npy(path: &str) -> (usize, usize, Vec<[f64; 3]>) {
         .filter_map(|s| s.trim().parse().ok())
         .collect();
     let (n, f) = (dims[0], dims[1]);
-    let data: Vec<[f64; 3]> = bytes[start + hlen..]
-        .chunks_exact(24)
-        .map(|c| {
+    // Stream the payload through a small buffer straight into the vectors.
+    let mut data: Vec<[f64; 3]> = Vec::with_capacity(n * f);
+    let mut buf = vec![0u8; 24 * 65536];
+    let mut left = n * f;
+    while left > 0 {
+        let m = left.min(65536);
+        file.read_exact(&mut buf[..24 * m])
+            .expect("the .npy payload");
+        data.extend(buf[..24 * m].chunks_exact(24).map(|c| {
             let x = |k: usize| f64::from_le_bytes(c[8 * k..8 * k + 8].try_into().unwrap());
             [x(0), x(1), x(2)]
-        })
-        .collect();
-    assert_eq!(data.len(), n * f);
+        }));
+        left -= m;
+    }
     (n, f, data)
 }
 

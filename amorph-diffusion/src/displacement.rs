@@ -3,6 +3,7 @@
 use crate::error::{DiffusionError, Result};
 use amorph_core::{Element, Trajectory};
 use nalgebra::Vector3;
+use rayon::prelude::*;
 
 /// Which atoms define the reference frame whose drift is removed.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -186,15 +187,7 @@ impl Displacements {
                 species: diffusing.symbol().to_string(),
             });
         }
-        let nf = self.n_frames;
-        let mut mean = vec![[0.0; 3]; nf];
-        for &i in &reference {
-            for (m, d) in mean.iter_mut().zip(self.atom(i)) {
-                for k in 0..3 {
-                    m[k] += d[k];
-                }
-            }
-        }
+        let mut mean = crate::msd::summed_path(self, &reference);
         let inv = 1.0 / reference.len() as f64;
         for m in &mut mean {
             for x in m.iter_mut() {
@@ -220,21 +213,23 @@ impl Displacements {
     /// If an index is out of range or `drift` does not have one entry per frame.
     pub fn subset(&self, atoms: &[usize], drift: Option<&[[f64; 3]]>) -> Self {
         let nf = self.n_frames;
-        let mut data = Vec::with_capacity(atoms.len() * nf);
-        for &i in atoms {
-            let p = self.atom(i);
-            match drift {
-                Some(mean) => {
-                    assert_eq!(mean.len(), nf, "one drift vector per frame");
-                    data.extend(
-                        p.iter()
-                            .zip(mean)
-                            .map(|(d, m)| [d[0] - m[0], d[1] - m[1], d[2] - m[2]]),
-                    );
-                }
-                None => data.extend_from_slice(p),
-            }
+        if let Some(mean) = drift {
+            assert_eq!(mean.len(), nf, "one drift vector per frame");
         }
+        let mut data = vec![[0.0; 3]; atoms.len() * nf];
+        data.par_chunks_mut(nf.max(1))
+            .zip(atoms)
+            .for_each(|(out, &i)| {
+                let p = self.atom(i);
+                match drift {
+                    Some(mean) => {
+                        for ((o, d), m) in out.iter_mut().zip(p).zip(mean) {
+                            *o = [d[0] - m[0], d[1] - m[1], d[2] - m[2]];
+                        }
+                    }
+                    None => out.copy_from_slice(p),
+                }
+            });
         Displacements {
             species: atoms.iter().map(|&i| self.species[i]).collect(),
             volume_a3: self.volume_a3,
@@ -253,16 +248,25 @@ impl Displacements {
         let Some(mean) = drift else {
             return self.max_displacement(atoms);
         };
+        if self.n_frames == 0 {
+            return None;
+        }
+        // The square root is monotonic and correctly rounded: taking it once at the end gives
+        // the same value as the maximum of the roots.
         atoms
-            .iter()
-            .flat_map(|&i| self.atom(i).iter().zip(mean))
-            .map(|(d, m)| {
-                let (x, y, z) = (d[0] - m[0], d[1] - m[1], d[2] - m[2]);
-                (x * x + y * y + z * z).sqrt()
+            .par_iter()
+            .map(|&i| {
+                self.atom(i)
+                    .iter()
+                    .zip(mean)
+                    .map(|(d, m)| {
+                        let (x, y, z) = (d[0] - m[0], d[1] - m[1], d[2] - m[2]);
+                        x * x + y * y + z * z
+                    })
+                    .fold(0.0f64, f64::max)
             })
-            .fold(None, |acc: Option<f64>, x| {
-                Some(acc.map_or(x, |a| a.max(x)))
-            })
+            .reduce_with(f64::max)
+            .map(f64::sqrt)
     }
 
     /// The largest distance (Å) any of `atoms` gets from its start (pymatgen's

@@ -204,8 +204,9 @@ impl Autocorr {
     /// (`v` may be empty) into `pre` and `power` (one forward complex FFT for both).
     fn add_pair(
         &self,
-        u: &mut dyn Iterator<Item = f64>,
-        v: Option<&mut dyn Iterator<Item = f64>>,
+        u: &[[f64; 3]],
+        v: Option<&[[f64; 3]]>,
+        axis: usize,
         w: &mut Work,
         pre: &mut [f64],
         power: &mut [f64],
@@ -214,13 +215,13 @@ impl Autocorr {
         let has_v = v.is_some();
         match v {
             Some(v) => {
-                for (k, (a, b)) in u.zip(v).take(n).enumerate() {
-                    w.buf[k] = Complex64::new(a, b);
+                for ((z, a), b) in w.buf[..n].iter_mut().zip(&u[..n]).zip(&v[..n]) {
+                    *z = Complex64::new(a[axis], b[axis]);
                 }
             }
             None => {
-                for (k, a) in u.take(n).enumerate() {
-                    w.buf[k] = Complex64::new(a, 0.0);
+                for (z, a) in w.buf[..n].iter_mut().zip(&u[..n]) {
+                    *z = Complex64::new(a[axis], 0.0);
                 }
             }
         }
@@ -274,23 +275,9 @@ pub fn mean_msd_fft(disp: &Displacements, atoms: &[usize]) -> Vec<[f64; 3]> {
             };
             for pair in chunk.chunks(2) {
                 let pu = disp.atom(pair[0]);
+                let pv = pair.get(1).map(|&i| disp.atom(i));
                 for k in 0..3 {
-                    let mut u = pu.iter().map(|p| p[k]);
-                    match pair.get(1) {
-                        Some(&iv) => {
-                            let mut v = disp.atom(iv).iter().map(|p| p[k]);
-                            ac.add_pair(
-                                &mut u,
-                                Some(&mut v),
-                                &mut w,
-                                &mut sums.pre[k],
-                                &mut sums.power[k],
-                            );
-                        }
-                        None => {
-                            ac.add_pair(&mut u, None, &mut w, &mut sums.pre[k], &mut sums.power[k])
-                        }
-                    }
+                    ac.add_pair(pu, pv, k, &mut w, &mut sums.pre[k], &mut sums.power[k]);
                 }
             }
             sums
@@ -339,18 +326,27 @@ pub fn mean_msd_fft(disp: &Displacements, atoms: &[usize]) -> Vec<[f64; 3]> {
     out
 }
 
-/// The summed path `Σ_i r_i(t)` of `atoms` (for the charge MSD).
+/// The summed path `Σ_i r_i(t)` of `atoms` (for the charge MSD). Parallel over blocks of
+/// frames; every frame sums the atoms in order.
 pub fn summed_path(disp: &Displacements, atoms: &[usize]) -> Vec<[f64; 3]> {
     let mut s = vec![[0.0; 3]; disp.n_frames()];
-    for &i in atoms {
-        for (a, d) in s.iter_mut().zip(disp.atom(i)) {
-            for k in 0..3 {
-                a[k] += d[k];
+    s.par_chunks_mut(FRAME_BLOCK)
+        .enumerate()
+        .for_each(|(b, out)| {
+            let f0 = b * FRAME_BLOCK;
+            for &i in atoms {
+                for (a, d) in out.iter_mut().zip(&disp.atom(i)[f0..]) {
+                    for k in 0..3 {
+                        a[k] += d[k];
+                    }
+                }
             }
-        }
-    }
+        });
     s
 }
+
+/// Frames per parallel block of per-frame sums over atoms.
+pub(crate) const FRAME_BLOCK: usize = 2048;
 
 /// MSD, per-axis MSD and charge MSD of `atoms` at every lag `0 … N−1`, all time origins, by FFT.
 pub fn msd_all_lags(disp: &Displacements, atoms: &[usize]) -> MsdCurves {
