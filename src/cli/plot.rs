@@ -731,18 +731,29 @@ fn rdf_ranges<'r>(
     Ok((0.0..rmax, 0.0..(gmax * 1.08).max(1.2)))
 }
 
+/// The axes of an RDF figure: g(r) against r, no minor grid.
+fn rdf_chart<'a, 'b>(
+    root: &'a Area<'b>,
+    caption: &str,
+    caption_size: u32,
+    x: std::ops::Range<f64>,
+    y: std::ops::Range<f64>,
+) -> anyhow::Result<Chart<'a, 'b, std::ops::Range<f64>, std::ops::Range<f64>>> {
+    let mut c = chart(root, caption, caption_size, 45, x, y)?;
+    c.configure_mesh()
+        .x_desc("r (Å)")
+        .y_desc("g(r)")
+        .light_line_style(TRANSPARENT)
+        .draw()
+        .map_err(pe)?;
+    Ok(c)
+}
+
 /// Partial RDFs g_ab(r), one line per pair.
 pub(crate) fn rdf_svg(rdfs: &[PartialRdf], title: &str) -> anyhow::Result<String> {
     let (xr, yr) = rdf_ranges(rdfs)?;
     draw(|root| {
-        let mut chart = chart(root, title, 18, 45, xr.clone(), yr)?;
-        chart
-            .configure_mesh()
-            .x_desc("r (Å)")
-            .y_desc("g(r)")
-            .light_line_style(TRANSPARENT)
-            .draw()
-            .map_err(pe)?;
+        let mut chart = rdf_chart(root, title, 18, xr.clone(), yr)?;
         chart
             .draw_series(DashedLineSeries::new(
                 [(xr.start, 1.0), (xr.end, 1.0)],
@@ -789,14 +800,7 @@ pub(crate) fn rdf_compare_svg(
     let (xr, yr) = rdf_ranges(pairs.iter().flat_map(|p| [p.0, p.1]))?;
     let caption = format!("{title} (R² = {:.3})", cmp.r2);
     draw(|root| {
-        let mut chart = chart(root, &caption, 16, 45, xr, yr)?;
-        chart
-            .configure_mesh()
-            .x_desc("r (Å)")
-            .y_desc("g(r)")
-            .light_line_style(TRANSPARENT)
-            .draw()
-            .map_err(pe)?;
+        let mut chart = rdf_chart(root, &caption, 16, xr, yr)?;
         for (i, (x, y, r2)) in pairs.iter().enumerate() {
             let c = colour(i);
             chart
