@@ -280,16 +280,9 @@ impl Database {
     ) -> Result<CompositionRow> {
         // Simulated stages must not be mixed into a composition imported from a table: its
         // rows would then claim a provenance they no longer have.
-        let existing: Option<String> = self
-            .conn
-            .query_row(
-                "SELECT config FROM compositions WHERE formula = ?1",
-                params![formula],
-                |r| r.get(0),
-            )
-            .optional()
-            .map_err(|e| self.err(e))?;
-        if let Some(source) = existing.as_deref().and_then(import_source) {
+        if let Some(Provenance::Import(source)) =
+            provenance(&self.conn, formula).map_err(|e| self.err(e))?
+        {
             return Err(self.err(format!(
                 "{formula} was imported from {source}; run the workflow into another database"
             )));
@@ -637,13 +630,33 @@ impl Database {
     }
 }
 
-/// The provenance of an existing composition row, from its config: `None` for a workflow run,
-/// `Some(source)` for an import.
-fn import_source(config: &str) -> Option<String> {
-    let v: serde_json::Value = serde_json::from_str(config).ok()?;
-    (v.get("kind")?.as_str()? == crate::import::IMPORT_KIND)
-        .then(|| v.get("source")?.as_str().map(str::to_owned))
-        .flatten()
+/// Where an existing composition row came from.
+enum Provenance {
+    /// `amorph run` (the workflow).
+    Workflow,
+    /// An import of the named table.
+    Import(String),
+}
+
+/// The provenance of `formula`'s row, if the database has one (read from the row's config:
+/// imports record `kind` and `source`).
+fn provenance(conn: &Connection, formula: &str) -> rusqlite::Result<Option<Provenance>> {
+    let config: Option<String> = conn
+        .query_row(
+            "SELECT config FROM compositions WHERE formula = ?1",
+            [formula],
+            |r| r.get(0),
+        )
+        .optional()?;
+    Ok(config.map(|c| {
+        let v: serde_json::Value = serde_json::from_str(&c).unwrap_or_default();
+        match (v["kind"].as_str(), v["source"].as_str()) {
+            (Some(crate::import::IMPORT_KIND), Some(source)) => {
+                Provenance::Import(source.to_owned())
+            }
+            _ => Provenance::Workflow,
+        }
+    }))
 }
 
 impl Database {
@@ -674,28 +687,17 @@ impl Database {
         let e = |x: rusqlite::Error| MorphError::db(&path, x);
         let tx = self.conn.transaction().map_err(e)?;
         for (formula, _) in &groups {
-            let existing: Option<String> = tx
-                .query_row(
-                    "SELECT config FROM compositions WHERE formula = ?1",
-                    [formula],
-                    |r| r.get(0),
-                )
-                .optional()
-                .map_err(e)?;
-            if let Some(config) = existing {
-                match import_source(&config) {
-                    Some(s) if s == source => {}
-                    other => {
-                        return Err(ImportError::Conflict {
-                            formula: formula.to_string(),
-                            existing: other
-                                .map(|s| format!("an import of {s}"))
-                                .unwrap_or_else(|| "a workflow run".into()),
-                        }
-                        .into());
-                    }
-                }
+            let existing = match provenance(&tx, formula).map_err(e)? {
+                None => continue,
+                Some(Provenance::Import(s)) if s == source => continue,
+                Some(Provenance::Import(s)) => format!("an import of {s}"),
+                Some(Provenance::Workflow) => "a workflow run".into(),
+            };
+            return Err(ImportError::Conflict {
+                formula: formula.to_string(),
+                existing,
             }
+            .into());
         }
         let previous: Option<i64> = tx
             .query_row(
