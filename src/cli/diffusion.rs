@@ -259,18 +259,9 @@ pub struct RdfArgs {
     /// Structures or trajectories (all frames of all files are averaged; same atoms required).
     #[arg(required = true)]
     pub inputs: Vec<PathBuf>,
-    /// Largest distance (Å); may exceed half the cell.
-    #[arg(long, default_value_t = 6.0)]
-    pub rmax: f64,
-    /// Number of bins.
-    #[arg(long, default_value_t = 120)]
-    pub nbins: usize,
-    /// Use every n-th frame.
-    #[arg(long, default_value_t = 1)]
-    pub every: usize,
-    /// Pairs such as Li-S,P-S (default: all species pairs).
-    #[arg(long, value_delimiter = ',')]
-    pub pairs: Vec<String>,
+    /// RDF grid and frame selection.
+    #[command(flatten)]
+    pub rdf: RdfCommon,
     /// Report coordination numbers at this distance (Å; default: first minimum after the first peak).
     #[arg(long)]
     pub cn_cutoff: Option<f64>,
@@ -301,13 +292,6 @@ fn parse_pairs(pairs: &[String]) -> anyhow::Result<Vec<(Element, Element)>> {
             ))
         })
         .collect()
-}
-
-fn compute_rdfs(a: &RdfArgs, inputs: &[PathBuf]) -> anyhow::Result<Vec<PartialRdf>> {
-    let frames = load_frames(inputs, a.every)?;
-    let pairs = parse_pairs(&a.pairs)?;
-    let names: Vec<String> = inputs.iter().map(|p| p.display().to_string()).collect();
-    rdf_set(&frames, &pairs, a.rmax, a.nbins).with_context(|| names.join(", "))
 }
 
 /// First peak position and the first minimum after it.
@@ -350,7 +334,7 @@ fn rdf_json(rdfs: &[PartialRdf], cn_cutoff: Option<f64>) -> (serde_json::Value, 
 
 /// Runs `amorph rdf`.
 pub fn run_rdf(args: RdfArgs) -> anyhow::Result<Outcome> {
-    let rdfs = compute_rdfs(&args, &args.inputs)?;
+    let rdfs = args.rdf.compute(&args.inputs)?;
     let (json, text) = rdf_json(&rdfs, args.cn_cutoff);
     Ok(Outcome { json, text })
 }
@@ -367,10 +351,10 @@ pub struct RdfCompareArgs {
     pub rdf: RdfCommon,
 }
 
-/// RDF grid and frame selection of `amorph rdf-compare`.
+/// RDF grid and frame selection of `amorph rdf`, `amorph rdf-compare` and the RDF plots.
 #[derive(clap::Args)]
 pub struct RdfCommon {
-    /// Largest distance (Å).
+    /// Largest distance (Å); may exceed half the cell.
     #[arg(long, default_value_t = 6.0)]
     pub rmax: f64,
     /// Number of bins.
@@ -387,15 +371,10 @@ pub struct RdfCommon {
 impl RdfCommon {
     /// Partial RDFs averaged over all (every n-th) frames of `inputs`.
     pub(crate) fn compute(&self, inputs: &[PathBuf]) -> anyhow::Result<Vec<PartialRdf>> {
-        let common = RdfArgs {
-            inputs: vec![],
-            rmax: self.rmax,
-            nbins: self.nbins,
-            every: self.every,
-            pairs: self.pairs.clone(),
-            cn_cutoff: None,
-        };
-        compute_rdfs(&common, inputs)
+        let frames = load_frames(inputs, self.every)?;
+        let pairs = parse_pairs(&self.pairs)?;
+        let names: Vec<String> = inputs.iter().map(|p| p.display().to_string()).collect();
+        rdf_set(&frames, &pairs, self.rmax, self.nbins).with_context(|| names.join(", "))
     }
 }
 
