@@ -119,16 +119,20 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         CoulombName::Ewald => Coulomb::ewald(args.ewald_accuracy),
     }
     .context("--coulomb")?;
+    // The external calculator or the named potential for the run's elements.
+    let calculator = |s: &amorph_core::Structure| {
+        let elements: Vec<_> = s.element_counts().into_keys().collect();
+        super::energy::calculator(
+            args.calculator.as_deref(),
+            args.potential.as_deref(),
+            &elements,
+            coulomb,
+        )
+    };
     let mut md = match &args.resume {
         Some(path) => {
             let ck = Checkpoint::read(path)?;
-            let elements: Vec<_> = ck.structure.element_counts().into_keys().collect();
-            let calc = super::energy::calculator(
-                args.calculator.as_deref(),
-                args.potential.as_deref(),
-                &elements,
-                coulomb,
-            )?;
+            let calc = calculator(&ck.structure)?;
             let th = ck
                 .thermostat()
                 .with_context(|| format!("{}", path.display()))?;
@@ -145,13 +149,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         None => {
             let structure = amorph_core::io::read_structure(&args.input)
                 .with_context(|| format!("{}", args.input.display()))?;
-            let elements: Vec<_> = structure.element_counts().into_keys().collect();
-            let calc = super::energy::calculator(
-                args.calculator.as_deref(),
-                args.potential.as_deref(),
-                &elements,
-                coulomb,
-            )?;
+            let calc = calculator(&structure)?;
             let v = maxwell_boltzmann(&structure, args.temperature, args.seed, true)
                 .context("--temperature")?;
             let mut md = Md::new(structure, calc, MdConfig::new(args.timestep))
