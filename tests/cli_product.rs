@@ -148,35 +148,21 @@ max_extrapolations = 1\npressure_tolerance_kbar = 1e6\nenergy_drift_tolerance = 
 fn tiny_workflow_database_commands_and_resume() {
     let d = tmp("tiny");
     std::fs::write(d.join("tiny.toml"), TINY).unwrap();
-    let v = json_ok(
-        &[
-            "run",
-            "Li3N",
-            "--preset",
-            "demo",
-            "--config",
-            "tiny.toml",
-            "--db",
-            "t.db",
-        ],
-        &d,
-    );
+    let run = [
+        "run",
+        "Li3N",
+        "--preset",
+        "demo",
+        "--config",
+        "tiny.toml",
+        "--db",
+        "t.db",
+    ];
+    let v = json_ok(&run, &d);
     assert_eq!(v["compositions"][0]["status"], "done", "{v}");
     assert!(v["compositions"][0]["stages_run"].as_u64().unwrap() > 0);
     // Resuming runs nothing new.
-    let v = json_ok(
-        &[
-            "run",
-            "Li3N",
-            "--preset",
-            "demo",
-            "--config",
-            "tiny.toml",
-            "--db",
-            "t.db",
-        ],
-        &d,
-    );
+    let v = json_ok(&run, &d);
     assert_eq!(v["compositions"][0]["stages_run"], 0, "{v}");
     let v = json_ok(&["status", "--db", "t.db"], &d);
     assert_eq!(v["compositions"][0]["formula"], "Li3N");
