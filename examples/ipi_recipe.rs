@@ -29,7 +29,7 @@
 //! workflow a chooser that hands out clones. One client serves one composition; run one
 //! `amorph run` (and one client) per formula.
 
-use amorph::core::{Calculator, Composition, Element, Lattice, SharedCalculator, Structure};
+use amorph::core::{Calculator, Element, Lattice, SharedCalculator, Structure};
 use amorph::md::ipi::{IpiAddress, IpiCalculator, IpiOptions};
 use amorph::md::potential::PotentialChooser;
 use amorph::morph::{AmorphMd, Config, Database, Event};
@@ -63,9 +63,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // 1. The client's atoms: the packed cell's species in the workflow's order (positions
     //    arrive with every step; `amorph pack` writes the same file from the command line).
-    let comp = Composition::parse(FORMULA)?;
-    let amounts: Vec<(Element, f64)> = comp.iter().collect();
-    let counts = amorph::build::cell_counts(&amounts, config.target_atoms)?;
+    let counts = amorph::morph::cell_counts(FORMULA, &config)?;
     let species: Vec<Element> = counts
         .iter()
         .flat_map(|(e, n)| std::iter::repeat_n(*e, *n))

@@ -45,7 +45,7 @@ pub mod workflow;
 pub use config::Config;
 pub use db::Database;
 pub use engine::{AmorphMd, Engine, MdOutcome, MdRequest};
-pub use workflow::{CompositionOutcome, Event, Stage, run, stage_graph};
+pub use workflow::{CompositionOutcome, Event, Stage, cell_counts, run, stage_graph};
 
 use std::path::Path;
 

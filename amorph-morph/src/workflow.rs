@@ -163,9 +163,7 @@ pub fn run(
     let mut rows = Vec::new();
     for f in formulas {
         let comp = Composition::parse(f)?;
-        let amounts: Vec<(Element, f64)> = comp.iter().collect();
-        let counts = amorph_build::cell_counts(&amounts, config.target_atoms)?;
-        let atoms = counts.iter().map(|c| c.1).sum();
+        let atoms = cell_counts(f, config)?.iter().map(|c| c.1).sum();
         let seed = derive_seed(config.seed, f, "", 0);
         rows.push(db.add_composition(f, &comp.reduced_formula(), atoms, seed, &config_json)?);
     }
@@ -304,10 +302,16 @@ fn execute(
     }
 }
 
+/// The atoms of `formula`'s cell in the order the pack stage writes them: the integer formula
+/// repeated to at least `config.target_atoms` atoms ([`amorph_build::cell_counts`]). Every
+/// later stage keeps this order, so an external (i-PI) calculator must hold exactly these atoms.
+pub fn cell_counts(formula: &str, config: &Config) -> Result<Vec<(Element, usize)>> {
+    let amounts: Vec<(Element, f64)> = Composition::parse(formula)?.iter().collect();
+    Ok(amorph_build::cell_counts(&amounts, config.target_atoms)?)
+}
+
 fn pack(formula: &str, config: &Config, seed: u64) -> Result<StageOutput> {
-    let comp = Composition::parse(formula)?;
-    let amounts: Vec<(Element, f64)> = comp.iter().collect();
-    let counts = amorph_build::cell_counts(&amounts, config.target_atoms)?;
+    let counts = cell_counts(formula, config)?;
     let estimate = amorph_build::estimate_volume(&counts)?;
     let lattice = Lattice::cubic(estimate.volume.cbrt())?;
     let options = amorph_build::PackOptions {

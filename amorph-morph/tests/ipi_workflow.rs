@@ -15,7 +15,7 @@
 #[path = "../../amorph-md/tests/ipi_common/mod.rs"]
 mod ipi_common;
 
-use amorph_core::{Calculator, Composition, Element, Lattice, SharedCalculator, Structure};
+use amorph_core::{Calculator, Element, Lattice, SharedCalculator, Structure};
 use amorph_md::ipi::{IpiAddress, IpiCalculator, IpiOptions};
 use amorph_md::potential::{ForceField, PairPotential, PairTerm};
 use amorph_morph::{AmorphMd, Config, Database};
@@ -73,9 +73,7 @@ fn fresh_db(dir: &Path, name: &str) -> Database {
 /// The atoms the client holds: the packed cell's species in order (positions come with
 /// every POSDATA, so zeros do here).
 fn client_structure(dir: &Path, c: &Config) -> PathBuf {
-    let comp = Composition::parse(FORMULA).unwrap();
-    let amounts: Vec<(Element, f64)> = comp.iter().collect();
-    let counts = amorph_build::cell_counts(&amounts, c.target_atoms).unwrap();
+    let counts = amorph_morph::cell_counts(FORMULA, c).unwrap();
     let species: Vec<Element> = counts
         .iter()
         .flat_map(|(e, n)| std::iter::repeat_n(*e, *n))

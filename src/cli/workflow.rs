@@ -1,7 +1,7 @@
 //! `amorph run`, `amorph status`, `amorph export`: the MPMorph workflow and its database.
 
 use super::Outcome;
-use amorph_core::{Calculator, Composition, Element, SharedCalculator};
+use amorph_core::{Calculator, Element, SharedCalculator};
 use amorph_md::ipi::{IpiCalculator, IpiOptions};
 use amorph_md::potential::{
     Coulomb, DEFAULT_DSF_ALPHA, DEFAULT_DSF_CUTOFF, PotentialChooser, by_name,
@@ -96,13 +96,10 @@ pub fn engine(config: &Config) -> anyhow::Result<AmorphMd> {
     })
 }
 
-/// The atoms an i-PI client must hold for `formula`: `(element, count)` in the order of the
-/// packed cell, as `amorph pack FORMULA --atoms TARGET` writes them.
-fn client_atoms(formula: &str, target_atoms: usize) -> anyhow::Result<String> {
-    let comp = Composition::parse(formula).with_context(|| format!("formula {formula}"))?;
-    let amounts: Vec<(Element, f64)> = comp.iter().collect();
-    let counts = amorph_build::cell_counts(&amounts, target_atoms)
-        .with_context(|| format!("formula {formula}"))?;
+/// The atoms an i-PI client must hold for `formula`, e.g. "14 Li, 7 O".
+fn client_atoms(formula: &str, config: &Config) -> anyhow::Result<String> {
+    let counts =
+        amorph_morph::cell_counts(formula, config).with_context(|| format!("formula {formula}"))?;
     Ok(counts
         .iter()
         .map(|(e, n)| format!("{n} {}", e.symbol()))
@@ -220,7 +217,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<Outcome> {
     if config.potential.starts_with("ipi:") {
         eprintln!(
             "the i-PI client must hold {} in this order (`amorph pack {} --atoms {}` writes them)",
-            client_atoms(&args.formulas[0], config.target_atoms)?,
+            client_atoms(&args.formulas[0], &config)?,
             args.formulas[0],
             config.target_atoms
         );
