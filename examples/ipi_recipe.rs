@@ -97,7 +97,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // 3. The workflow, every stage asking the one shared connection.
     let shared = SharedCalculator::new(Box::new(ipi));
     let chooser: Arc<dyn PotentialChooser> =
-        Arc::new(move |_: &[Element]| Ok(Box::new(shared.clone()) as Box<dyn Calculator>));
+        Arc::new(move |_: &[(Element, f64)]| Ok(Box::new(shared.clone()) as Box<dyn Calculator>));
     let engine = AmorphMd {
         chooser,
         thermostat: config.thermostat.clone(),

@@ -6,8 +6,9 @@
 //! `cargo run --release --example pack_melt -- --formula Li2SiO3 --steps 2000`.
 //!
 //! Shows: `cell_counts` (≥ 100 atoms), `estimate_volume` (the starting density), `pack` (a true
-//! periodic 2.0 Å minimum distance), `choose_stable_potential` (Pedone with a ZBL wall for
-//! oxides Pedone covers, UFF + ZBL otherwise), Maxwell–Boltzmann velocities, a CSVR melt at
+//! periodic 2.0 Å minimum distance), `PotentialSpec::AUTO_ZBL` (the physical potential that
+//! covers the composition, with its ZBL wall: Pedone for oxides, Tosi–Fumi for alkali halides;
+//! anything else is refused), Maxwell–Boltzmann velocities, a CSVR melt at
 //! 3000 K and a quench to 1000 K, NVT at the packed density. Prints the density and the
 //! temperatures, and exits non-zero when a sanity check fails (temperature off its target,
 //! non-finite energy, atoms closer than 1 Å, momentum not conserved).
@@ -17,7 +18,7 @@ use amorph_build::{
 };
 use amorph_core::{Composition, Element, Lattice};
 use amorph_md::dynamics::{Csvr, Md, MdConfig, maxwell_boltzmann};
-use amorph_md::potential::{Coulomb, DEFAULT_DSF_ALPHA, DEFAULT_DSF_CUTOFF};
+use amorph_md::potential::{Coulomb, DEFAULT_DSF_ALPHA, DEFAULT_DSF_CUTOFF, PotentialSpec};
 
 const MELT_K: f64 = 3000.0;
 const QUENCH_K: f64 = 1000.0;
@@ -58,9 +59,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     )?;
 
     // 2. Melt at 3000 K, then quench to 1000 K, 1 fs steps, CSVR with τ = 25 fs.
-    let elements = comp.elements();
-    let calc = amorph_md::potential::choose_stable_potential(
-        &elements,
+    let calc = PotentialSpec::AUTO_ZBL.build(
+        &amounts,
         Coulomb::dsf(DEFAULT_DSF_ALPHA, DEFAULT_DSF_CUTOFF)?,
     )?;
     println!("potential: {}", calc.name());

@@ -71,6 +71,17 @@ pub enum MdError {
         reason: String,
     },
 
+    /// No built-in potential covers a composition (refused before any MD).
+    #[error(
+        "no built-in potential covers {composition} ({reason}); use a machine-learned potential through an i-PI client (--calculator ipi:unix:NAME with scripts/ipi_client.py --calc chgnet)"
+    )]
+    NotCovered {
+        /// The composition.
+        composition: String,
+        /// Why, family by family.
+        reason: String,
+    },
+
     /// A potential name that is not known.
     #[error("unknown potential '{0}'")]
     UnknownPotential(String),

@@ -2,16 +2,16 @@
 //!
 //! Molecular dynamics: built-in potentials, Ewald/DSF electrostatics, thermostats, FIRE, i-PI.
 //!
-//! **Status:** being written (issue 3).
-//!
 //! ## Potentials ([`potential`])
 //!
 //! [`potential::ForceField`] is a [`amorph_core::Calculator`] made of composable pair terms
 //! (Lennard-Jones, Morse, Buckingham, Born–Mayer–Huggins, r⁻ⁿ, ZBL) per species pair plus point
 //! charges with exact Ewald or DSF electrostatics; energy, forces and stress come from one pass
-//! over a half Verlet list. [`potential::pedone`] builds the Pedone glass potential,
-//! [`potential::uff_zbl`] a fallback for any element, and [`potential::choose_potential`]
-//! picks between them (pass your own [`potential::PotentialChooser`] to override).
+//! over a half Verlet list. [`potential::pedone`] builds the Pedone glass potential (oxides),
+//! [`potential::tosi_fumi`] the Tosi–Fumi model (alkali halides) and [`potential::uff_zbl`] a
+//! charge-free smoke-test potential for any element; [`potential::choose_family`] picks the
+//! physical potential that covers a composition or refuses it (pass your own
+//! [`potential::PotentialChooser`] to override).
 //!
 //! ```
 //! use amorph_core::{Calculator, Element, Lattice, Request, Structure};

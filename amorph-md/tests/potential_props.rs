@@ -5,8 +5,7 @@
 use amorph_core::{Calculator, Element, Lattice, Request, Structure};
 use amorph_md::MdError;
 use amorph_md::potential::{
-    Coulomb, EwaldOptions, ForceField, PairPotential, PairTerm, PedoneOptions, choose_potential,
-    pedone, uff_zbl,
+    Coulomb, EwaldOptions, ForceField, PairPotential, PairTerm, PedoneOptions, pedone, uff_zbl,
 };
 use nalgebra::{Matrix3, Vector3};
 use proptest::prelude::*;
@@ -359,24 +358,42 @@ fn bad_input_gives_typed_errors() {
 }
 
 #[test]
-fn chooser_picks_pedone_or_fallback_and_can_be_overridden() {
-    use amorph_md::potential::PotentialChooser;
+fn chooser_picks_a_physical_potential_or_refuses_and_can_be_overridden() {
+    use amorph_md::potential::{DefaultChooser, PotentialChooser, PotentialSpec};
     let dsf = Coulomb::dsf(0.2, 10.0).unwrap();
+    let chooser = DefaultChooser {
+        spec: PotentialSpec::AUTO_ZBL,
+        coulomb: dsf,
+    };
+    let amounts = |f: &[(&str, f64)]| f.iter().map(|(s, n)| (el(s), *n)).collect::<Vec<_>>();
+    let li2si2o5 = amounts(&[("Li", 2.0), ("Si", 2.0), ("O", 5.0)]);
+    assert_eq!(chooser.choose(&li2si2o5).unwrap().name(), "pedone");
     assert_eq!(
-        choose_potential(&[el("Li"), el("Si"), el("O")], dsf)
+        chooser
+            .choose(&amounts(&[("Li", 1.0), ("F", 1.0)]))
             .unwrap()
             .name(),
-        "pedone"
+        "tosi-fumi"
     );
-    assert_eq!(
-        choose_potential(&[el("Li"), el("S"), el("P")], dsf)
-            .unwrap()
-            .name(),
-        "uff-zbl"
-    );
-    let mine =
-        |els: &[Element]| -> amorph_md::Result<Box<dyn Calculator>> { Ok(Box::new(uff_zbl(els)?)) };
-    assert_eq!(mine.choose(&[el("Li"), el("O")]).unwrap().name(), "uff-zbl");
+    // Nothing covers Li3PS4: refused, never handed to the UFF fallback.
+    let err = chooser
+        .choose(&amounts(&[("Li", 3.0), ("P", 1.0), ("S", 4.0)]))
+        .err()
+        .expect("Li3PS4 is not covered");
+    assert!(matches!(err, MdError::NotCovered { .. }), "{err}");
+    let p = chooser.preview(&li2si2o5).unwrap();
+    assert!(p.physical && p.potential == "pedone");
+    let uff = DefaultChooser {
+        spec: "uff".parse().unwrap(),
+        coulomb: dsf,
+    };
+    let p = uff.preview(&li2si2o5).unwrap();
+    assert!(!p.physical && p.potential == "uff-zbl");
+    let mine = |a: &[(Element, f64)]| -> amorph_md::Result<Box<dyn Calculator>> {
+        let els: Vec<Element> = a.iter().map(|x| x.0).collect();
+        Ok(Box::new(uff_zbl(&els)?))
+    };
+    assert_eq!(mine.choose(&li2si2o5).unwrap().name(), "uff-zbl");
     // The fallback handles every element 1–94.
     let all: Vec<Element> = Element::all().collect();
     let mut ff = uff_zbl(&all).unwrap();

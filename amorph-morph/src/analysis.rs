@@ -2,6 +2,7 @@
 
 use crate::config::Config;
 use crate::db::StageOutput;
+use crate::quality::Quality;
 use crate::{MorphError, Result};
 use amorph_core::{Element, Structure, Trajectory};
 use amorph_diffusion::{DiffusionSettings, Displacements, Drift, analyze, fit_arrhenius};
@@ -57,13 +58,20 @@ pub(crate) fn diffusion(traj: &Trajectory, t: f64, config: &Config) -> Result<St
     })
 }
 
-/// Arrhenius fit of ln D against 1/T over the anneal temperatures, weighted by the GLS σ when
-/// every temperature has one, extrapolated to 300 K.
-pub(crate) fn arrhenius(rows: &[(f64, Value)]) -> Result<StageOutput> {
+/// Arrhenius fit of ln D against 1/T over the anneal temperatures whose rows are trusted
+/// (rows without a quality check, e.g. imported ones, count as trusted), weighted by the GLS σ
+/// when every temperature has one, extrapolated to 300 K. The result lists the temperatures
+/// left out and why.
+pub(crate) fn arrhenius(rows: &[(f64, Value, Option<Quality>)]) -> Result<StageOutput> {
     let mut temps = Vec::new();
     let mut d = Vec::new();
     let mut sd = Vec::new();
-    for (t, r) in rows {
+    let mut excluded = Vec::new();
+    for (t, r, q) in rows {
+        if let Some(q) = q.as_ref().filter(|q| !q.trusted()) {
+            excluded.push(json!({"temperature": t, "reason": q.note()}));
+            continue;
+        }
         let gls_d = r.pointer("/gls/diffusivity_cm2_s").and_then(Value::as_f64);
         let gls_s = r.pointer("/gls/std_cm2_s").and_then(Value::as_f64);
         let (dv, sv) = match (gls_d, gls_s) {
@@ -79,7 +87,10 @@ pub(crate) fn arrhenius(rows: &[(f64, Value)]) -> Result<StageOutput> {
     }
     if temps.len() < 2 {
         return Ok(StageOutput {
-            result: json!({"skipped": format!("{} temperatures with a positive D; need 2", temps.len())}),
+            result: json!({
+                "skipped": format!("{} trusted temperatures with a positive D; need 2", temps.len()),
+                "excluded": excluded,
+            }),
             ..StageOutput::default()
         });
     }
@@ -98,6 +109,7 @@ pub(crate) fn arrhenius(rows: &[(f64, Value)]) -> Result<StageOutput> {
         "d300_cm2_s": room.d,
         "d300_std_cm2_s": room.d_std,
         "weighted": fit.weighted,
+        "excluded": excluded,
     });
     Ok(StageOutput {
         result: result.clone(),

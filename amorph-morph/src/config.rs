@@ -1,5 +1,6 @@
 //! Workflow configuration: TOML with presets, unknown keys rejected.
 
+use crate::quality::QualitySettings;
 use crate::{MorphError, Result};
 use serde::{Deserialize, Serialize};
 
@@ -41,13 +42,15 @@ pub struct Config {
     pub equilibration_steps: u64,
     /// Maximal extra scan points added beyond the bracket before giving up on the fit.
     pub max_extrapolations: usize,
-    /// Maximal pressure rescales of the convergence loop (MPMorph 15).
+    /// Maximal volume updates of the convergence loop (MPMorph's 15 rescales; amorph moves
+    /// the volume by Newton steps on the measured P(ln V), β rescales where no slope is known).
     pub max_rescales: usize,
     /// Convergence: |time-averaged pressure| below this (kbar; MPMorph 5).
     pub pressure_tolerance_kbar: f64,
     /// Convergence: relative energy drift between the halves of a run below this (MPMorph 0.001).
     pub energy_drift_tolerance: f64,
-    /// Volume rescale coefficient β of V·exp(β·P̄) (1/bar; MPMorph 5e-7).
+    /// Volume rescale coefficient β of V·exp(β·P̄) (1/bar; MPMorph 5e-7), used when the
+    /// measured P(V) gives no slope.
     pub rescale_beta_per_bar: f64,
     /// Include the kinetic (ideal-gas) term N k T / V in the pressure that the volume search
     /// drives to zero. Default **false**, as the paper's MPMorph did: it averaged VASP's
@@ -62,6 +65,10 @@ pub struct Config {
     pub frame_interval: u64,
     /// The diffusing species whose D(T) and Ea the workflow reports.
     pub diffusing_species: String,
+    /// The thresholds that decide whether a row is plausible ([`crate::quality`]); a TOML
+    /// `[quality]` table may set any of them.
+    #[serde(default)]
+    pub quality: QualitySettings,
 }
 
 impl Default for Config {
@@ -102,20 +109,22 @@ impl Config {
             production_steps: 10_000,
             frame_interval: 1,
             diffusing_species: "Li".into(),
+            quality: QualitySettings::default(),
         }
     }
 
     /// Small enough to run several compositions in minutes on 2 cores: the same stages,
     /// 1 fs steps (classical Pedone melts at 5000 K are not stable at 2 fs: measured ion
-    /// collapse within 50 steps), 300-step equilibration runs, at most 4 rescales, a looser
-    /// 20 kbar tolerance and 3000-step (3 ps) production runs.
+    /// collapse within 50 steps), 400-step equilibration runs, at most 8 volume updates, a
+    /// looser 10 kbar tolerance (the pressure of a 400-step run of 100 atoms has a standard
+    /// error of 2–6 kbar) and 3000-step (3 ps) production runs.
     pub fn demo() -> Self {
         Config {
             time_step_fs: 1.0,
-            equilibration_steps: 300,
-            max_rescales: 4,
+            equilibration_steps: 400,
+            max_rescales: 8,
             max_extrapolations: 4,
-            pressure_tolerance_kbar: 20.0,
+            pressure_tolerance_kbar: 10.0,
             energy_drift_tolerance: 5e-3,
             production_steps: 3000,
             frame_interval: 5,
@@ -134,6 +143,7 @@ impl Config {
             temperatures: vec![1500.0],
             scan_factors: vec![0.9, 1.1],
             equilibration_steps: 50,
+            max_extrapolations: 1,
             max_rescales: 1,
             pressure_tolerance_kbar: 1e6,
             energy_drift_tolerance: 1.0,

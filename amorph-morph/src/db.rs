@@ -6,13 +6,15 @@
 //! file as gzip-compressed JSON blobs (one row per production run): one file holds the whole
 //! database, which is what users copy around; `amorph export` writes standard formats.
 //!
-//! Schema version 1:
+//! Schema version 2 (a version-1 file is upgraded in place when opened: the `quality` table and
+//! the `potential`/`physical` columns are added; its finished stages are kept, and the check
+//! stages run when the workflow is resumed):
 //!
 //! | table | one row per | columns |
 //! | --- | --- | --- |
 //! | `meta` | key | `schema_version`, … |
 //! | `runs` | invocation of the workflow | started, config (JSON) |
-//! | `compositions` | composition | formula, reduced formula, atoms, seed, config (JSON) |
+//! | `compositions` | composition | formula, reduced formula, atoms, seed, config (JSON), potential, physical |
 //! | `stages` | composition × stage | status (`running`/`done`/`failed`), error, result (JSON), times |
 //! | `structures` | composition × stage | final structure and velocities (JSON) |
 //! | `trajectories` | composition × stage | temperature, frames, atoms, time between frames, gz JSON |
@@ -20,13 +22,16 @@
 //! | `diffusion` | composition × temperature | D ± σ (cm²/s), conductivity, GLS D ± σ, JSON |
 //! | `arrhenius` | composition | Ea ± σ (eV), D₀, D(300 K) ± σ, JSON |
 //! | `features` | composition × temperature | the paper's features (JSON, paper column names) |
+//! | `quality` | composition × temperature | trusted, converged, plausible, note, the checks (JSON, [`crate::quality::Quality`]) |
 //!
 //! A published table imported with [`Database::import_table`] fills the same tables; its rows
 //! are marked by `kind = "import"` and `source` in the `runs` and `compositions` config and by
 //! an `import` stage (see [`crate::import`]).
 
+use crate::quality::Quality;
 use crate::{MorphError, Result};
 use amorph_core::{Structure, Trajectory};
+use amorph_md::potential::Choice;
 use flate2::{Compression, read::GzDecoder, write::GzEncoder};
 use nalgebra::Vector3;
 use rusqlite::{Connection, OptionalExtension, params};
@@ -38,7 +43,7 @@ use std::path::{Path, PathBuf};
 pub type StructureWithVelocities = (Structure, Option<Vec<Vector3<f64>>>);
 
 /// Schema version written to and expected in `meta`.
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -46,7 +51,8 @@ CREATE TABLE IF NOT EXISTS runs (
     id INTEGER PRIMARY KEY, started TEXT NOT NULL, config TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS compositions (
     id INTEGER PRIMARY KEY, formula TEXT NOT NULL UNIQUE, reduced_formula TEXT NOT NULL,
-    atoms INTEGER NOT NULL, seed INTEGER NOT NULL, config TEXT NOT NULL);
+    atoms INTEGER NOT NULL, seed INTEGER NOT NULL, config TEXT NOT NULL, potential TEXT,
+    physical INTEGER);
 CREATE TABLE IF NOT EXISTS stages (
     composition_id INTEGER NOT NULL REFERENCES compositions(id), stage TEXT NOT NULL,
     status TEXT NOT NULL, error TEXT, result TEXT, started TEXT, finished TEXT,
@@ -74,6 +80,18 @@ CREATE TABLE IF NOT EXISTS arrhenius (
 CREATE TABLE IF NOT EXISTS features (
     composition_id INTEGER NOT NULL, temperature REAL NOT NULL, features TEXT NOT NULL,
     PRIMARY KEY (composition_id, temperature));
+CREATE TABLE IF NOT EXISTS quality (
+    composition_id INTEGER NOT NULL, temperature REAL NOT NULL, trusted INTEGER NOT NULL,
+    converged INTEGER NOT NULL, plausible INTEGER NOT NULL, note TEXT NOT NULL,
+    result TEXT NOT NULL, PRIMARY KEY (composition_id, temperature));
+";
+
+/// Upgrades a version-1 file: the `compositions` table gains `potential` and `physical`
+/// (the `quality` table comes from [`SCHEMA`]'s `CREATE TABLE IF NOT EXISTS`).
+const MIGRATE_1_TO_2: &str = "
+ALTER TABLE compositions ADD COLUMN potential TEXT;
+ALTER TABLE compositions ADD COLUMN physical INTEGER;
+UPDATE meta SET value = '2' WHERE key = 'schema_version';
 ";
 
 /// Status of a stage.
@@ -112,6 +130,10 @@ pub struct CompositionRow {
     pub atoms: usize,
     /// The composition's seed.
     pub seed: u64,
+    /// The potential chosen for it (`None` for imported rows and version-1 files).
+    pub potential: Option<String>,
+    /// Whether that potential is physical (`false`: a smoke-test potential).
+    pub physical: Option<bool>,
 }
 
 /// One row of `stages`.
@@ -169,6 +191,8 @@ pub struct StageOutput {
     pub arrhenius: Option<serde_json::Value>,
     /// Features at a temperature (JSON object of paper column → value).
     pub features: Option<(f64, serde_json::Value)>,
+    /// The trust checks of a temperature's row.
+    pub quality: Option<Quality>,
 }
 
 /// The workflow database.
@@ -185,7 +209,10 @@ impl std::fmt::Debug for Database {
     }
 }
 
-/// A `compositions` row from `SELECT id, formula, reduced_formula, atoms, seed`.
+/// The columns [`composition_row`] reads.
+const COMPOSITION_COLUMNS: &str = "id, formula, reduced_formula, atoms, seed, potential, physical";
+
+/// A `compositions` row from `SELECT` [`COMPOSITION_COLUMNS`].
 fn composition_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<CompositionRow> {
     Ok(CompositionRow {
         id: r.get(0)?,
@@ -193,6 +220,8 @@ fn composition_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<CompositionRow> {
         reduced_formula: r.get(2)?,
         atoms: r.get::<_, i64>(3)? as usize,
         seed: r.get::<_, i64>(4)? as u64,
+        potential: r.get(5)?,
+        physical: r.get(6)?,
     })
 }
 
@@ -237,6 +266,11 @@ impl Database {
                     .map_err(|e| db.err(e))?;
             }
             Some(v) if v == SCHEMA_VERSION.to_string() => {}
+            Some(v) if v == "1" => {
+                db.conn
+                    .execute_batch(MIGRATE_1_TO_2)
+                    .map_err(|e| db.err(format!("upgrading schema version 1 to 2: {e}")))?;
+            }
             Some(v) => {
                 return Err(MorphError::Database {
                     path: path.to_path_buf(),
@@ -304,11 +338,22 @@ impl Database {
             .ok_or_else(|| self.err(format!("composition {formula} vanished")))
     }
 
+    /// Records the potential chosen for a composition.
+    pub fn set_potential(&self, composition_id: i64, choice: &Choice) -> Result<()> {
+        self.conn
+            .execute(
+                "UPDATE compositions SET potential = ?2, physical = ?3 WHERE id = ?1",
+                params![composition_id, choice.potential, choice.physical],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(())
+    }
+
     /// The row of `formula`, if present.
     pub fn composition(&self, formula: &str) -> Result<Option<CompositionRow>> {
         self.conn
             .query_row(
-                "SELECT id, formula, reduced_formula, atoms, seed FROM compositions WHERE formula = ?1",
+                &format!("SELECT {COMPOSITION_COLUMNS} FROM compositions WHERE formula = ?1"),
                 [formula],
                 composition_row,
             )
@@ -320,9 +365,9 @@ impl Database {
     pub fn compositions(&self) -> Result<Vec<CompositionRow>> {
         let mut st = self
             .conn
-            .prepare(
-                "SELECT id, formula, reduced_formula, atoms, seed FROM compositions ORDER BY id",
-            )
+            .prepare(&format!(
+                "SELECT {COMPOSITION_COLUMNS} FROM compositions ORDER BY id"
+            ))
             .map_err(|e| self.err(e))?;
         let rows = st.query_map([], composition_row).map_err(|e| self.err(e))?;
         rows.collect::<std::result::Result<Vec<_>, _>>()
@@ -491,6 +536,22 @@ impl Database {
             )
             .map_err(e)?;
         }
+        if let Some(q) = &out.quality {
+            tx.execute(
+                "INSERT OR REPLACE INTO quality (composition_id, temperature, trusted, converged, plausible, note, result)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![
+                    composition_id,
+                    q.temperature,
+                    q.trusted(),
+                    q.convergence.converged,
+                    q.plausibility.plausible(),
+                    q.note(),
+                    serde_json::to_string(q).map_err(|x| MorphError::db(&path, x))?
+                ],
+            )
+            .map_err(e)?;
+        }
         tx.execute(
             "INSERT INTO stages (composition_id, stage, status, result, finished) VALUES (?1, ?2, 'done', ?3, ?4)
              ON CONFLICT (composition_id, stage) DO UPDATE SET status = 'done', error = NULL,
@@ -614,6 +675,25 @@ impl Database {
             .map_err(|e| self.err(e))
     }
 
+    /// The quality checks of a composition, by temperature (highest first).
+    pub fn quality(&self, composition_id: i64) -> Result<Vec<Quality>> {
+        let mut st = self
+            .conn
+            .prepare(
+                "SELECT result FROM quality WHERE composition_id = ?1 ORDER BY temperature DESC",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = st
+            .query_map([composition_id], |r| r.get::<_, String>(0))
+            .map_err(|e| self.err(e))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let text = row.map_err(|e| self.err(e))?;
+            out.push(serde_json::from_str(&text).map_err(|e| self.err(e))?);
+        }
+        Ok(out)
+    }
+
     fn json_rows(&self, sql: &str, composition_id: i64) -> Result<Vec<(f64, serde_json::Value)>> {
         let mut st = self.conn.prepare(sql).map_err(|e| self.err(e))?;
         let rows = st
@@ -627,6 +707,131 @@ impl Database {
             out.push((t, serde_json::from_str(&s).map_err(|e| self.err(e))?));
         }
         Ok(out)
+    }
+}
+
+/// One exported row: a composition at a temperature, with its trust flags.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExportRow {
+    /// The formula.
+    pub formula: String,
+    /// Temperature (K).
+    pub temperature: f64,
+    /// Density (g/cm³) of the production cell.
+    pub density_g_cm3: f64,
+    /// Volume (Å³) of the production cell.
+    pub volume: f64,
+    /// Mean pressure of the production run (bar).
+    pub pressure_bar: f64,
+    /// Tracer D (cm²/s), pymatgen-compatible.
+    pub diffusivity_cm2_s: Option<f64>,
+    /// pymatgen's σ of that D (the fit's standard error, not an uncertainty).
+    pub diffusivity_std_cm2_s: Option<f64>,
+    /// The GLS D with the MSD covariance (cm²/s).
+    pub gls_diffusivity_cm2_s: Option<f64>,
+    /// Its σ (cm²/s), the uncertainty that means something.
+    pub gls_std_cm2_s: Option<f64>,
+    /// The composition's Arrhenius Ea (eV), from its trusted anneal rows.
+    pub ea_ev: Option<f64>,
+    /// σ(Ea) (eV).
+    pub ea_std_ev: Option<f64>,
+    /// The potential that produced the row (`None` for imported rows).
+    pub potential: Option<String>,
+    /// Converged, plausible and physical (`None` when not checked, e.g. imported rows).
+    pub trusted: Option<bool>,
+    /// Whether the volume search met its tolerances.
+    pub converged: Option<bool>,
+    /// |P̄| the volume search achieved (kbar).
+    pub search_pressure_kbar: Option<f64>,
+    /// The relative energy drift of its last run.
+    pub search_drift: Option<f64>,
+    /// Whether the state passed the plausibility checks.
+    pub plausible: Option<bool>,
+    /// Density / the independent estimate.
+    pub density_ratio: Option<f64>,
+    /// `trusted`, or every reason why not.
+    pub quality_note: Option<String>,
+    /// The paper's features (Table 1 column names → value; `null` where undefined).
+    #[serde(flatten)]
+    pub features: serde_json::Map<String, serde_json::Value>,
+}
+
+/// The named columns of [`ExportRow`], in order (the features follow).
+pub const EXPORT_COLUMNS: [&str; 19] = [
+    "formula",
+    "temperature",
+    "density_g_cm3",
+    "volume",
+    "pressure_bar",
+    "diffusivity_cm2_s",
+    "diffusivity_std_cm2_s",
+    "gls_diffusivity_cm2_s",
+    "gls_std_cm2_s",
+    "ea_ev",
+    "ea_std_ev",
+    "potential",
+    "trusted",
+    "converged",
+    "search_pressure_kbar",
+    "search_drift",
+    "plausible",
+    "density_ratio",
+    "quality_note",
+];
+
+impl Database {
+    /// One row per composition × production temperature, in composition order, with
+    /// diffusion, Arrhenius, features and the trust flags ([`crate::quality`]).
+    pub fn export(&self) -> Result<Vec<ExportRow>> {
+        let mut rows = Vec::new();
+        for c in self.compositions()? {
+            let arr = self.arrhenius(c.id)?;
+            let diffusion = self.diffusion(c.id)?;
+            let features = self.features(c.id)?;
+            let quality = self.quality(c.id)?;
+            let num = |v: Option<&serde_json::Value>, k: &str| {
+                v.and_then(|v| v.get(k)).and_then(serde_json::Value::as_f64)
+            };
+            for (stage, th) in self.thermo(c.id)? {
+                if !stage.starts_with("production@") {
+                    continue;
+                }
+                let t = th.temperature;
+                let d = diffusion.iter().find(|x| x.0 == t).map(|x| &x.1);
+                let gls = d.and_then(|v| v.get("gls"));
+                let q = quality.iter().find(|q| q.temperature == t);
+                let mut feats = match features.iter().find(|x| x.0 == t) {
+                    Some((_, serde_json::Value::Object(m))) => m.clone(),
+                    _ => serde_json::Map::new(),
+                };
+                // The features' own `temperature` (and any other name the row already has)
+                // would be a duplicate column.
+                feats.retain(|k, _| !EXPORT_COLUMNS.contains(&k.as_str()));
+                rows.push(ExportRow {
+                    formula: c.formula.clone(),
+                    temperature: t,
+                    density_g_cm3: th.density_g_cm3,
+                    volume: th.volume,
+                    pressure_bar: th.pressure_bar,
+                    diffusivity_cm2_s: num(d, "diffusivity_cm2_s"),
+                    diffusivity_std_cm2_s: num(d, "diffusivity_std_cm2_s"),
+                    gls_diffusivity_cm2_s: num(gls, "diffusivity_cm2_s"),
+                    gls_std_cm2_s: num(gls, "std_cm2_s"),
+                    ea_ev: num(arr.as_ref(), "ea_ev"),
+                    ea_std_ev: num(arr.as_ref(), "ea_std_ev"),
+                    potential: c.potential.clone(),
+                    trusted: q.map(Quality::trusted),
+                    converged: q.map(|q| q.convergence.converged),
+                    search_pressure_kbar: q.map(|q| q.convergence.pressure_kbar),
+                    search_drift: q.map(|q| q.convergence.drift),
+                    plausible: q.map(|q| q.plausibility.plausible()),
+                    density_ratio: q.map(|q| q.plausibility.density_ratio),
+                    quality_note: q.map(Quality::note),
+                    features: feats,
+                });
+            }
+        }
+        Ok(rows)
     }
 }
 
@@ -756,6 +961,7 @@ impl Database {
                 .map_err(e)?;
             for table in [
                 "stages",
+                "quality",
                 "structures",
                 "trajectories",
                 "thermo",
@@ -812,7 +1018,7 @@ impl Database {
                     params![id, t, serde_json::Value::Object(r.features.clone()).to_string()],
                 )
                 .map_err(e)?;
-                diffusion.push((t, d));
+                diffusion.push((t, d, None));
             }
             let fit = crate::analysis::arrhenius(&diffusion)?;
             if let Some(mut a) = fit.arrhenius {

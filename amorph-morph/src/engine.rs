@@ -8,7 +8,7 @@ use amorph_md::dynamics::{
     Berendsen, CallbackObserver, Csvr, Langevin, Md, MdConfig, NoseHooverChain, Thermostat,
     maxwell_boltzmann,
 };
-use amorph_md::potential::PotentialChooser;
+use amorph_md::potential::{Choice, PotentialChooser, species_amounts};
 use nalgebra::Vector3;
 use std::sync::{Arc, Mutex};
 
@@ -50,6 +50,17 @@ pub struct MdOutcome {
 pub trait Engine: Send + Sync {
     /// Runs one NVT simulation.
     fn run(&self, request: &MdRequest<'_>) -> Result<MdOutcome>;
+
+    /// The potential this engine would use for a composition (each element with its amount),
+    /// checked before any MD so that a composition it cannot simulate is refused up front.
+    /// The default accepts everything and reports an engine-defined potential.
+    fn preflight(&self, amounts: &[(Element, f64)]) -> Result<Choice> {
+        let _ = amounts;
+        Ok(Choice {
+            potential: "engine".into(),
+            physical: true,
+        })
+    }
 }
 
 /// The amorph-md engine: a calculator from a [`PotentialChooser`], velocity Verlet and a
@@ -95,12 +106,13 @@ struct Samples {
 }
 
 impl Engine for AmorphMd {
+    fn preflight(&self, amounts: &[(Element, f64)]) -> Result<Choice> {
+        Ok(self.chooser.preview(amounts)?)
+    }
+
     fn run(&self, req: &MdRequest<'_>) -> Result<MdOutcome> {
         let s = req.structure;
-        let mut elements: Vec<Element> = s.species().to_vec();
-        elements.sort();
-        elements.dedup();
-        let calculator = self.chooser.choose(&elements)?;
+        let calculator = self.chooser.choose(&species_amounts(s.species()))?;
         let velocities = match req.velocities {
             Some(v) => v.to_vec(),
             None => maxwell_boltzmann(s, req.temperature, req.seed, true)?,

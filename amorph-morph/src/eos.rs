@@ -260,6 +260,66 @@ pub fn extrapolation_volume(
     }
 }
 
+/// The dense-branch bracket of P = 0 in `points` (volume, pressure): the sampled volumes
+/// `(v⁺, v⁻)`, adjacent in volume, with P(v⁺) ≥ 0 > P(v⁻), at the smallest such volume. A cold
+/// liquid stretched past its spinodal cavitates and its pressure stays negative and flat at
+/// larger volumes, so only the crossing at the smallest volume is the liquid's P = 0.
+/// `None` when every pressure has the same sign.
+pub fn dense_bracket(points: &[(f64, f64)]) -> Option<((f64, f64), (f64, f64))> {
+    let mut pts: Vec<(f64, f64)> = points
+        .iter()
+        .copied()
+        .filter(|(v, p)| v.is_finite() && p.is_finite())
+        .collect();
+    pts.sort_by(|a, b| a.0.total_cmp(&b.0));
+    pts.windows(2)
+        .find(|w| w[0].1 >= 0.0 && w[1].1 < 0.0)
+        .map(|w| (w[0], w[1]))
+}
+
+/// P = 0 by linear interpolation of P in ln V between the two points of a bracket.
+pub fn interpolate_zero(plus: (f64, f64), minus: (f64, f64)) -> f64 {
+    let (l1, l2) = (plus.0.ln(), minus.0.ln());
+    (l1 + plus.1 * (l2 - l1) / (plus.1 - minus.1)).exp()
+}
+
+/// A Newton step towards P = 0 from the run at `(volume, pressure)`: the local slope
+/// dP/d ln V is fitted (least squares) to the `points` within ±15 % of `volume` (the run
+/// included); with a negative slope the step is ΔlnV = P / (−dP/d ln V), limited to
+/// ±`max_log_step`. `None` when fewer than two distinct volumes are near or the slope is not
+/// negative (then MPMorph's β rescale is the fallback).
+pub fn newton_volume(
+    points: &[(f64, f64)],
+    volume: f64,
+    pressure: f64,
+    max_log_step: f64,
+) -> Option<f64> {
+    let near: Vec<(f64, f64)> = points
+        .iter()
+        .copied()
+        .filter(|(v, p)| {
+            p.is_finite() && v.is_finite() && *v > 0.0 && (v / volume).ln().abs() <= 0.15
+        })
+        .map(|(v, p)| ((v / volume).ln(), p))
+        .collect();
+    let n = near.len() as f64;
+    if near.len() < 2 {
+        return None;
+    }
+    let mx = near.iter().map(|x| x.0).sum::<f64>() / n;
+    let my = near.iter().map(|x| x.1).sum::<f64>() / n;
+    let sxx: f64 = near.iter().map(|x| (x.0 - mx).powi(2)).sum();
+    if sxx < 1e-10 {
+        return None;
+    }
+    let slope = near.iter().map(|x| (x.0 - mx) * (x.1 - my)).sum::<f64>() / sxx;
+    if slope.is_nan() || slope >= 0.0 {
+        return None;
+    }
+    let step = (pressure / -slope).clamp(-max_log_step, max_log_step);
+    Some(volume * step.exp())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -322,6 +382,38 @@ mod tests {
             prop_assert!(!z.clamped);
             prop_assert!((z.v0 / v0 - 1.0).abs() < 1e-6);
         }
+    }
+
+    #[test]
+    fn bracket_and_newton() {
+        // A cavitated branch: negative and flat beyond 1100, the liquid's P = 0 near 1000.
+        let pts = [
+            (900.0, 30_000.0),
+            (1100.0, -5_000.0),
+            (1300.0, -20_000.0),
+            (1500.0, -19_000.0),
+        ];
+        let (plus, minus) = dense_bracket(&pts).unwrap();
+        assert_eq!((plus.0, minus.0), (900.0, 1100.0));
+        let v = interpolate_zero(plus, minus);
+        assert!(v > 900.0 && v < 1100.0 && (v - 1069.0).abs() < 5.0, "{v}");
+        assert!(dense_bracket(&[(1.0, -1.0), (2.0, -2.0)]).is_none());
+        // Newton on P = −B ln(V/V0) with B = 100 kbar reaches V0 in one step.
+        let b = 1e5;
+        let p = |v: f64| -b * (v / 1000.0f64).ln();
+        let pts = [(1050.0, p(1050.0)), (1080.0, p(1080.0))];
+        let next = newton_volume(&pts, 1080.0, p(1080.0), 0.1).unwrap();
+        assert!((next - 1000.0).abs() < 1e-6, "{next}");
+        // The step is limited, and a rising P(V) gives no step.
+        let far = newton_volume(
+            &[(1500.0, p(1500.0)), (1450.0, p(1450.0))],
+            1500.0,
+            p(1500.0),
+            0.1,
+        );
+        assert!((far.unwrap() - 1500.0 * (-0.1f64).exp()).abs() < 1e-9);
+        assert!(newton_volume(&[(1000.0, 1.0), (1050.0, 2.0)], 1050.0, 2.0, 0.1).is_none());
+        assert!(newton_volume(&[(1000.0, 1.0)], 1000.0, 1.0, 0.1).is_none());
     }
 
     #[test]

@@ -40,12 +40,13 @@ pub mod db;
 pub mod engine;
 pub mod eos;
 pub mod import;
+pub mod quality;
 pub mod workflow;
 
 pub use config::Config;
 pub use db::Database;
 pub use engine::{AmorphMd, Engine, MdOutcome, MdRequest};
-pub use workflow::{CompositionOutcome, Event, Stage, cell_counts, run, stage_graph};
+pub use workflow::{CompositionOutcome, Event, Stage, cell_counts, preflight, run, stage_graph};
 
 use std::path::Path;
 

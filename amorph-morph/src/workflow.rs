@@ -4,9 +4,13 @@
 use crate::config::Config;
 use crate::db::{Database, StageOutput, StageStatus, ThermoSummary};
 use crate::engine::{Engine, MdRequest, energy_drift, last_half_mean};
-use crate::eos::{extrapolation_volume, fit_zero_pressure_volume, rescale_volume};
+use crate::eos::{
+    dense_bracket, fit_zero_pressure_volume, interpolate_zero, newton_volume, rescale_volume,
+};
+use crate::quality::{Convergence, Quality, plausibility};
 use crate::{MorphError, Result};
 use amorph_core::{Composition, Element, Lattice, Structure};
+use amorph_md::potential::Choice;
 use nalgebra::Vector3;
 use petgraph::algo::toposort;
 use petgraph::graph::DiGraph;
@@ -31,6 +35,9 @@ pub enum Stage {
     Arrhenius,
     /// The paper's features of the last production frame at a temperature.
     Features(f64),
+    /// Whether the production at a temperature can be trusted: the volume search's
+    /// convergence and the state's plausibility ([`crate::quality`]).
+    Check(f64),
 }
 
 impl Stage {
@@ -43,6 +50,7 @@ impl Stage {
             Stage::Diffusion(t) => format!("diffusion@{t}K"),
             Stage::Arrhenius => "arrhenius".into(),
             Stage::Features(t) => format!("features@{t}K"),
+            Stage::Check(t) => format!("check@{t}K"),
         }
     }
 }
@@ -50,8 +58,8 @@ impl Stage {
 /// The stage graph of one composition: pack → equilibrate(melt) → production(melt) →
 /// for each anneal temperature T: equilibrate(T) → production(T); every anneal starts from the
 /// last frame of the melt production (an instant quench), as the paper describes. Each
-/// production feeds a diffusion and a features stage; the anneal diffusions feed the
-/// Arrhenius fit.
+/// production feeds a diffusion, a features and a check stage; the anneal diffusions and
+/// checks feed the Arrhenius fit, which uses the trusted temperatures only.
 pub fn stage_graph(config: &Config) -> DiGraph<Stage, ()> {
     let mut g = DiGraph::new();
     let pack = g.add_node(Stage::Pack);
@@ -62,9 +70,11 @@ pub fn stage_graph(config: &Config) -> DiGraph<Stage, ()> {
     let analyse = |g: &mut DiGraph<Stage, ()>, p, t| {
         let d = g.add_node(Stage::Diffusion(t));
         let f = g.add_node(Stage::Features(t));
+        let c = g.add_node(Stage::Check(t));
         g.add_edge(p, d, ());
         g.add_edge(p, f, ());
-        d
+        g.add_edge(p, c, ());
+        (d, c)
     };
     analyse(&mut g, prod, config.melt_temperature);
     let arrhenius = g.add_node(Stage::Arrhenius);
@@ -73,8 +83,9 @@ pub fn stage_graph(config: &Config) -> DiGraph<Stage, ()> {
         let p = g.add_node(Stage::Production(t));
         g.add_edge(prod, e, ());
         g.add_edge(e, p, ());
-        let d = analyse(&mut g, p, t);
+        let (d, c) = analyse(&mut g, p, t);
         g.add_edge(d, arrhenius, ());
+        g.add_edge(c, arrhenius, ());
     }
     g
 }
@@ -146,6 +157,20 @@ pub fn derive_seed(master: u64, formula: &str, stage: &str, index: u64) -> u64 {
     h
 }
 
+/// Checks, before anything is written or simulated, that the configuration is valid and that
+/// the engine can simulate every formula ([`Engine::preflight`]: a composition that no
+/// potential covers is refused here with its one-line reason). Returns each formula's choice.
+pub fn preflight(formulas: &[String], config: &Config, engine: &dyn Engine) -> Result<Vec<Choice>> {
+    config.validate()?;
+    formulas
+        .iter()
+        .map(|f| {
+            let amounts: Vec<(Element, f64)> = Composition::parse(f)?.iter().collect();
+            engine.preflight(&amounts)
+        })
+        .collect()
+}
+
 /// Runs the workflow for `formulas` into `db`, compositions in parallel, skipping every stage
 /// the database already holds as done (so an interrupted run resumes where it stopped).
 pub fn run(
@@ -155,23 +180,25 @@ pub fn run(
     db: Database,
     report: &(dyn Fn(Event) + Sync),
 ) -> Result<Vec<CompositionOutcome>> {
-    config.validate()?;
+    let choices = preflight(formulas, config, engine)?;
     let config_json =
         serde_json::to_value(config).map_err(|e| MorphError::Config(e.to_string()))?;
     db.add_run(&config_json)?;
     // Register every composition first so that `amorph status` lists them all at once.
     let mut rows = Vec::new();
-    for f in formulas {
+    for (f, choice) in formulas.iter().zip(&choices) {
         let comp = Composition::parse(f)?;
         let atoms = cell_counts(f, config)?.iter().map(|c| c.1).sum();
         let seed = derive_seed(config.seed, f, "", 0);
-        rows.push(db.add_composition(f, &comp.reduced_formula(), atoms, seed, &config_json)?);
+        let row = db.add_composition(f, &comp.reduced_formula(), atoms, seed, &config_json)?;
+        db.set_potential(row.id, choice)?;
+        rows.push((row, choice.clone()));
     }
     let db = Mutex::new(db);
     let outcomes = rows
         .par_iter()
-        .map(|row| {
-            let result = run_composition(row.id, &row.formula, config, engine, &db, report);
+        .map(|(row, choice)| {
+            let result = run_composition(row.id, &row.formula, choice, config, engine, &db, report);
             CompositionOutcome {
                 formula: row.formula.clone(),
                 result: result.map_err(|e| e.to_string()),
@@ -184,6 +211,7 @@ pub fn run(
 fn run_composition(
     id: i64,
     formula: &str,
+    choice: &Choice,
     config: &Config,
     engine: &dyn Engine,
     db: &Mutex<Database>,
@@ -226,21 +254,28 @@ fn run_composition(
             match (stage, parents.first()) {
                 (Stage::Arrhenius, _) => {
                     let mut rows = Vec::new();
+                    let quality = db.quality(id)?;
                     for p in &parents {
                         if let Stage::Diffusion(t) = p {
                             if let Some(r) = db.stage_result(id, &p.name())? {
-                                rows.push((*t, r));
+                                let q = quality.iter().find(|q| q.temperature == *t).cloned();
+                                rows.push((*t, r, q));
                             }
                         }
                     }
                     Input::Diffusions(rows)
                 }
+                (Stage::Check(t), Some(p)) => Input::Check {
+                    production: db.structure(id, &p.name())?,
+                    trajectory: db.trajectory(id, &p.name())?,
+                    equilibration: db.stage_result(id, &Stage::Equilibrate(t).name())?,
+                },
                 (Stage::Diffusion(_), Some(p)) => Input::Trajectory(db.trajectory(id, &p.name())?),
                 (_, Some(p)) => Input::Structure(db.structure(id, &p.name())?),
                 (_, None) => Input::Structure(None),
             }
         };
-        let result = execute(stage, formula, config, engine, input);
+        let result = execute(stage, formula, choice, config, engine, input);
         match result {
             Ok(out) => {
                 lock()?.finish_stage(id, &name, &out)?;
@@ -272,13 +307,23 @@ enum Input {
     Structure(Option<crate::db::StructureWithVelocities>),
     /// The parent's trajectory and temperature.
     Trajectory(Option<(amorph_core::Trajectory, f64)>),
-    /// The diffusion results of the anneal temperatures.
-    Diffusions(Vec<(f64, serde_json::Value)>),
+    /// The diffusion results of the anneal temperatures, with their quality when checked.
+    Diffusions(Vec<(f64, serde_json::Value, Option<Quality>)>),
+    /// What a check reads: the production's last state and frames, and the volume search.
+    Check {
+        /// The production's final structure.
+        production: Option<crate::db::StructureWithVelocities>,
+        /// The production's trajectory.
+        trajectory: Option<(amorph_core::Trajectory, f64)>,
+        /// The equilibration stage's result.
+        equilibration: Option<serde_json::Value>,
+    },
 }
 
 fn execute(
     stage: Stage,
     formula: &str,
+    choice: &Choice,
     config: &Config,
     engine: &dyn Engine,
     input: Input,
@@ -298,6 +343,14 @@ fn execute(
         }
         (Stage::Features(t), Input::Structure(Some((s, _)))) => crate::analysis::features(&s, t),
         (Stage::Arrhenius, Input::Diffusions(rows)) => crate::analysis::arrhenius(&rows),
+        (
+            Stage::Check(t),
+            Input::Check {
+                production: Some((s, _)),
+                trajectory,
+                equilibration: Some(eq),
+            },
+        ) => check(t, &s, trajectory.map(|x| x.0), &eq, choice, config),
         _ => Err(missing()),
     }
 }
@@ -383,6 +436,15 @@ fn scaled(s: &Structure, volume: f64) -> Result<Structure> {
     Ok(c)
 }
 
+/// Pressure units: the volume search works in bar, reports in kbar.
+const BAR_PER_KBAR: f64 = 1000.0;
+
+/// NVT volume equilibration at `t`: a P(V) scan at `scan_factors` × the start volume; more
+/// points (compressing when every pressure is negative, expanding when every one is positive)
+/// until P = 0 is bracketed on the dense branch; V₀ from a Birch–Murnaghan fit of that branch
+/// (or interpolation within the bracket); then runs from V₀ that move the volume by Newton steps
+/// on the measured P(ln V) (MPMorph's β rescale when no slope is known) until |P̄| and the energy
+/// drift are within tolerance or `max_rescales` runs are spent; the result says which, and why.
 fn equilibrate(
     start: &Structure,
     t: f64,
@@ -411,50 +473,88 @@ fn equilibrate(
             .map(|s| (s.volume, s.pressure))
             .collect::<Vec<_>>()
     };
-    let mut fit = fit_zero_pressure_volume(&points(&samples))?;
+    // 1. Bracket P = 0. Each new point starts from the final frame of the sampled run at the
+    // end it extends and changes its volume by at most a factor 4/3 (an isotropic jump from
+    // the 5000 K volume straight to the 1000 K one pushes atoms into each other).
     let mut extrapolations = 0;
-    loop {
-        let vmin = samples
-            .iter()
-            .map(|s| s.volume)
-            .fold(f64::INFINITY, f64::min);
-        let vmax = samples.iter().map(|s| s.volume).fold(0.0, f64::max);
-        // Decide on the unclamped fit: a root outside the bracket is measured, not guessed.
-        // The liquid is compressed or expanded gradually: each new point starts from the final
-        // frame of the sampled run nearest in volume and changes its volume by at most a
-        // factor 4/3 (an isotropic jump from the 5000 K volume straight to the 1000 K one
-        // pushes atoms into each other).
-        let Some(next) = extrapolation_volume(fit.v0_fit, vmin, vmax, v_orig, 0.1) else {
-            break;
-        };
-        if extrapolations >= config.max_extrapolations {
-            break;
+    while dense_bracket(&points(&samples)).is_none() && extrapolations < config.max_extrapolations {
+        let compress = samples.iter().all(|s| s.pressure < 0.0);
+        let base = if compress {
+            samples.iter().min_by(|a, b| a.volume.total_cmp(&b.volume))
+        } else {
+            samples.iter().max_by(|a, b| a.volume.total_cmp(&b.volume))
         }
-        let base = samples
-            .iter()
-            .min_by(|a, b| (a.volume - next).abs().total_cmp(&(b.volume - next).abs()))
-            .ok_or_else(|| MorphError::Md("no scan runs".into()))?;
-        let next = next.clamp(0.75 * base.volume, base.volume / 0.75);
+        .ok_or_else(|| MorphError::Md("no scan runs".into()))?;
+        // Aim at the fitted root when it lies beyond this end, else step by 20 %.
+        let fit = fit_zero_pressure_volume(&points(&samples)).ok();
+        let aim = fit.map(|f| f.v0_fit).filter(|v| {
+            if compress {
+                *v < base.volume
+            } else {
+                *v > base.volume
+            }
+        });
+        let next = aim
+            .unwrap_or(if compress {
+                0.8 * base.volume
+            } else {
+                base.volume / 0.8
+            })
+            .clamp(0.75 * base.volume, base.volume / 0.75);
         let from = scaled(&base.structure, next)?;
         samples.push(nvt(&from, None, t, steps, seed(k), engine)?);
         k += 1;
         extrapolations += 1;
-        fit = fit_zero_pressure_volume(&points(&samples))?;
     }
-    // Convergence loop, continuing from the sampled run closest to V0.
+    // 2. V₀ on the dense branch.
+    let bracket = dense_bracket(&points(&samples));
+    let (v0, v0_method) = match bracket {
+        Some((plus, minus)) => {
+            let branch: Vec<(f64, f64)> = points(&samples)
+                .into_iter()
+                .filter(|p| p.0 <= minus.0)
+                .collect();
+            let bm = (branch.len() >= 3)
+                .then(|| fit_zero_pressure_volume(&branch).ok())
+                .flatten()
+                .filter(|f| {
+                    !f.clamped
+                        && matches!(f.fit, crate::eos::VolumeFit::BirchMurnaghan(_))
+                        && f.v0 >= 0.9 * plus.0
+                        && f.v0 <= 1.1 * minus.0
+                });
+            match bm {
+                Some(f) => (f.v0, "birch_murnaghan"),
+                None => (interpolate_zero(plus, minus), "bracket_interpolation"),
+            }
+        }
+        None => {
+            let best = samples
+                .iter()
+                .min_by(|a, b| a.pressure.abs().total_cmp(&b.pressure.abs()))
+                .ok_or_else(|| MorphError::Md("no scan runs".into()))?;
+            (best.volume, "lowest_pressure_sample")
+        }
+    };
+    let fit = fit_zero_pressure_volume(&points(&samples)).ok();
+    // 3. Convergence runs from the sampled run closest to V₀.
     let nearest = samples
         .iter()
-        .min_by(|a, b| {
-            (a.volume - fit.v0)
-                .abs()
-                .total_cmp(&(b.volume - fit.v0).abs())
-        })
+        .min_by(|a, b| (a.volume - v0).abs().total_cmp(&(b.volume - v0).abs()))
         .ok_or_else(|| MorphError::Md("no scan runs".into()))?;
-    let v_start = fit.v0.clamp(0.75 * nearest.volume, nearest.volume / 0.75);
+    let v_start = v0.clamp(0.75 * nearest.volume, nearest.volume / 0.75);
     let mut structure = scaled(&nearest.structure, v_start)?;
     let mut velocities = nearest.velocities.clone();
     let mut history = Vec::new();
-    let tol_bar = config.pressure_tolerance_kbar * 1000.0;
+    // The measured P(V) near the liquid branch, for the Newton steps.
+    let mut measured: Vec<(f64, f64)> = match bracket {
+        Some((_, minus)) => points(&samples)
+            .into_iter()
+            .filter(|p| p.0 <= minus.0)
+            .collect(),
+        None => points(&samples),
+    };
+    let tol_bar = config.pressure_tolerance_kbar * BAR_PER_KBAR;
     let mut converged = false;
     let mut last = None;
     for i in 0..=config.max_rescales {
@@ -466,9 +566,23 @@ fn equilibrate(
             seed(1000 + i as u64),
             engine,
         )?;
-        history.push(json!({"volume": run.volume, "pressure_bar": run.pressure, "pressure_sem_bar": run.sem, "drift": run.drift}));
-        converged = run.pressure.abs() < tol_bar && run.drift < config.energy_drift_tolerance;
-        let next_volume = rescale_volume(run.volume, run.pressure, config.rescale_beta_per_bar);
+        measured.push((run.volume, run.pressure));
+        let pressure_ok = run.pressure.abs() < tol_bar;
+        let drift_ok = run.drift < config.energy_drift_tolerance;
+        converged = pressure_ok && drift_ok;
+        let (next_volume, step) = if pressure_ok {
+            // Only the drift is off: rerun at the same volume (MPMorph's energy rerun).
+            (run.volume, "rerun")
+        } else {
+            match newton_volume(&measured, run.volume, run.pressure, 0.1) {
+                Some(v) => (v, "newton"),
+                None => (
+                    rescale_volume(run.volume, run.pressure, config.rescale_beta_per_bar),
+                    "beta_rescale",
+                ),
+            }
+        };
+        history.push(json!({"volume": run.volume, "pressure_bar": run.pressure, "pressure_sem_bar": run.sem, "drift": run.drift, "next": if converged { "done" } else { step }}));
         structure = run.structure.clone();
         velocities = run.velocities.clone();
         let done = converged || i == config.max_rescales;
@@ -479,6 +593,35 @@ fn equilibrate(
         structure = scaled(&structure, next_volume)?;
     }
     let last = last.ok_or_else(|| MorphError::Md("no convergence runs".into()))?;
+    let reason = (!converged).then(|| {
+        let mut why = Vec::new();
+        if last.pressure.abs() >= tol_bar {
+            why.push(format!(
+                "|P̄| = {:.1} kbar after {} runs (tolerance {} kbar)",
+                last.pressure.abs() / BAR_PER_KBAR,
+                history.len(),
+                config.pressure_tolerance_kbar
+            ));
+            if last.sem >= tol_bar {
+                why.push(format!(
+                    "the pressure's standard error ({:.1} kbar) exceeds the tolerance: runs too short",
+                    last.sem / BAR_PER_KBAR
+                ));
+            }
+        }
+        if last.drift >= config.energy_drift_tolerance {
+            why.push(format!(
+                "energy drift {:.2e} (tolerance {:.0e})",
+                last.drift, config.energy_drift_tolerance
+            ));
+        }
+        if bracket.is_none() {
+            why.push(format!(
+                "P = 0 not bracketed after {extrapolations} extra scan points"
+            ));
+        }
+        why.join(", ")
+    });
     let summary = ThermoSummary {
         temperature: t,
         volume: last.volume,
@@ -493,14 +636,85 @@ fn equilibrate(
         result: json!({
             "scan": points(&samples),
             "fit": fit,
+            "v0": v0,
+            "v0_method": v0_method,
             "extrapolations": extrapolations,
             "convergence": history,
             "converged": converged,
+            "reason": reason,
+            "pressure_bar": last.pressure,
+            "pressure_sem_bar": last.sem,
+            "drift": last.drift,
             "volume": summary.volume,
             "density_g_cm3": summary.density_g_cm3,
         }),
         structure: Some((structure, Some(velocities))),
         thermo: Some(summary),
+        ..StageOutput::default()
+    })
+}
+
+/// The check of a production at `t`: the volume search's convergence (from the equilibration
+/// result) and the plausibility of the production's last frame and ten frames over the run.
+fn check(
+    t: f64,
+    last: &Structure,
+    trajectory: Option<amorph_core::Trajectory>,
+    equilibration: &serde_json::Value,
+    choice: &Choice,
+    config: &Config,
+) -> Result<StageOutput> {
+    let f = |k: &str| equilibration.get(k).and_then(serde_json::Value::as_f64);
+    let convergence = Convergence {
+        converged: equilibration
+            .get("converged")
+            .and_then(serde_json::Value::as_bool)
+            .unwrap_or(false),
+        pressure_kbar: f("pressure_bar").map_or(f64::NAN, |p| p.abs() / BAR_PER_KBAR),
+        pressure_sem_kbar: f("pressure_sem_bar").map_or(f64::NAN, |p| p / BAR_PER_KBAR),
+        drift: f("drift").unwrap_or(f64::NAN),
+        reason: equilibration
+            .get("reason")
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_owned)
+            .or_else(|| {
+                // A database written before the reason was recorded.
+                (!equilibration
+                    .get("converged")
+                    .and_then(serde_json::Value::as_bool)
+                    .unwrap_or(false))
+                .then(|| "tolerances not met".to_owned())
+            }),
+    };
+    let mut frames = Vec::new();
+    if let Some(traj) = &trajectory {
+        let n = traj.n_frames();
+        for i in 1..=10 {
+            let idx = (i * n) / 10;
+            if idx > 0 && idx < n {
+                frames.push(traj.frame(idx).wrapped());
+            }
+        }
+    }
+    frames.push(last.wrapped());
+    let counts: Vec<(Element, usize)> = amorph_md::potential::species_amounts(last.species())
+        .into_iter()
+        .map(|(e, n)| (e, n as usize))
+        .collect();
+    let estimate = amorph_build::estimate_volume(&counts)?;
+    let melt = t == config.melt_temperature;
+    let plaus = plausibility(&frames, estimate.density_g_cm3, melt, &config.quality);
+    let quality = Quality {
+        temperature: t,
+        melt,
+        potential: choice.potential.clone(),
+        physical: choice.physical,
+        convergence,
+        plausibility: plaus,
+    };
+    Ok(StageOutput {
+        result: json!({"trusted": quality.trusted(), "note": quality.note()}),
+        quality: Some(quality),
         ..StageOutput::default()
     })
 }

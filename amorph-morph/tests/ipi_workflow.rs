@@ -110,7 +110,7 @@ fn workflow_through_ipi_equals_the_in_process_potential() {
 
     // In-process.
     let own: Arc<dyn amorph_md::potential::PotentialChooser> =
-        Arc::new(|_: &[Element]| Ok(Box::new(lj()) as Box<dyn Calculator>));
+        Arc::new(|_: &[(Element, f64)]| Ok(Box::new(lj()) as Box<dyn Calculator>));
     run(&engine(own, &c), fresh_db(&dir, "own.db"), &c);
 
     // Through i-PI, one connection for all stages.
@@ -144,7 +144,7 @@ fn workflow_through_ipi_equals_the_in_process_potential() {
         .expect("start scripts/ipi_client.py");
     let shared = SharedCalculator::new(Box::new(ipi));
     let chooser: Arc<dyn amorph_md::potential::PotentialChooser> =
-        Arc::new(move |_: &[Element]| Ok(Box::new(shared.clone()) as Box<dyn Calculator>));
+        Arc::new(move |_: &[(Element, f64)]| Ok(Box::new(shared.clone()) as Box<dyn Calculator>));
     let engine_ipi = engine(chooser, &c);
     run(&engine_ipi, fresh_db(&dir, "ipi.db"), &c);
     // Dropping the engine drops the last SharedCalculator, which tells the client to exit.

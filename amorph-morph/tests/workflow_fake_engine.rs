@@ -72,13 +72,17 @@ impl Engine for Analytic {
 }
 
 fn small_config() -> Config {
-    Config {
+    let mut c = Config {
         temperatures: vec![2000.0, 1000.0],
         equilibration_steps: 20,
         production_steps: 800,
         frame_interval: 2,
         ..Config::demo()
-    }
+    };
+    // The analytic Li walk has no repulsion: Li atoms pass through each other, which the
+    // default like-ion floor rightly flags (see `untrusted_rows_leave_the_arrhenius_fit`).
+    c.quality.like_ion_floor = 0.0;
+    c
 }
 
 fn formulas(f: &[&str]) -> Vec<String> {
@@ -102,7 +106,7 @@ fn converges_resumes_and_isolates_failures() {
         &|_| {},
     )
     .unwrap();
-    assert_eq!(out[0].result, Ok(14), "{out:?}");
+    assert_eq!(out[0].result, Ok(17), "{out:?}");
     let err = out[1].result.clone().unwrap_err();
     assert!(err.contains("fake calculator refuses F"), "{err}");
 
@@ -177,7 +181,7 @@ fn converges_resumes_and_isolates_failures() {
         &|_| {},
     )
     .unwrap();
-    assert_eq!(out[0].result, Ok(13), "pack was already done: {out:?}");
+    assert_eq!(out[0].result, Ok(16), "pack was already done: {out:?}");
 }
 
 #[test]
@@ -258,4 +262,46 @@ fn bad_inputs() {
     assert!(run(&formulas(&["Li2O"]), &bad, &engine, db, &|_| {}).is_err());
     std::fs::write(dir.path().join("z.db"), b"this is not sqlite").unwrap();
     assert!(Database::open(&dir.path().join("z.db")).is_err());
+}
+
+#[test]
+fn untrusted_rows_leave_the_arrhenius_fit() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("wf.db");
+    let config = Config {
+        quality: Default::default(),
+        ..small_config()
+    };
+    let engine = Analytic {
+        calls: AtomicUsize::new(0),
+        fail_on: None,
+    };
+    run(
+        &formulas(&["Li2O"]),
+        &config,
+        &engine,
+        Database::open(&path).unwrap(),
+        &|_| {},
+    )
+    .unwrap();
+    let db = Database::open(&path).unwrap();
+    let id = db.composition("Li2O").unwrap().unwrap().id;
+    let quality = db.quality(id).unwrap();
+    assert_eq!(quality.len(), 3);
+    for q in &quality {
+        // The walkers overlap: every row is flagged with the reason, none is trusted.
+        assert!(!q.trusted(), "{q:?}");
+        assert!(q.note().contains("like ions Li–Li"), "{}", q.note());
+        assert!(q.convergence.converged && q.physical);
+    }
+    assert!(db.arrhenius(id).unwrap().is_none());
+    let r = db.stage_result(id, "arrhenius").unwrap().unwrap();
+    assert!(r["skipped"].as_str().unwrap().contains("0 trusted"), "{r}");
+    assert_eq!(r["excluded"].as_array().unwrap().len(), 2, "{r}");
+    let rows = db.export().unwrap();
+    assert_eq!(rows.len(), 3);
+    assert!(
+        rows.iter()
+            .all(|r| r.trusted == Some(false) && r.ea_ev.is_none())
+    );
 }

@@ -4,7 +4,7 @@ use super::Outcome;
 use amorph_core::{Calculator, Request};
 use amorph_md::potential::{
     Coulomb, DEFAULT_DSF_ALPHA, DEFAULT_DSF_CUTOFF, DEFAULT_EWALD_ACCURACY, EwaldOptions,
-    PedoneOptions, by_name, pedone,
+    PedoneOptions, PotentialSpec, pedone, species_amounts,
 };
 use anyhow::Context;
 use serde_json::json;
@@ -24,7 +24,8 @@ pub enum CoulombArg {
 pub struct Args {
     /// Structure file (extxyz, POSCAR, LAMMPS data …).
     pub input: PathBuf,
-    /// Potential: pedone, uff (universal fallback) or auto (Pedone where it covers the elements).
+    /// Potential: auto (the physical potential that covers the composition), auto-zbl,
+    /// pedone, pedone-zbl, tosi-fumi, tosi-fumi-zbl, or uff (smoke test, not physics).
     #[arg(long, default_value = "auto")]
     pub potential: String,
     /// Electrostatics for Pedone.
@@ -49,11 +50,12 @@ pub struct Args {
 }
 
 /// The calculator of `--calculator SPEC` (an i-PI server that waits for its client), else the
-/// built-in `--potential` (default auto). Shared with `amorph md`.
+/// built-in `--potential` (default auto) for the structure's composition. Shared with
+/// `amorph md`.
 pub fn calculator(
     spec: Option<&str>,
     potential: Option<&str>,
-    elements: &[amorph_core::Element],
+    structure: &amorph_core::Structure,
     coulomb: Coulomb,
 ) -> anyhow::Result<Box<dyn Calculator>> {
     if let Some(spec) = spec {
@@ -63,7 +65,11 @@ pub fn calculator(
         return Ok(Box::new(ipi));
     }
     let name = potential.unwrap_or("auto");
-    by_name(name, elements, coulomb).with_context(|| format!("--potential {name}"))
+    let spec: PotentialSpec = name
+        .parse()
+        .with_context(|| format!("--potential {name}"))?;
+    spec.build(&species_amounts(structure.species()), coulomb)
+        .with_context(|| format!("--potential {name}"))
 }
 
 /// Runs `amorph energy`.
@@ -81,11 +87,8 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         },
     };
     coulomb.validate().context("--coulomb options")?;
-    let mut elements: Vec<_> = s.species().to_vec();
-    elements.sort();
-    elements.dedup();
     let mut calc: Box<dyn Calculator> = if args.calculator.is_some() {
-        calculator(args.calculator.as_deref(), None, &elements, coulomb)?
+        calculator(args.calculator.as_deref(), None, &s, coulomb)?
     } else if args.potential.eq_ignore_ascii_case("pedone") {
         Box::new(
             pedone(&PedoneOptions {
@@ -96,7 +99,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
             .context("--cutoff")?,
         )
     } else {
-        by_name(&args.potential, &elements, coulomb).context("--potential")?
+        calculator(None, Some(&args.potential), &s, coulomb)?
     };
     let c = calc
         .calculate_checked(&s, Request::STRESS)

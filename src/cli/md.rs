@@ -43,7 +43,8 @@ pub struct Args {
     /// XDATCAR (wrapped fractional coordinates).
     #[arg(short, long)]
     pub output: PathBuf,
-    /// Potential: pedone, uff (UFF LJ + ZBL fallback) or auto.
+    /// Potential: auto (the physical potential that covers the composition), auto-zbl,
+    /// pedone, pedone-zbl, tosi-fumi, tosi-fumi-zbl, or uff (smoke test, not physics).
     #[arg(long, required_unless_present = "calculator")]
     pub potential: Option<String>,
     /// External calculator instead of --potential: `ipi:unix:NAME` (socket /tmp/ipi_NAME) or
@@ -121,11 +122,10 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     .context("--coulomb")?;
     // The external calculator or the named potential for the run's elements.
     let calculator = |s: &amorph_core::Structure| {
-        let elements: Vec<_> = s.element_counts().into_keys().collect();
         super::energy::calculator(
             args.calculator.as_deref(),
             args.potential.as_deref(),
-            &elements,
+            s,
             coulomb,
         )
     };

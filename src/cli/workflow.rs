@@ -1,10 +1,11 @@
 //! `amorph run`, `amorph status`, `amorph export`: the MPMorph workflow and its database.
 
 use super::Outcome;
-use amorph_core::{Calculator, Element, SharedCalculator};
+use amorph_core::{Calculator, SharedCalculator};
 use amorph_md::ipi::{IpiCalculator, IpiOptions};
 use amorph_md::potential::{
-    Coulomb, DEFAULT_DSF_ALPHA, DEFAULT_DSF_CUTOFF, PotentialChooser, by_name,
+    Amounts, Coulomb, DEFAULT_DSF_ALPHA, DEFAULT_DSF_CUTOFF, DefaultChooser, PotentialChooser,
+    PotentialSpec,
 };
 use amorph_morph::{AmorphMd, Config, Database, Event};
 use anyhow::{Context, bail};
@@ -80,12 +81,12 @@ pub fn engine(config: &Config) -> anyhow::Result<AmorphMd> {
             .with_context(|| format!("calculator {potential}"))?;
         eprintln!("waiting for an i-PI client on {}", ipi.address());
         let shared = SharedCalculator::new(Box::new(ipi));
-        Arc::new(move |_: &[Element]| Ok(Box::new(shared.clone()) as Box<dyn Calculator>))
+        Arc::new(move |_: &Amounts| Ok(Box::new(shared.clone()) as Box<dyn Calculator>))
     } else {
-        // Fail now, not inside a worker, on an unknown potential name.
-        by_name(&potential, &[Element::from_symbol("O")?], coulomb)
+        let spec: PotentialSpec = potential
+            .parse()
             .with_context(|| format!("potential {potential}"))?;
-        Arc::new(move |els: &[Element]| by_name(&potential, els, coulomb))
+        Arc::new(DefaultChooser { spec, coulomb })
     };
     Ok(AmorphMd {
         chooser,
@@ -222,6 +223,8 @@ pub fn run(args: RunArgs) -> anyhow::Result<Outcome> {
             config.target_atoms
         );
     }
+    // Refuse what no potential covers before anything is written.
+    amorph_morph::preflight(&args.formulas, &config, &engine)?;
     let db = Database::open(&args.db).with_context(|| format!("{}", args.db.display()))?;
     let progress = Progress::new();
     let start = std::time::Instant::now();
@@ -308,60 +311,15 @@ pub fn status(args: DbArgs) -> anyhow::Result<Outcome> {
     })
 }
 
-/// One exported row per composition × temperature.
+/// One exported row per composition × temperature ([`Database::export`]) as JSON objects.
 pub fn export_rows(db: &Database) -> anyhow::Result<Vec<Map<String, Value>>> {
-    let mut rows = Vec::new();
-    for c in db.compositions()? {
-        let arr = db.arrhenius(c.id)?;
-        let diffusion: HashMap<String, Value> = db
-            .diffusion(c.id)?
-            .into_iter()
-            .map(|(t, v)| (format!("{t}"), v))
-            .collect();
-        let features: HashMap<String, Value> = db
-            .features(c.id)?
-            .into_iter()
-            .map(|(t, v)| (format!("{t}"), v))
-            .collect();
-        for (stage, th) in db.thermo(c.id)? {
-            if !stage.starts_with("production@") {
-                continue;
-            }
-            let key = format!("{}", th.temperature);
-            let mut row = Map::new();
-            row.insert("formula".into(), json!(c.formula));
-            row.insert("temperature".into(), json!(th.temperature));
-            row.insert("density_g_cm3".into(), json!(th.density_g_cm3));
-            row.insert("volume".into(), json!(th.volume));
-            row.insert("pressure_bar".into(), json!(th.pressure_bar));
-            let d = diffusion.get(&key);
-            let get = |v: Option<&Value>, k: &str| {
-                v.and_then(|v| v.get(k)).cloned().unwrap_or(Value::Null)
-            };
-            row.insert("diffusivity_cm2_s".into(), get(d, "diffusivity_cm2_s"));
-            row.insert(
-                "diffusivity_std_cm2_s".into(),
-                get(d, "diffusivity_std_cm2_s"),
-            );
-            // pymatgen's σ above is the fit's standard error (its issue #449); the GLS σ
-            // with the MSD covariance is the uncertainty that means something.
-            let gls = d.and_then(|v| v.get("gls"));
-            row.insert(
-                "gls_diffusivity_cm2_s".into(),
-                get(gls, "diffusivity_cm2_s"),
-            );
-            row.insert("gls_std_cm2_s".into(), get(gls, "std_cm2_s"));
-            row.insert("ea_ev".into(), get(arr.as_ref(), "ea_ev"));
-            row.insert("ea_std_ev".into(), get(arr.as_ref(), "ea_std_ev"));
-            if let Some(Value::Object(f)) = features.get(&key) {
-                for (k, v) in f {
-                    row.entry(k.clone()).or_insert_with(|| v.clone());
-                }
-            }
-            rows.push(row);
-        }
-    }
-    Ok(rows)
+    db.export()?
+        .into_iter()
+        .map(|r| match serde_json::to_value(r)? {
+            Value::Object(m) => Ok(m),
+            _ => bail!("an export row did not serialise to an object"),
+        })
+        .collect()
 }
 
 /// `amorph export`.

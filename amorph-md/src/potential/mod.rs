@@ -6,29 +6,43 @@
 //!   accuracy) or [DSF](Coulomb::Dsf) with LAMMPS's self-energy convention.
 //! - [`ForceField`]: pair potential + charges + electrostatics as one calculator; energy,
 //!   forces and stress in one pass over a half Verlet list.
-//! - [`pedone`]: the Pedone (PMMCS) glass potential with its full cation table.
-//! - [`uff_zbl`]: a universal fallback (UFF Lennard-Jones + ZBL) for Z = 1–94.
-//! - [`choose_potential`] / [`PotentialChooser`]: Pedone where it covers the composition,
-//!   the fallback otherwise; users pass their own chooser to override.
+//! - [`pedone`]: the Pedone (PMMCS) glass potential with its full cation table (oxides).
+//! - [`tosi_fumi`]: the Tosi–Fumi Born–Mayer–Huggins model of the alkali halides.
+//! - [`uff_zbl`]: UFF Lennard-Jones + ZBL for Z = 1–94, a **smoke-test** potential (no
+//!   charges: ionic compounds evaporate); never chosen automatically.
+//! - [`Family`], [`choose_family`], [`PotentialSpec`]: which built-in potential covers a
+//!   composition (every pair parameterised, fixed charges neutral) and potentials by name;
+//!   a composition that nothing covers is refused with [`crate::MdError::NotCovered`].
+//! - [`PotentialChooser`] / [`DefaultChooser`]: the choice the workflow makes for each
+//!   composition; users pass their own chooser to override.
 
+mod choice;
 mod coulomb;
 pub mod erfc;
 mod forcefield;
 mod pair;
 mod pedone;
+mod tosi_fumi;
 mod uff;
 
+pub use choice::{
+    Amounts, Family, PEDONE_ZBL_RADII, PHYSICAL_FAMILIES, POTENTIAL_NAMES, PotentialSpec,
+    Uncovered, choose_family, species_amounts,
+};
 pub use coulomb::{Coulomb, EWALD_COST_WEIGHT, EwaldOptions, EwaldSplit};
 pub use forcefield::{DEFAULT_MIN_DISTANCE, DEFAULT_SKIN, ForceField, PARALLEL_MIN_PAIRS};
 pub use pair::{PairEntry, PairPotential, PairTerm};
 pub use pedone::{
-    PEDONE_IONS, PEDONE_O_CHARGE, PEDONE_OO, PedoneIon, PedoneOptions, pedone, pedone_covers,
-    pedone_ions,
+    PEDONE_IONS, PEDONE_O_CHARGE, PEDONE_OO, PedoneIon, PedoneOptions, pedone, pedone_ions,
+};
+pub use tosi_fumi::{
+    ERG_CM_TO_EV_A, TF_ANIONS, TF_B, TF_CATIONS, TF_SALTS, TF_ZBL_RADII, TfIon, TfSalt,
+    TosiFumiOptions, tf_pair_term, tf_salt, tf_salt_of, tosi_fumi,
 };
 pub use uff::{KCAL_PER_MOL_IN_EV, UFF_CUTOFF, UFF_LJ, uff_lj, uff_zbl};
 
-use crate::error::{MdError, Result};
-use amorph_core::{Calculator, Element};
+use crate::error::Result;
+use amorph_core::Calculator;
 
 /// Default DSF damping for `--coulomb dsf` (1/Å).
 pub const DEFAULT_DSF_ALPHA: f64 = 0.2;
@@ -37,99 +51,74 @@ pub const DEFAULT_DSF_CUTOFF: f64 = 10.0;
 /// Default Ewald relative accuracy for `--coulomb ewald`.
 pub const DEFAULT_EWALD_ACCURACY: f64 = 1e-10;
 
-/// Picks a calculator for a set of elements. Implemented by [`DefaultChooser`] and by any
-/// `Fn(&[Element]) -> Result<Box<dyn Calculator>>`, so users can override the choice.
+/// Picks a calculator for a composition (each element with its amount). Implemented by
+/// [`DefaultChooser`] and by any `Fn(&Amounts) -> Result<Box<dyn Calculator>>`, so users can
+/// override the choice. Called once before any MD (so that an uncovered composition is refused
+/// up front) and then for each run.
 pub trait PotentialChooser: Send + Sync {
-    /// A calculator for structures made of `elements`.
-    fn choose(&self, elements: &[Element]) -> Result<Box<dyn Calculator>>;
+    /// A calculator for structures of this composition.
+    fn choose(&self, amounts: &Amounts) -> Result<Box<dyn Calculator>>;
+
+    /// What [`PotentialChooser::choose`] would give for `amounts`, checked before any MD.
+    /// The default builds the calculator and reports its name as physical (a user's chooser
+    /// answers for its own physics).
+    fn preview(&self, amounts: &Amounts) -> Result<Choice> {
+        let calc = self.choose(amounts)?;
+        Ok(Choice {
+            potential: calc.name().to_string(),
+            physical: true,
+        })
+    }
+}
+
+/// What a [`PotentialChooser`] picks for a composition.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Choice {
+    /// The calculator's name (e.g. `pedone`, `tosi-fumi`, `uff-zbl`).
+    pub potential: String,
+    /// False for a smoke-test potential whose numbers are not physics (UFF).
+    pub physical: bool,
 }
 
 impl<F> PotentialChooser for F
 where
-    F: Fn(&[Element]) -> Result<Box<dyn Calculator>> + Send + Sync,
+    F: Fn(&Amounts) -> Result<Box<dyn Calculator>> + Send + Sync,
 {
-    fn choose(&self, elements: &[Element]) -> Result<Box<dyn Calculator>> {
-        self(elements)
+    fn choose(&self, amounts: &Amounts) -> Result<Box<dyn Calculator>> {
+        self(amounts)
     }
 }
 
-/// amorph's default choice: Pedone (with `coulomb`) when every element is in its table and
-/// oxygen is present, the UFF + ZBL fallback otherwise.
+/// amorph's choice: a [`PotentialSpec`] (by default `auto-zbl`: the covering physical family
+/// with its ZBL wall) with `coulomb` for the charged families.
+///
+/// ```
+/// use amorph_core::Composition;
+/// use amorph_md::potential::{Coulomb, DefaultChooser, PotentialChooser, PotentialSpec};
+/// let chooser = DefaultChooser { spec: PotentialSpec::AUTO_ZBL, coulomb: Coulomb::dsf(0.2, 10.0).unwrap() };
+/// let amounts = |f: &str| Composition::parse(f).unwrap().iter().collect::<Vec<_>>();
+/// assert_eq!(chooser.choose(&amounts("Li2Si2O5")).unwrap().name(), "pedone");
+/// assert_eq!(chooser.choose(&amounts("KBr")).unwrap().name(), "tosi-fumi");
+/// assert!(chooser.choose(&amounts("Li3PS4")).is_err());
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct DefaultChooser {
-    /// Electrostatics for Pedone.
+    /// The potential by name.
+    pub spec: PotentialSpec,
+    /// Electrostatics of the charged families.
     pub coulomb: Coulomb,
 }
 
 impl PotentialChooser for DefaultChooser {
-    fn choose(&self, elements: &[Element]) -> Result<Box<dyn Calculator>> {
-        choose_potential(elements, self.coulomb)
+    fn choose(&self, amounts: &Amounts) -> Result<Box<dyn Calculator>> {
+        self.spec.build(amounts, self.coulomb)
     }
-}
 
-/// Pedone (with `coulomb`) when it covers `elements` and oxygen is among them, else the
-/// UFF + ZBL fallback.
-///
-/// ```
-/// use amorph_core::Element;
-/// use amorph_md::potential::{choose_potential, Coulomb};
-/// let els = |f: &[&str]| f.iter().map(|s| s.parse::<Element>().unwrap()).collect::<Vec<_>>();
-/// let dsf = Coulomb::dsf(0.2, 10.0).unwrap();
-/// assert_eq!(choose_potential(&els(&["Li", "Si", "O"]), dsf).unwrap().name(), "pedone");
-/// assert_eq!(choose_potential(&els(&["Li", "B", "O"]), dsf).unwrap().name(), "uff-zbl");
-/// ```
-pub fn choose_potential(elements: &[Element], coulomb: Coulomb) -> Result<Box<dyn Calculator>> {
-    let has_o = elements.iter().any(|e| e.symbol() == "O");
-    if has_o && pedone_covers(elements) {
-        Ok(Box::new(pedone(&PedoneOptions {
-            coulomb,
-            ..PedoneOptions::default()
-        })?))
-    } else {
-        Ok(Box::new(uff_zbl(elements)?))
-    }
-}
-
-/// The ZBL switching radii (Å) of the stabilised Pedone, `pedone-zbl`.
-pub const PEDONE_ZBL_RADII: (f64, f64) = (0.7, 1.4);
-
-/// Like [`choose_potential`], but Pedone gets the ZBL wall of [`PEDONE_ZBL_RADII`]
-/// (`PedoneOptions::zbl`), which melts at 5000 K need. The workflow's default.
-pub fn choose_stable_potential(
-    elements: &[Element],
-    coulomb: Coulomb,
-) -> Result<Box<dyn Calculator>> {
-    let has_o = elements.iter().any(|e| e.symbol() == "O");
-    if has_o && pedone_covers(elements) {
-        Ok(Box::new(pedone(&PedoneOptions {
-            coulomb,
-            zbl: Some(PEDONE_ZBL_RADII),
-            ..PedoneOptions::default()
-        })?))
-    } else {
-        Ok(Box::new(uff_zbl(elements)?))
-    }
-}
-
-/// A built-in force field by name: `pedone`, `pedone-zbl` (Pedone with a ZBL wall below
-/// 1.4 Å), `uff` (the fallback), `auto` ([`choose_potential`]) or `auto-zbl`
-/// ([`choose_stable_potential`]). `coulomb` applies to Pedone.
-pub fn by_name(name: &str, elements: &[Element], coulomb: Coulomb) -> Result<Box<dyn Calculator>> {
-    match name.to_ascii_lowercase().as_str() {
-        "pedone" | "pmmcs" => Ok(Box::new(pedone(&PedoneOptions {
-            coulomb,
-            ..PedoneOptions::default()
-        })?)),
-        "pedone-zbl" => Ok(Box::new(pedone(&PedoneOptions {
-            coulomb,
-            zbl: Some(PEDONE_ZBL_RADII),
-            ..PedoneOptions::default()
-        })?)),
-        "uff" | "uff-zbl" | "fallback" => Ok(Box::new(uff_zbl(elements)?)),
-        "auto" => choose_potential(elements, coulomb),
-        "auto-zbl" => choose_stable_potential(elements, coulomb),
-        _ => Err(MdError::UnknownPotential(format!(
-            "{name} (known: pedone, pedone-zbl, uff, auto, auto-zbl)"
-        ))),
+    fn preview(&self, amounts: &Amounts) -> Result<Choice> {
+        let family = self.spec.resolve(amounts)?;
+        Ok(Choice {
+            potential: self.choose(amounts)?.name().to_string(),
+            physical: family.is_physical(),
+        })
     }
 }

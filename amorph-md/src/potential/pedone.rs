@@ -140,13 +140,6 @@ pub fn pedone_ions(ferric: bool) -> impl Iterator<Item = &'static PedoneIon> {
         .filter(move |i| i.label != if ferric { "Fe2+" } else { "Fe3+" })
 }
 
-/// Whether Pedone covers every element of `elements` (all in the table, O included or not).
-pub fn pedone_covers(elements: &[Element]) -> bool {
-    elements
-        .iter()
-        .all(|e| e.symbol() == "O" || PEDONE_IONS.iter().any(|i| i.symbol == e.symbol()))
-}
-
 /// Builds the Pedone force field for every element of the table.
 ///
 /// ```
@@ -221,8 +214,5 @@ mod tests {
             .map(|i| i.symbol)
             .collect();
         assert_eq!(confirmed, ["Be", "Ca", "Al", "Si"]);
-        let e = |s: &str| Element::from_symbol(s).unwrap();
-        assert!(pedone_covers(&[e("Li"), e("Si"), e("O")]));
-        assert!(!pedone_covers(&[e("Li"), e("B"), e("O")]));
     }
 }

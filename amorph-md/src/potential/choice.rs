@@ -1,0 +1,485 @@
+//! Which built-in potential covers a composition, and potentials by name.
+//!
+//! [`Family`] lists the built-in potentials; each knows which compositions it covers
+//! ([`Family::check`]): every species pair must have published parameters, and the fixed
+//! charges must add up to zero. [`choose_family`] takes the first physical family that covers a
+//! composition and otherwise refuses it with [`MdError::NotCovered`], a one-line error that
+//! names the uncovered pairs and what would cover them. The UFF fallback is never chosen
+//! automatically: it is a smoke-test potential (a charge-free Lennard-Jones liquid that turns
+//! ionic compounds into gases) and can only be asked for by name.
+//!
+//! [`PotentialSpec`] is a potential by name (`auto`, `pedone-zbl`, `tosi-fumi`, `uff`, …), the
+//! form that configuration files and the command line hold; [`PotentialSpec::build`] turns it
+//! into a calculator for a composition.
+
+use super::coulomb::Coulomb;
+use super::pedone::{PEDONE_IONS, PEDONE_O_CHARGE, PedoneOptions, pedone, pedone_ions};
+use super::tosi_fumi::{TF_ANIONS, TF_CATIONS, TF_SALTS, TF_ZBL_RADII, TosiFumiOptions};
+use super::tosi_fumi::{tf_salt_of, tosi_fumi};
+use super::uff::uff_zbl;
+use crate::error::{MdError, Result};
+use amorph_core::{Calculator, Element};
+use std::fmt;
+use std::str::FromStr;
+
+/// The ZBL switching radii (Å) of the stabilised Pedone, `pedone-zbl`.
+pub const PEDONE_ZBL_RADII: (f64, f64) = (0.7, 1.4);
+
+/// What a composition is made of: each element with its amount (any scale).
+pub type Amounts = [(Element, f64)];
+
+/// A built-in potential family.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Family {
+    /// The Pedone (PMMCS) rigid-ion potential of oxide glasses ([`super::pedone`]).
+    Pedone,
+    /// The Tosi–Fumi model of the alkali halides ([`super::tosi_fumi`]).
+    TosiFumi,
+    /// UFF Lennard-Jones + ZBL without charges ([`super::uff_zbl`]): a smoke-test potential.
+    Uff,
+}
+
+/// The families [`choose_family`] may pick, in order of preference.
+pub const PHYSICAL_FAMILIES: [Family; 2] = [Family::Pedone, Family::TosiFumi];
+
+/// Why a family does not cover a composition.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Uncovered {
+    /// Species pairs without parameters.
+    Pairs(Vec<(Element, Element)>),
+    /// Every pair has parameters but the fixed charges leave a net charge (e per formula unit
+    /// of the composition as given), listed with the charges.
+    NetCharge {
+        /// The net charge (e).
+        net: f64,
+        /// The family's charge of each element.
+        charges: Vec<(Element, f64)>,
+    },
+    /// Another requirement of the family (e.g. Pedone needs oxygen).
+    Requirement(&'static str),
+}
+
+impl fmt::Display for Uncovered {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Uncovered::Pairs(pairs) => {
+                let names: Vec<String> = pairs.iter().map(|(a, b)| format!("{a}–{b}")).collect();
+                write!(f, "no parameters for {}", names.join(", "))
+            }
+            Uncovered::NetCharge { net, charges } => {
+                let q: Vec<String> = charges.iter().map(|(e, q)| format!("{e} {q:+}")).collect();
+                write!(
+                    f,
+                    "its fixed charges ({}) leave a net charge of {net:+.3} e",
+                    q.join(", ")
+                )
+            }
+            Uncovered::Requirement(why) => f.write_str(why),
+        }
+    }
+}
+
+fn distinct(amounts: &Amounts) -> Vec<Element> {
+    let mut els: Vec<Element> = amounts.iter().map(|(e, _)| *e).collect();
+    els.sort();
+    els.dedup();
+    els
+}
+
+/// The unordered pairs (a ≤ b) of `els` for which `covered` is false.
+fn uncovered_pairs(
+    els: &[Element],
+    covered: impl Fn(Element, Element) -> bool,
+) -> Vec<(Element, Element)> {
+    let mut out = Vec::new();
+    for (i, &a) in els.iter().enumerate() {
+        for &b in &els[i..] {
+            if !covered(a, b) {
+                out.push((a, b));
+            }
+        }
+    }
+    out
+}
+
+/// Net charge of `amounts` under `charge`, or the [`Uncovered::NetCharge`] when it is not zero.
+fn neutral(amounts: &Amounts, charge: impl Fn(Element) -> f64) -> Result<(), Uncovered> {
+    let net: f64 = amounts.iter().map(|(e, n)| n * charge(*e)).sum();
+    let scale: f64 = amounts.iter().map(|(e, n)| (n * charge(*e)).abs()).sum();
+    if net.abs() <= 1e-9 * scale.max(1.0) {
+        return Ok(());
+    }
+    Err(Uncovered::NetCharge {
+        net,
+        charges: distinct(amounts)
+            .into_iter()
+            .map(|e| (e, charge(e)))
+            .collect(),
+    })
+}
+
+fn pedone_charge(e: Element) -> f64 {
+    if e.symbol() == "O" {
+        return PEDONE_O_CHARGE;
+    }
+    pedone_ions(false)
+        .find(|i| i.symbol == e.symbol())
+        .map_or(0.0, |i| i.charge)
+}
+
+fn tf_charge(e: Element) -> f64 {
+    TF_CATIONS
+        .iter()
+        .chain(&TF_ANIONS)
+        .find(|i| i.symbol == e.symbol())
+        .map_or(0.0, |i| i.charge)
+}
+
+impl Family {
+    /// The family's name (`pedone`, `tosi-fumi`, `uff`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Family::Pedone => "pedone",
+            Family::TosiFumi => "tosi-fumi",
+            Family::Uff => "uff",
+        }
+    }
+
+    /// Whether the family is a physical model (false for the UFF smoke-test potential).
+    pub fn is_physical(self) -> bool {
+        !matches!(self, Family::Uff)
+    }
+
+    /// One line on what the family is and covers.
+    pub fn description(self) -> &'static str {
+        match self {
+            Family::Pedone => {
+                "Pedone et al. 2006 rigid-ion potential (Morse + C/r¹² + Coulomb, partial charges): oxides of 27 cations"
+            }
+            Family::TosiFumi => {
+                "Tosi–Fumi 1964 Born–Mayer–Huggins model (formal charges): one of Li, Na, K with one of F, Cl, Br, I"
+            }
+            Family::Uff => {
+                "UFF Lennard-Jones + ZBL without charges: a smoke-test potential, not physics (ionic compounds evaporate)"
+            }
+        }
+    }
+
+    /// `Ok` when the family has parameters for every species pair of `amounts` and its fixed
+    /// charges make the composition neutral.
+    ///
+    /// ```
+    /// use amorph_core::Composition;
+    /// use amorph_md::potential::{Family, Uncovered};
+    /// let amounts = |f: &str| Composition::parse(f).unwrap().iter().collect::<Vec<_>>();
+    /// assert!(Family::Pedone.check(&amounts("Li2Si2O5")).is_ok());
+    /// assert!(Family::TosiFumi.check(&amounts("LiCl")).is_ok());
+    /// // Ni is Ni²⁺ in Pedone's table: LiNiO2 would carry a net charge.
+    /// assert!(matches!(Family::Pedone.check(&amounts("LiNiO2")), Err(Uncovered::NetCharge { .. })));
+    /// assert!(matches!(Family::TosiFumi.check(&amounts("Li3PS4")), Err(Uncovered::Pairs(_))));
+    /// ```
+    pub fn check(self, amounts: &Amounts) -> std::result::Result<(), Uncovered> {
+        let els = distinct(amounts);
+        if els.is_empty() {
+            return Err(Uncovered::Requirement("the composition is empty"));
+        }
+        match self {
+            Family::Pedone => {
+                let known = |e: Element| {
+                    e.symbol() == "O" || PEDONE_IONS.iter().any(|i| i.symbol == e.symbol())
+                };
+                let pairs = uncovered_pairs(&els, |a, b| known(a) && known(b));
+                if !pairs.is_empty() {
+                    return Err(Uncovered::Pairs(pairs));
+                }
+                if !els.iter().any(|e| e.symbol() == "O") {
+                    return Err(Uncovered::Requirement("no oxygen (a potential for oxides)"));
+                }
+                neutral(amounts, pedone_charge)
+            }
+            Family::TosiFumi => {
+                let same_salt = |a: Element, b: Element| {
+                    TF_SALTS.iter().any(|s| {
+                        let has = |e: Element| s.cation == e.symbol() || s.anion == e.symbol();
+                        has(a) && has(b)
+                    })
+                };
+                let pairs = uncovered_pairs(&els, same_salt);
+                if !pairs.is_empty() {
+                    return Err(Uncovered::Pairs(pairs));
+                }
+                if tf_salt_of(&els).is_none() {
+                    return Err(Uncovered::Requirement(
+                        "one alkali and one halide are needed (no mixing rule for mixed salts)",
+                    ));
+                }
+                neutral(amounts, tf_charge)
+            }
+            Family::Uff => Ok(()),
+        }
+    }
+
+    /// The family's force field for `amounts`, with `coulomb` for its charges and, with `zbl`,
+    /// the family's ZBL wall (Pedone [`PEDONE_ZBL_RADII`], Tosi–Fumi [`TF_ZBL_RADII`]; UFF
+    /// always has its own). Refuses a composition the family does not cover.
+    pub fn build(
+        self,
+        amounts: &Amounts,
+        coulomb: Coulomb,
+        zbl: bool,
+    ) -> Result<Box<dyn Calculator>> {
+        self.check(amounts).map_err(|why| MdError::NotCovered {
+            composition: formula(amounts),
+            reason: format!("{}: {why}", self.name()),
+        })?;
+        Ok(match self {
+            Family::Pedone => Box::new(pedone(&PedoneOptions {
+                coulomb,
+                zbl: zbl.then_some(PEDONE_ZBL_RADII),
+                ..PedoneOptions::default()
+            })?),
+            Family::TosiFumi => {
+                let salt = tf_salt_of(&distinct(amounts)).ok_or_else(|| MdError::NotCovered {
+                    composition: formula(amounts),
+                    reason: "tosi-fumi: not one alkali with one halide".into(),
+                })?;
+                Box::new(tosi_fumi(
+                    salt,
+                    &TosiFumiOptions {
+                        coulomb,
+                        zbl: zbl.then_some(TF_ZBL_RADII),
+                        ..TosiFumiOptions::default()
+                    },
+                )?)
+            }
+            Family::Uff => Box::new(uff_zbl(&distinct(amounts))?),
+        })
+    }
+}
+
+/// A formula string of `amounts` for messages (`Li3P1S4` style avoided: amounts of 1 omitted).
+fn formula(amounts: &Amounts) -> String {
+    amounts
+        .iter()
+        .map(|(e, n)| {
+            if (n - 1.0).abs() < 1e-12 {
+                e.symbol().to_string()
+            } else if (n - n.round()).abs() < 1e-9 {
+                format!("{e}{}", n.round())
+            } else {
+                format!("{e}{n}")
+            }
+        })
+        .collect()
+}
+
+/// The first physical family ([`PHYSICAL_FAMILIES`]) that covers `amounts`, or
+/// [`MdError::NotCovered`] saying, family by family, why none does.
+///
+/// ```
+/// use amorph_core::Composition;
+/// use amorph_md::potential::{choose_family, Family};
+/// let amounts = |f: &str| Composition::parse(f).unwrap().iter().collect::<Vec<_>>();
+/// assert_eq!(choose_family(&amounts("Li2O")).unwrap(), Family::Pedone);
+/// assert_eq!(choose_family(&amounts("LiF")).unwrap(), Family::TosiFumi);
+/// let err = choose_family(&amounts("Li3PS4")).unwrap_err().to_string();
+/// assert!(err.contains("Li3PS4") && err.contains("Li–S") && err.contains("i-PI"), "{err}");
+/// ```
+pub fn choose_family(amounts: &Amounts) -> Result<Family> {
+    let mut reasons = Vec::new();
+    for family in PHYSICAL_FAMILIES {
+        match family.check(amounts) {
+            Ok(()) => return Ok(family),
+            Err(why) => reasons.push(format!("{}: {why}", family.name())),
+        }
+    }
+    Err(MdError::NotCovered {
+        composition: formula(amounts),
+        reason: reasons.join("; "),
+    })
+}
+
+/// A built-in potential by name: a [`Family`] (or `auto`, the family [`choose_family`]
+/// picks) and whether to add the family's ZBL wall.
+///
+/// Names: `auto`, `auto-zbl` (the workflow's default), `pedone` (alias `pmmcs`),
+/// `pedone-zbl`, `tosi-fumi` (alias `tf`), `tosi-fumi-zbl`, `uff` (aliases `uff-zbl`,
+/// `fallback`; always with its ZBL). Serialised as that name.
+///
+/// ```
+/// use amorph_core::Composition;
+/// use amorph_md::potential::{Coulomb, PotentialSpec};
+/// let spec: PotentialSpec = "auto-zbl".parse().unwrap();
+/// assert_eq!(spec.to_string(), "auto-zbl");
+/// let amounts: Vec<_> = Composition::parse("NaCl").unwrap().iter().collect();
+/// let calc = spec.build(&amounts, Coulomb::dsf(0.2, 10.0).unwrap()).unwrap();
+/// assert_eq!(calc.name(), "tosi-fumi");
+/// assert!("lennard-jones".parse::<PotentialSpec>().is_err());
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct PotentialSpec {
+    /// The family, or `None` for the automatic choice.
+    pub family: Option<Family>,
+    /// Add the family's ZBL wall (always on for UFF).
+    pub zbl: bool,
+}
+
+/// The names [`PotentialSpec`] parses, for messages.
+pub const POTENTIAL_NAMES: &str =
+    "auto, auto-zbl, pedone, pedone-zbl, tosi-fumi, tosi-fumi-zbl, uff";
+
+impl PotentialSpec {
+    /// The workflow's default, `auto-zbl`.
+    pub const AUTO_ZBL: PotentialSpec = PotentialSpec {
+        family: None,
+        zbl: true,
+    };
+
+    /// The family this spec uses for `amounts` (checking that it covers them).
+    pub fn resolve(&self, amounts: &Amounts) -> Result<Family> {
+        match self.family {
+            None => choose_family(amounts),
+            Some(f) => {
+                f.check(amounts).map_err(|why| MdError::NotCovered {
+                    composition: formula(amounts),
+                    reason: format!("{}: {why}", f.name()),
+                })?;
+                Ok(f)
+            }
+        }
+    }
+
+    /// The calculator of this spec for `amounts`; `coulomb` applies to the charged families.
+    pub fn build(&self, amounts: &Amounts, coulomb: Coulomb) -> Result<Box<dyn Calculator>> {
+        self.resolve(amounts)?.build(amounts, coulomb, self.zbl)
+    }
+}
+
+impl fmt::Display for PotentialSpec {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let base = self.family.map_or("auto", Family::name);
+        match (self.family, self.zbl) {
+            (Some(Family::Uff), _) | (_, false) => f.write_str(base),
+            (_, true) => write!(f, "{base}-zbl"),
+        }
+    }
+}
+
+impl FromStr for PotentialSpec {
+    type Err = MdError;
+    fn from_str(s: &str) -> Result<Self> {
+        let (family, zbl) = match s.to_ascii_lowercase().as_str() {
+            "auto" => (None, false),
+            "auto-zbl" => (None, true),
+            "pedone" | "pmmcs" => (Some(Family::Pedone), false),
+            "pedone-zbl" => (Some(Family::Pedone), true),
+            "tosi-fumi" | "tf" => (Some(Family::TosiFumi), false),
+            "tosi-fumi-zbl" | "tf-zbl" => (Some(Family::TosiFumi), true),
+            "uff" | "uff-zbl" | "fallback" => (Some(Family::Uff), true),
+            _ => {
+                return Err(MdError::UnknownPotential(format!(
+                    "{s} (known: {POTENTIAL_NAMES})"
+                )));
+            }
+        };
+        Ok(PotentialSpec { family, zbl })
+    }
+}
+
+impl TryFrom<String> for PotentialSpec {
+    type Error = MdError;
+    fn try_from(s: String) -> Result<Self> {
+        s.parse()
+    }
+}
+
+impl From<PotentialSpec> for String {
+    fn from(p: PotentialSpec) -> String {
+        p.to_string()
+    }
+}
+
+/// The amounts of each species in `species` (e.g. a structure's species list).
+pub fn species_amounts(species: &[Element]) -> Vec<(Element, f64)> {
+    let mut out: Vec<(Element, f64)> = Vec::new();
+    for &e in species {
+        match out.iter_mut().find(|(x, _)| *x == e) {
+            Some((_, n)) => *n += 1.0,
+            None => out.push((e, 1.0)),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use amorph_core::Composition;
+
+    fn amounts(f: &str) -> Vec<(Element, f64)> {
+        Composition::parse(f).unwrap().iter().collect()
+    }
+
+    #[test]
+    fn coverage_of_typical_compositions() {
+        for f in [
+            "Li2O", "Li2Si2O5", "LiAlO2", "Li4P2O7", "Li2GeO3", "LiAlSiO4",
+        ] {
+            assert_eq!(choose_family(&amounts(f)).unwrap(), Family::Pedone, "{f}");
+        }
+        for f in ["LiF", "LiCl", "LiBr", "LiI", "NaCl", "KF", "KI"] {
+            assert_eq!(choose_family(&amounts(f)).unwrap(), Family::TosiFumi, "{f}");
+        }
+        for (f, needle) in [
+            ("Li3PS4", "pedone: no parameters for Li–S, P–S, S–S"),
+            ("LiNiO2", "net charge of -0.600 e"),
+            ("Li2Si", "pedone: no oxygen"),
+            ("LiNaCl2", "tosi-fumi: no parameters for Li–Na"),
+            ("Li3OCl", "O–Cl"),
+            ("RbCl", "Cl–Rb"),
+            (
+                "Li2F",
+                "tosi-fumi: its fixed charges (Li +1, F -1) leave a net charge of +1.000 e",
+            ),
+        ] {
+            let e = choose_family(&amounts(f)).unwrap_err().to_string();
+            assert!(e.contains(needle), "{f}: {e}");
+            assert!(e.contains("i-PI") && !e.contains('\n'), "{f}: {e}");
+        }
+    }
+
+    #[test]
+    fn names_round_trip() {
+        for name in POTENTIAL_NAMES.split(", ") {
+            let spec: PotentialSpec = name.parse().unwrap();
+            assert_eq!(spec.to_string(), name);
+            let json = serde_json::to_string(&spec).unwrap();
+            assert_eq!(json, format!("\"{name}\""));
+            assert_eq!(serde_json::from_str::<PotentialSpec>(&json).unwrap(), spec);
+        }
+        assert_eq!(
+            "uff-zbl".parse::<PotentialSpec>().unwrap().to_string(),
+            "uff"
+        );
+        assert!(serde_json::from_str::<PotentialSpec>("\"lj\"").is_err());
+    }
+
+    #[test]
+    fn explicit_families_refuse_what_they_do_not_cover() {
+        let dsf = Coulomb::dsf(0.2, 10.0).unwrap();
+        let pedone: PotentialSpec = "pedone".parse().unwrap();
+        let e = pedone
+            .build(&amounts("LiCl"), dsf)
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(e.contains("pedone: no parameters for Li–Cl, Cl–Cl"), "{e}");
+        let uff: PotentialSpec = "uff".parse().unwrap();
+        assert_eq!(uff.build(&amounts("LiCl"), dsf).unwrap().name(), "uff-zbl");
+        assert_eq!(
+            species_amounts(&[Element::from_symbol("O").unwrap(); 3]),
+            vec![(Element::from_symbol("O").unwrap(), 3.0)]
+        );
+    }
+}
