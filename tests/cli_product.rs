@@ -148,9 +148,17 @@ max_extrapolations = 1\npressure_tolerance_kbar = 1e6\nenergy_drift_tolerance = 
 fn tiny_workflow_database_commands_and_resume() {
     let d = tmp("tiny");
     std::fs::write(d.join("tiny.toml"), TINY).unwrap();
+    // A composition nothing covers is refused before anything is written.
+    common::fails_naming(
+        &["run", "Li3N", "--preset", "demo", "--config", "tiny.toml", "--db", "t.db"],
+        &d,
+        "no built-in potential covers Li3N (pedone: no parameters for Li–N, N–N;",
+    );
+    assert!(!d.join("t.db").exists());
     let run = [
         "run",
-        "Li3N",
+        "LiF",
+        "Li2O",
         "--preset",
         "demo",
         "--config",
@@ -160,12 +168,13 @@ fn tiny_workflow_database_commands_and_resume() {
     ];
     let v = json_ok(&run, &d);
     assert_eq!(v["compositions"][0]["status"], "done", "{v}");
+    assert_eq!(v["compositions"][1]["status"], "done", "{v}");
     assert!(v["compositions"][0]["stages_run"].as_u64().unwrap() > 0);
     // Resuming runs nothing new.
     let v = json_ok(&run, &d);
     assert_eq!(v["compositions"][0]["stages_run"], 0, "{v}");
     let v = json_ok(&["status", "--db", "t.db"], &d);
-    assert_eq!(v["compositions"][0]["formula"], "Li3N");
+    assert_eq!(v["compositions"][0]["formula"], "LiF");
     let v = json_ok(&["export", "--db", "t.db"], &d);
     let rows = v["rows"].as_array().unwrap();
     assert!(rows.len() >= 2, "{v}");
@@ -175,12 +184,25 @@ fn tiny_workflow_database_commands_and_resume() {
             "{r}"
         );
         assert!(r["diffusivity_std_cm2_s"].as_f64().is_some(), "{r}");
+        // Every row says whether it can be trusted, and why not.
+        assert_eq!(r["potential"], "tosi-fumi", "{r}");
+        assert!(r["trusted"].is_boolean() && r["converged"].is_boolean(), "{r}");
+        assert!(r["quality_note"].is_string(), "{r}");
     }
+    // Li2O at 1500 K beside the paper's AIMD (the paper has no LiF, and no Li2O at 1000 K).
+    let v = json_ok(&["fidelity", "--db", "t.db", "--table", PAPER], &d);
+    let rows = v["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 1, "{v}");
+    assert_eq!(rows[0]["formula"], "Li2O");
+    assert_eq!(rows[0]["temperature"], 1500.0);
+    assert!((rows[0]["aav_paper"].as_f64().unwrap() - 9.053563974).abs() < 1e-9);
+    assert!(rows[0]["aav_ratio"].as_f64().unwrap() > 0.0, "{v}");
+    assert!(rows[0]["log10_d_ratio"].as_f64().unwrap().is_finite(), "{v}");
     let v = json_ok(&["report", "--db", "t.db", "-o", "t.html"], &d);
-    assert_eq!(v["summary"]["compositions"], 1);
+    assert_eq!(v["summary"]["compositions"], 2);
     assert!(v["summary"]["figures"].as_u64().unwrap() >= 1, "{v}");
     let html = std::fs::read_to_string(d.join("t.html")).unwrap();
-    assert!(html.contains("Li3N") && html.contains("<svg"));
+    assert!(html.contains("LiF") && html.contains("<svg"));
 }
 
 #[test]

@@ -739,6 +739,8 @@ pub struct ExportRow {
     pub potential: Option<String>,
     /// Converged, plausible and physical (`None` when not checked, e.g. imported rows).
     pub trusted: Option<bool>,
+    /// True for the melt temperature (left out of the Arrhenius fit and the figures).
+    pub melt: Option<bool>,
     /// Whether the volume search met its tolerances.
     pub converged: Option<bool>,
     /// |P̄| the volume search achieved (kbar).
@@ -757,7 +759,7 @@ pub struct ExportRow {
 }
 
 /// The named columns of [`ExportRow`], in order (the features follow).
-pub const EXPORT_COLUMNS: [&str; 19] = [
+pub const EXPORT_COLUMNS: [&str; 20] = [
     "formula",
     "temperature",
     "density_g_cm3",
@@ -771,6 +773,7 @@ pub const EXPORT_COLUMNS: [&str; 19] = [
     "ea_std_ev",
     "potential",
     "trusted",
+    "melt",
     "converged",
     "search_pressure_kbar",
     "search_drift",
@@ -778,6 +781,14 @@ pub const EXPORT_COLUMNS: [&str; 19] = [
     "density_ratio",
     "quality_note",
 ];
+
+impl ExportRow {
+    /// Whether the row belongs in fits and figures: not the melt, and not flagged untrusted
+    /// (rows without checks, e.g. imported ones, are used).
+    pub fn usable(&self) -> bool {
+        self.melt != Some(true) && self.trusted != Some(false)
+    }
+}
 
 impl Database {
     /// One row per composition × production temperature, in composition order, with
@@ -821,6 +832,7 @@ impl Database {
                     ea_std_ev: num(arr.as_ref(), "ea_std_ev"),
                     potential: c.potential.clone(),
                     trusted: q.map(Quality::trusted),
+                    melt: q.map(|q| q.melt),
                     converged: q.map(|q| q.convergence.converged),
                     search_pressure_kbar: q.map(|q| q.convergence.pressure_kbar),
                     search_drift: q.map(|q| q.convergence.drift),

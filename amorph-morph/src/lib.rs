@@ -17,12 +17,12 @@
 //!
 //! ```no_run
 //! use amorph_morph::{run, AmorphMd, Config, Database};
-//! use amorph_md::potential::{Coulomb, DefaultChooser};
+//! use amorph_md::potential::{Coulomb, DefaultChooser, PotentialSpec};
 //! use std::sync::Arc;
 //!
 //! let config = Config::demo();
 //! let engine = AmorphMd {
-//!     chooser: Arc::new(DefaultChooser { coulomb: Coulomb::dsf(0.2, 10.0).unwrap() }),
+//!     chooser: Arc::new(DefaultChooser { spec: PotentialSpec::AUTO_ZBL, coulomb: Coulomb::dsf(0.2, 10.0).unwrap() }),
 //!     thermostat: config.thermostat.clone(),
 //!     time_step_fs: config.time_step_fs,
 //!     kinetic_pressure: config.kinetic_pressure,
@@ -39,6 +39,7 @@ pub mod config;
 pub mod db;
 pub mod engine;
 pub mod eos;
+pub mod fidelity;
 pub mod import;
 pub mod quality;
 pub mod workflow;

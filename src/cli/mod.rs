@@ -12,6 +12,7 @@ mod demo;
 mod diffusion;
 mod energy;
 mod featurize;
+mod fidelity;
 mod import;
 mod md;
 mod ml;
@@ -60,6 +61,8 @@ enum Command {
     Export(workflow::DbArgs),
     /// Import the paper's feature table (feature_target.dat) into a database, marked as imported.
     Import(import::Args),
+    /// A database's AAV and D(T) beside the paper's AIMD table, per composition and temperature.
+    Fidelity(fidelity::Args),
     /// The whole pipeline on six shipped Li compositions (demo preset), then the HTML report.
     Demo(demo::Args),
     /// One self-contained HTML report (tables, inline SVG figures) of a database or the paper's table.
@@ -95,6 +98,7 @@ pub fn main() -> ExitCode {
         Command::Status(args) => workflow::status(args),
         Command::Export(args) => workflow::export(args),
         Command::Import(args) => import::run(args),
+        Command::Fidelity(args) => fidelity::run(args),
         Command::Demo(args) => demo::run(args),
         Command::Report(args) => report::run(args),
         Command::Plot(args) => plot::run(args),

@@ -270,7 +270,18 @@ pub(crate) fn db_composition_values(path: &Path) -> anyhow::Result<CompositionVa
     }
     let db = amorph_morph::Database::open(path).with_context(|| name.clone())?;
     let rows = super::workflow::export_rows(&db).with_context(|| name.clone())?;
-    Ok(rows_composition_values(&rows))
+    Ok(rows_composition_values(&usable_rows(&rows)))
+}
+
+/// Whether an exported row belongs in fits and figures: not the melt, not flagged untrusted
+/// (the JSON form of [`amorph_morph::db::ExportRow::usable`]).
+fn usable(r: &serde_json::Map<String, Value>) -> bool {
+    r.get("melt") != Some(&Value::Bool(true)) && r.get("trusted") != Some(&Value::Bool(false))
+}
+
+/// The rows that belong in fits and figures.
+fn usable_rows(rows: &[serde_json::Map<String, Value>]) -> Vec<serde_json::Map<String, Value>> {
+    rows.iter().filter(|r| usable(r)).cloned().collect()
 }
 
 fn rows_composition_values(rows: &[serde_json::Map<String, Value>]) -> CompositionValues {
@@ -443,6 +454,8 @@ struct Summary {
     compositions: usize,
     rows: usize,
     figures: usize,
+    /// Rows left out of the fits and figures (the melt, untrusted rows).
+    left_out: usize,
     #[serde(skip_serializing_if = "Option::is_none")]
     sign_agreement: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -904,10 +917,40 @@ fn report_db(path: &Path) -> anyhow::Result<(String, Summary)> {
     );
 
     let num = |r: &serde_json::Map<String, Value>, k: &str| r.get(k).and_then(Value::as_f64);
+    let text = |r: &serde_json::Map<String, Value>, k: &str| {
+        r.get(k)
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string()
+    };
+    // What the fits and figures leave out, and why.
+    let left_out: Vec<Vec<String>> = rows
+        .iter()
+        .filter(|r| !usable(r))
+        .map(|r| {
+            let why = if r.get("melt") == Some(&Value::Bool(true)) {
+                let q = text(r, "quality_note");
+                if q == "trusted" || q.is_empty() {
+                    "the melt (the activation energies come from the anneal temperatures)".into()
+                } else {
+                    format!("the melt; also {q}")
+                }
+            } else {
+                text(r, "quality_note")
+            };
+            vec![
+                text(r, "formula"),
+                num(r, "temperature").map(fmt).unwrap_or_default(),
+                why,
+            ]
+        })
+        .collect();
+    sum.left_out = left_out.len();
+    let usable_rows = usable_rows(&rows);
     let mut series: Vec<ArrheniusSeries> = Vec::new();
     let mut ea_rows = Vec::new();
     for c in &comps {
-        let mine: Vec<_> = rows
+        let mine: Vec<_> = usable_rows
             .iter()
             .filter(|r| r.get("formula").and_then(Value::as_str) == Some(c.formula.as_str()))
             .collect();
@@ -931,6 +974,11 @@ fn report_db(path: &Path) -> anyhow::Result<(String, Summary)> {
         let ea_std = mine.first().and_then(|r| num(r, "ea_std_ev"));
         ea_rows.push(vec![
             c.formula.clone(),
+            match (&c.potential, c.physical) {
+                (Some(p), Some(false)) => format!("{p} (smoke test, not physics)"),
+                (Some(p), _) => p.clone(),
+                (None, _) => "imported".into(),
+            },
             ea.map(fmt).unwrap_or_else(|| "–".into()),
             ea_std.map(fmt).unwrap_or_else(|| "–".into()),
             pts.len().to_string(),
@@ -940,25 +988,35 @@ fn report_db(path: &Path) -> anyhow::Result<(String, Summary)> {
         }
     }
     html.h2("Activation energies");
+    html.p("From the Arrhenius fit of each composition's trusted anneal temperatures (the melt and rows that fail a check are left out; see below).");
     html.table(
-        &["formula", "Ea (eV)", "σ(Ea) (eV)", "temperatures with D"],
+        &[
+            "formula",
+            "potential",
+            "Ea (eV)",
+            "σ(Ea) (eV)",
+            "temperatures in the fit",
+        ],
         &ea_rows,
     );
     html.h2("D(T), density and pressure per composition and temperature");
+    html.p("Every row with its checks: trusted = the volume search converged, the state is plausible (density near an independent estimate, no cavity, no like-ion contact) and the potential is physical.");
     let trow: Vec<Vec<String>> = rows
         .iter()
         .map(|r| {
             let f = |k: &str| num(r, k).map(fmt).unwrap_or_else(|| "–".into());
             vec![
-                r.get("formula")
-                    .and_then(Value::as_str)
-                    .unwrap_or("?")
-                    .to_string(),
+                text(r, "formula"),
                 f("temperature"),
                 f("diffusivity_cm2_s"),
                 f("gls_std_cm2_s"),
                 f("density_g_cm3"),
                 f("pressure_bar"),
+                match r.get("trusted") {
+                    Some(Value::Bool(true)) => "yes".into(),
+                    Some(Value::Bool(false)) => format!("no: {}", text(r, "quality_note")),
+                    _ => "not checked".into(),
+                },
             ]
         })
         .collect();
@@ -970,20 +1028,25 @@ fn report_db(path: &Path) -> anyhow::Result<(String, Summary)> {
             "σ(D), GLS (cm²/s)",
             "density (g/cm³)",
             "pressure (bar)",
+            "trusted",
         ],
         &trow,
     );
+    if !left_out.is_empty() {
+        html.h2("Left out of the fits and figures");
+        html.table(&["formula", "T (K)", "why"], &left_out);
+    }
     if series.is_empty() {
         html.p("No diffusivities in the database yet (run or resume the workflow to its diffusion stages).");
     } else {
         html.figure(
             arrhenius_svg(&series, "Arrhenius plot of the database"),
-            "Li D(T) with ±σ error bars and the stored Arrhenius fit of each composition (drawn over all its temperatures; the fit uses the anneal temperatures).",
+            "Li D(T) with ±σ error bars at the trusted anneal temperatures and the stored Arrhenius fit of each composition (the melt and untrusted rows are left out; see the table above).",
         );
         let ea: Vec<(String, f64)> = comps
             .iter()
             .filter_map(|c| {
-                let r = rows.iter().find(|r| {
+                let r = usable_rows.iter().find(|r| {
                     r.get("formula").and_then(Value::as_str) == Some(c.formula.as_str())
                 })?;
                 Some((c.formula.clone(), num(r, "ea_ev")?))
@@ -996,7 +1059,7 @@ fn report_db(path: &Path) -> anyhow::Result<(String, Summary)> {
             );
         }
         html.h2("Per element");
-        element_heatmaps(&mut html, &rows_composition_values(&rows));
+        element_heatmaps(&mut html, &rows_composition_values(&usable_rows));
     }
     sum.figures = html.figures;
     Ok((html.finish(&format!("amorph report: {name}")), sum))

@@ -275,7 +275,8 @@ fn open_existing(path: &Path) -> anyhow::Result<Database> {
     Database::open(path).with_context(|| format!("{}", path.display()))
 }
 
-/// `amorph status`.
+/// `amorph status`: per composition its potential, its stages and whether each temperature's
+/// row can be trusted (with the reason when not).
 pub fn status(args: DbArgs) -> anyhow::Result<Outcome> {
     let db = open_existing(&args.db)?;
     let stages = db.stages()?;
@@ -287,8 +288,13 @@ pub fn status(args: DbArgs) -> anyhow::Result<Outcome> {
             .iter()
             .filter(|s| s.status == amorph_morph::db::StageStatus::Done)
             .count();
+        let potential = match (&c.potential, c.physical) {
+            (Some(p), Some(false)) => format!(", potential {p} (smoke test, not physics)"),
+            (Some(p), _) => format!(", potential {p}"),
+            (None, _) => String::new(),
+        };
         text.push_str(&format!(
-            "{} ({} atoms): {done} stages done\n",
+            "{} ({} atoms{potential}): {done} stages done\n",
             c.formula, c.atoms
         ));
         for s in &mine {
@@ -303,7 +309,20 @@ pub fn status(args: DbArgs) -> anyhow::Result<Outcome> {
             }
             text.push('\n');
         }
-        json_rows.push(json!({"formula": c.formula, "atoms": c.atoms, "stages": mine}));
+        let quality = db.quality(c.id)?;
+        for q in &quality {
+            text.push_str(&format!(
+                "  {:>6} K {}: {}\n",
+                q.temperature,
+                if q.trusted() { "trusted" } else { "UNTRUSTED" },
+                q.note()
+            ));
+        }
+        let checks: Vec<Value> = quality
+            .iter()
+            .map(|q| json!({"temperature": q.temperature, "trusted": q.trusted(), "note": q.note(), "checks": q}))
+            .collect();
+        json_rows.push(json!({"formula": c.formula, "atoms": c.atoms, "potential": c.potential, "physical": c.physical, "stages": mine, "quality": checks}));
     }
     Ok(Outcome {
         json: json!({"db": args.db, "compositions": json_rows}),
