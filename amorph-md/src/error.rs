@@ -114,6 +114,16 @@ pub enum MdError {
         reason: String,
     },
 
+    /// A barostat cannot act on the run it was given (no stress from the calculator, no
+    /// temperature for its noise, a cell that is not periodic along a, b and c).
+    #[error("barostat '{barostat}': {reason}")]
+    Barostat {
+        /// The barostat's name.
+        barostat: String,
+        /// Why.
+        reason: String,
+    },
+
     /// A checkpoint that cannot be read, written or applied.
     #[error("checkpoint {path}: {reason}")]
     Checkpoint {

@@ -33,6 +33,13 @@
 //! trajectories, a CSV thermo log, callbacks) and writes checkpoints from which a run
 //! continues bit for bit. [`dynamics::Fire`] relaxes positions and, optionally, the cell.
 //!
+//! **Constant pressure:** [`dynamics::Md::with_barostat`] with [`dynamics::CRescale`]
+//! (Bernetti & Bussi's stochastic cell rescaling, isotropic) makes a run NPT: the cell and
+//! positions are rescaled every step so that the volume samples the isothermal–isobaric
+//! ensemble at the target pressure (or, with [`dynamics::PressureCoupling::Virial`], so that
+//! the static pressure averages the target, as MPMorph's volume search). Volume and density
+//! are reported with the thermodynamic state; the barostat's state is checkpointed.
+//!
 //! ```
 //! use amorph_core::{Element, Lattice, Structure};
 //! use amorph_md::dynamics::maxwell_boltzmann;

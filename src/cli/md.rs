@@ -1,13 +1,16 @@
-//! `amorph md IN -o TRAJ --potential NAME --temperature K --steps N --timestep FS`: one MD run.
+//! `amorph md IN -o TRAJ --potential NAME --temperature K --steps N --timestep FS`: one MD run
+//! (NPT with `--pressure BAR`).
 
 use super::Outcome;
 use amorph_md::dynamics::{
-    Berendsen, Checkpoint, Csvr, Langevin, Md, MdConfig, NoseHooverChain, Nve, ThermoLog,
-    Thermostat, TrajectoryWriter, maxwell_boltzmann,
+    Berendsen, CRescale, CallbackObserver, Checkpoint, Csvr, DEFAULT_BAROSTAT_TAU_FS,
+    DEFAULT_COMPRESSIBILITY_PER_BAR, Langevin, Md, MdConfig, NoseHooverChain, Nve,
+    PressureCoupling, ThermoLog, Thermostat, TrajectoryWriter, maxwell_boltzmann,
 };
 use amorph_md::potential::{self, Coulomb};
 use anyhow::{Context, bail};
 use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
 
 /// Thermostats of `amorph md`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -22,6 +25,15 @@ pub enum ThermostatName {
     Berendsen,
     /// No thermostat (velocity Verlet, NVE).
     Nve,
+}
+
+/// The pressure the barostat drives to its target.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum CouplingName {
+    /// The full pressure, kinetic term included (samples the NPT ensemble).
+    Full,
+    /// The static (virial) pressure alone, MPMorph's convention (velocities not rescaled).
+    Virial,
 }
 
 /// Electrostatics for Pedone.
@@ -100,6 +112,66 @@ pub struct Args {
     /// trajectory and thermo log are appended to.
     #[arg(long)]
     pub resume: Option<PathBuf>,
+    /// Target pressure (bar): turns on the C-rescale barostat (stochastic cell rescaling,
+    /// isotropic; NPT), its noise at --temperature. On --resume the checkpoint's barostat is
+    /// used, and this must match it.
+    #[arg(long, allow_hyphen_values = true)]
+    pub pressure: Option<f64>,
+    /// Barostat coupling time τ_p (fs).
+    #[arg(long, requires = "pressure", allow_hyphen_values = true,
+          default_value_t = DEFAULT_BAROSTAT_TAU_FS)]
+    pub barostat_tau: f64,
+    /// Compressibility β_T (1/bar) of the barostat; only sets the coupling strength (the volume
+    /// relaxes in about τ_p·κ/β_T for a true compressibility κ).
+    #[arg(long, requires = "pressure", allow_hyphen_values = true,
+          default_value_t = DEFAULT_COMPRESSIBILITY_PER_BAR)]
+    pub compressibility: f64,
+    /// Move the cell every N steps (GROMACS nstpcouple); the neighbour list is rebuilt on every
+    /// move, so 5–10 is faster than 1.
+    #[arg(long, requires = "pressure", default_value_t = 1)]
+    pub barostat_every: u64,
+    /// Pressure the barostat couples to.
+    #[arg(long, requires = "pressure", value_enum, default_value = "full")]
+    pub pressure_coupling: CouplingName,
+}
+
+/// The barostat of `--pressure`, if asked for.
+fn barostat(args: &Args) -> anyhow::Result<Option<CRescale>> {
+    let Some(p) = args.pressure else {
+        return Ok(None);
+    };
+    if !p.is_finite() {
+        bail!("--pressure {p} must be a finite pressure (bar)");
+    }
+    let b = CRescale::new(p, args.barostat_tau, args.seed ^ 0xba40)
+        .context("--barostat-tau")?
+        .with_compressibility(args.compressibility)
+        .context("--compressibility")?
+        .with_interval(args.barostat_every)
+        .context("--barostat-every")?
+        .with_coupling(match args.pressure_coupling {
+            CouplingName::Full => PressureCoupling::Full,
+            CouplingName::Virial => PressureCoupling::Virial,
+        });
+    // Without a thermostat the barostat's noise still needs a temperature.
+    let b = match args.thermostat {
+        ThermostatName::Nve => b
+            .with_temperature(args.temperature)
+            .context("--temperature")?,
+        _ => b,
+    };
+    Ok(Some(b))
+}
+
+/// Sums over the last half of a run: volume (Å³), density (g/cm³), and pressure (bar) where
+/// known.
+#[derive(Default)]
+struct HalfMeans {
+    n: u64,
+    volume: f64,
+    density: f64,
+    np: u64,
+    pressure: f64,
 }
 
 fn thermostat(args: &Args) -> anyhow::Result<Box<dyn Thermostat>> {
@@ -137,6 +209,21 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
                 .thermostat()
                 .with_context(|| format!("{}", path.display()))?;
             let mut md = Md::resume(ck, calc, th).with_context(|| format!("{}", path.display()))?;
+            match (args.pressure, md.barostat()) {
+                (Some(p), None) => bail!(
+                    "--pressure {p}: checkpoint {} is of a constant-volume run",
+                    path.display()
+                ),
+                (Some(p), Some(b))
+                    if (b.target_pressure_bar() - p).abs() > 1e-9 * p.abs().max(1.0) =>
+                {
+                    bail!(
+                        "--pressure {p} differs from the checkpoint's {} bar",
+                        b.target_pressure_bar()
+                    )
+                }
+                _ => {}
+            }
             md.add_observer(Box::new(TrajectoryWriter::append(
                 &args.output,
                 args.every,
@@ -155,11 +242,14 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
             let mut md = Md::new(structure, calc, MdConfig::new(args.timestep))
                 .with_context(|| format!("{}", args.input.display()))?
                 .with_velocities(v)?
-                .with_thermostat(thermostat(&args)?)?
-                .with_observer(Box::new(
-                    TrajectoryWriter::create(&args.output, args.every)
-                        .with_context(|| format!("{}", args.output.display()))?,
-                ));
+                .with_thermostat(thermostat(&args)?)?;
+            if let Some(b) = barostat(&args)? {
+                md = md.with_barostat(b).context("--pressure")?;
+            }
+            let mut md = md.with_observer(Box::new(
+                TrajectoryWriter::create(&args.output, args.every)
+                    .with_context(|| format!("{}", args.output.display()))?,
+            ));
             if let Some(t) = &args.thermo {
                 md.add_observer(Box::new(ThermoLog::create(t, args.thermo_every)?));
             }
@@ -181,6 +271,24 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} steps  {msg}  eta {eta}")
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
+    // Means over the last half of this run's steps.
+    let means = Arc::new(Mutex::new(HalfMeans::default()));
+    let half_from = md.step() + args.steps / 2;
+    let sink = means.clone();
+    md.add_observer(Box::new(CallbackObserver::new(1, false, move |f| {
+        let t = &f.thermo;
+        if t.step > half_from {
+            let mut m = sink.lock().unwrap_or_else(|e| e.into_inner());
+            m.n += 1;
+            m.volume += t.volume;
+            m.density += t.density_g_cm3;
+            if let Some(p) = t.pressure_bar {
+                m.np += 1;
+                m.pressure += p;
+            }
+        }
+        Ok(())
+    })));
     let start = std::time::Instant::now();
     md.run_with_progress(args.steps, |p| {
         bar.set_position(p.done);
@@ -201,6 +309,17 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         0.0
     };
     let t = md.thermo();
+    let (mean_v, mean_rho, mean_p, mean_n) = {
+        let m = means.lock().unwrap_or_else(|e| e.into_inner());
+        let avg = |sum: f64, n: u64| (n > 0).then(|| sum / n as f64);
+        (
+            avg(m.volume, m.n),
+            avg(m.density, m.n),
+            avg(m.pressure, m.np),
+            m.n,
+        )
+    };
+    let target = md.barostat().map(|b| b.target_pressure_bar());
     let json = serde_json::json!({
         "atoms": md.structure().len(),
         "potential": args.calculator.as_ref().or(args.potential.as_ref()),
@@ -214,18 +333,41 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         "total_energy": t.total_energy,
         "conserved_energy": t.conserved_energy,
         "volume": t.volume,
+        "density_g_cm3": t.density_g_cm3,
+        "barostat": md.barostat().map(|b| b.name()),
+        "pressure_target_bar": target,
+        "pressure_coupling": md.barostat().map(|b| match b.coupling() {
+            PressureCoupling::Full => "full",
+            PressureCoupling::Virial => "virial",
+        }),
+        "mean_volume_A3": mean_v,
+        "mean_density_g_cm3": mean_rho,
+        "mean_pressure_bar": mean_p,
+        "mean_over_steps": mean_n,
         "wall_s": wall,
         "steps_per_second": sps,
         "temperature": t.temperature,
         "pressure_bar": t.pressure_bar,
         "energy": t.potential_energy,
     });
+    let npt = match (target, mean_v, mean_rho) {
+        (Some(p0), Some(v), Some(rho)) => format!(
+            "\nNPT at {p0} bar: last-half mean V = {v:.2} Å³, density = {rho:.4} g/cm³, P = {} bar",
+            mean_p
+                .map(|p| format!("{p:.1}"))
+                .unwrap_or_else(|| "n/a".into())
+        ),
+        _ => String::new(),
+    };
     let text = format!(
-        "{} atoms, {} steps of {} fs ({}): {:.1} steps/s\nT = {:.2} K, P = {} bar, E_pot = {:.6} eV, conserved = {:.6} eV\ntrajectory: {}",
+        "{} atoms, {} steps of {} fs ({}{}): {:.1} steps/s\nT = {:.2} K, P = {} bar, E_pot = {:.6} eV, conserved = {:.6} eV\nV = {:.2} Å³, density = {:.4} g/cm³{npt}\ntrajectory: {}",
         md.structure().len(),
         args.steps,
         md.timestep_fs(),
         md.thermostat().name(),
+        md.barostat()
+            .map(|b| format!(" + {}", b.name()))
+            .unwrap_or_default(),
         sps,
         t.temperature,
         t.pressure_bar
@@ -233,6 +375,8 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
             .unwrap_or_else(|| "n/a".into()),
         t.potential_energy,
         t.conserved_energy,
+        t.volume,
+        t.density_g_cm3,
         args.output.display()
     );
     Ok(Outcome { json, text })

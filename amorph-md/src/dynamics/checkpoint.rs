@@ -1,5 +1,6 @@
 //! Checkpoints: everything an MD run needs to continue bit for bit.
 
+use super::barostat::CRescale;
 use super::thermostat::{
     Berendsen, Csvr, Langevin, NoseHooverChain, Nve, Thermostat, VelocityRescale,
 };
@@ -11,18 +12,22 @@ use serde::{Deserialize, Serialize};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-/// The format tag written into every checkpoint.
-pub(crate) const CHECKPOINT_FORMAT: &str = "amorph-md checkpoint 1";
+/// The format tag written into every checkpoint (version 2 added the barostat).
+pub(crate) const CHECKPOINT_FORMAT: &str = "amorph-md checkpoint 2";
+/// The format tags that are read (version 1 has no barostat field).
+pub(crate) const CHECKPOINT_FORMATS: [&str; 2] = ["amorph-md checkpoint 1", CHECKPOINT_FORMAT];
 
 /// The complete state of an MD run: positions (unwrapped), velocities, forces, energy and
-/// stress at the current step, the thermostat's state (its RNG stream included), the step
-/// counter, time and the heat bookkeeping of the conserved quantity.
+/// stress at the current step, the thermostat's state (its RNG stream included), the
+/// barostat's (likewise), the step counter, time and the heat bookkeeping of the conserved
+/// quantity.
 ///
 /// Stored as JSON; floating-point numbers are written in shortest round-trip form and read
 /// back exactly, so a resumed run is bit-identical.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Checkpoint {
-    /// Format tag (`"amorph-md checkpoint 1"`).
+    /// Format tag (`"amorph-md checkpoint 2"`; version 1 files, without a barostat, are read
+    /// too).
     pub format: String,
     /// Step counter.
     pub step: u64,
@@ -50,6 +55,10 @@ pub struct Checkpoint {
     pub thermostat: String,
     /// The thermostat's state ([`Thermostat::save_state`]).
     pub thermostat_state: serde_json::Value,
+    /// The barostat with its state (RNG stream, effective-energy integral), when the run is
+    /// NPT; restored by [`super::Md::resume`].
+    #[serde(default)]
+    pub barostat: Option<CRescale>,
 }
 
 impl Checkpoint {
@@ -85,7 +94,7 @@ impl Checkpoint {
             path: path.to_path_buf(),
             reason: e.to_string(),
         })?;
-        if c.format != CHECKPOINT_FORMAT {
+        if !CHECKPOINT_FORMATS.contains(&c.format.as_str()) {
             return Err(MdError::Checkpoint {
                 path: path.to_path_buf(),
                 reason: format!("format '{}' is not '{CHECKPOINT_FORMAT}'", c.format),

@@ -1,13 +1,15 @@
-//! The MD run: velocity Verlet with a thermostat, observers and checkpoints.
+//! The MD run: velocity Verlet with a thermostat, an optional barostat, observers and
+//! checkpoints.
 
-use super::checkpoint::{CHECKPOINT_FORMAT, Checkpoint};
+use super::barostat::CRescale;
+use super::checkpoint::{CHECKPOINT_FORMAT, CHECKPOINT_FORMATS, Checkpoint};
 use super::observer::{Frame, Observer, Thermo};
 use super::thermostat::{Nve, Particles, Thermostat};
 use super::velocities::{Dof, kinetic_energy, momentum};
 use super::{ACCEL, temperature_of};
 use crate::error::{MdError, Result};
-use amorph_core::units::EV_PER_A3_IN_BAR;
-use amorph_core::{Calculator, Request, Structure};
+use amorph_core::units::{EV_PER_A3_IN_BAR, KB_EV};
+use amorph_core::{Calculator, Lattice, Request, Structure};
 use nalgebra::Vector3;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -19,8 +21,9 @@ pub struct MdConfig {
     pub timestep_fs: f64,
     /// Degrees of freedom convention (default [`Dof::MomentumRemoved`], `3N − 3`).
     pub dof: Dof,
-    /// Ask the calculator for stress on the steps where an observer reports pressure
-    /// (default true; switch off for calculators that cannot compute stress).
+    /// Ask the calculator for stress on the steps where an observer reports pressure, and on
+    /// every step when a barostat is set (default true; switch off for calculators that
+    /// cannot compute stress, which rules out a barostat).
     pub pressure: bool,
 }
 
@@ -55,11 +58,13 @@ pub struct Progress {
 }
 
 /// One molecular-dynamics run: the structure, velocities, forces, a calculator, a thermostat
-/// (NVE unless set), observers and an optional checkpoint schedule.
+/// (NVE unless set), an optional barostat (NPT, [`Md::with_barostat`]), observers and an
+/// optional checkpoint schedule.
 ///
 /// Velocity Verlet with the thermostat hooks of [`Thermostat`]; forces are computed once at
 /// construction, then once per step. See the module documentation of [`crate::dynamics`] for
-/// units, degrees of freedom, the pressure convention and the conserved quantity.
+/// units, degrees of freedom, the pressure convention and the conserved quantity, and
+/// [`CRescale`] for where the barostat acts within the step.
 pub struct Md {
     structure: Structure,
     velocities: Vec<Vector3<f64>>,
@@ -68,6 +73,7 @@ pub struct Md {
     accel: Vec<f64>,
     calculator: Box<dyn Calculator>,
     thermostat: Box<dyn Thermostat>,
+    barostat: Option<CRescale>,
     config: MdConfig,
     dof: usize,
     step: u64,
@@ -86,6 +92,7 @@ impl std::fmt::Debug for Md {
             .field("atoms", &self.structure.len())
             .field("calculator", &self.calculator.name())
             .field("thermostat", &self.thermostat.name())
+            .field("barostat", &self.barostat.as_ref().map(|b| b.name()))
             .field("step", &self.step)
             .field("timestep_fs", &self.config.timestep_fs)
             .finish()
@@ -127,6 +134,7 @@ impl Md {
             structure,
             calculator,
             thermostat: Box::new(Nve),
+            barostat: None,
             dof: config.dof.count(n),
             config,
             step: 0,
@@ -143,10 +151,11 @@ impl Md {
     }
 
     /// Continues a run from a checkpoint with a (fresh) calculator and a thermostat of the
-    /// type that was saved (use [`Checkpoint::thermostat`] for the built-in ones). Forces,
-    /// energy and stress come from the checkpoint, so the continuation repeats the original
-    /// run bit for bit when the calculator is deterministic and either stateless or reset at
-    /// the checkpoint (which [`Md`] does, see [`Calculator::reset`]).
+    /// type that was saved (use [`Checkpoint::thermostat`] for the built-in ones); the
+    /// barostat, when the run had one, is restored from the checkpoint. Forces, energy and
+    /// stress come from the checkpoint, so the continuation repeats the original run bit for
+    /// bit when the calculator is deterministic and either stateless or reset at the
+    /// checkpoint (which [`Md`] does, see [`Calculator::reset`]).
     pub fn resume(
         checkpoint: Checkpoint,
         calculator: Box<dyn Calculator>,
@@ -156,7 +165,7 @@ impl Md {
             path: PathBuf::from("<memory>"),
             reason,
         };
-        if checkpoint.format != CHECKPOINT_FORMAT {
+        if !CHECKPOINT_FORMATS.contains(&checkpoint.format.as_str()) {
             return Err(bad(format!(
                 "format '{}' is not '{CHECKPOINT_FORMAT}'",
                 checkpoint.format
@@ -194,6 +203,7 @@ impl Md {
             structure: checkpoint.structure,
             calculator,
             thermostat: Box::new(Nve),
+            barostat: None,
             dof: config.dof.count(n),
             config,
             step: checkpoint.step,
@@ -206,6 +216,10 @@ impl Md {
             observed_start: true,
         };
         md.attach(thermostat)?;
+        if let Some(b) = checkpoint.barostat {
+            md.check_barostat(&b)?;
+            md.barostat = Some(b);
+        }
         Ok(md)
     }
 
@@ -220,6 +234,44 @@ impl Md {
         thermostat.setup(&p, self.config.timestep_fs)?;
         self.thermostat = thermostat;
         Ok(())
+    }
+
+    /// Checks that `b` can act on this run: stress is asked for and known, and the cell is
+    /// periodic along a, b and c.
+    fn check_barostat(&self, b: &CRescale) -> Result<()> {
+        let bad = |reason: &str| MdError::Barostat {
+            barostat: b.name().into(),
+            reason: reason.into(),
+        };
+        if self.structure.pbc() != [true; 3] {
+            return Err(bad(
+                "the cell must be periodic along a, b and c to change its volume",
+            ));
+        }
+        if !self.config.pressure {
+            return Err(bad(
+                "it needs the stress on every step, but MdConfig::pressure is off",
+            ));
+        }
+        if self.stress.is_none() {
+            return Err(bad(&format!(
+                "calculator '{}' returned no stress",
+                self.calculator.name()
+            )));
+        }
+        Ok(())
+    }
+
+    /// Sets the barostat: the run becomes NPT (isotropic cell rescaling, see [`CRescale`]).
+    /// The calculator is then asked for the stress on every step. Errors
+    /// ([`MdError::Barostat`]): a cell not periodic along a, b and c, [`MdConfig::pressure`]
+    /// off, a calculator that gives no stress. The noise temperature is the thermostat's
+    /// target unless set with [`CRescale::with_temperature`]; a run with neither fails at
+    /// its first step.
+    pub fn with_barostat(mut self, barostat: CRescale) -> Result<Self> {
+        self.check_barostat(&barostat)?;
+        self.barostat = Some(barostat);
+        Ok(self)
     }
 
     /// Sets the velocities (Å/fs), e.g. from [`super::maxwell_boltzmann`].
@@ -288,6 +340,14 @@ impl Md {
     pub fn thermostat_mut(&mut self) -> &mut dyn Thermostat {
         self.thermostat.as_mut()
     }
+    /// The barostat, when the run is NPT.
+    pub fn barostat(&self) -> Option<&CRescale> {
+        self.barostat.as_ref()
+    }
+    /// Mutable barostat (e.g. to change the target pressure along a ramp).
+    pub fn barostat_mut(&mut self) -> Option<&mut CRescale> {
+        self.barostat.as_mut()
+    }
     /// Steps done since the run began (continues across checkpoints).
     pub fn step(&self) -> u64 {
         self.step
@@ -321,13 +381,26 @@ impl Md {
         momentum(&self.velocities, &self.masses)
     }
     /// The conserved quantity (eV): `E_pot + K + thermostat energy`, or `E_pot + K − (kinetic
-    /// energy added by the thermostat)` for thermostats without their own energy.
+    /// energy added by the thermostat)` for thermostats without their own energy; with a
+    /// barostat, plus its effective energy `P₀V + work` ([`CRescale::energy`]).
     pub fn conserved_energy(&self) -> f64 {
-        let e = self.energy + self.kinetic_energy();
-        match self.thermostat.energy() {
-            Some(x) => e + x,
-            None => e - self.heat,
+        let mut e = self.energy + self.kinetic_energy();
+        e += match self.thermostat.energy() {
+            Some(x) => x,
+            None => -self.heat,
+        };
+        if let Some(b) = &self.barostat {
+            e += b.energy(self.structure.volume());
         }
+        e
+    }
+    /// Cell volume (Å³).
+    pub fn volume(&self) -> f64 {
+        self.structure.volume()
+    }
+    /// Mass density (g/cm³).
+    pub fn density_g_cm3(&self) -> f64 {
+        self.structure.density_g_cm3()
     }
     /// Pressure (bar) including the kinetic term, `2K/(3V) − tr σ/3`, when the stress at the
     /// current step is known (it is computed on the steps observers report pressure at and at
@@ -358,6 +431,7 @@ impl Md {
             conserved_energy: self.conserved_energy(),
             pressure_bar: self.pressure_bar(),
             volume: self.structure.volume(),
+            density_g_cm3: self.structure.density_g_cm3(),
         }
     }
 
@@ -392,13 +466,14 @@ impl Md {
         }
     }
 
-    /// One velocity-Verlet step with the thermostat's hooks.
+    /// One velocity-Verlet step with the thermostat's hooks and, when set, the barostat
+    /// between the two half drifts (see [`CRescale`]).
     fn advance(&mut self, want_stress: bool) -> Result<()> {
         let dt = self.config.timestep_fs;
         let track = self.thermostat.energy().is_none();
         let zero_momentum = self.config.dof == Dof::MomentumRemoved;
         macro_rules! hook {
-            ($method:ident) => {{
+            ($method:ident, $dt:expr) => {{
                 let mut p = Particles {
                     positions: self.structure.positions_mut(),
                     velocities: &mut self.velocities,
@@ -407,20 +482,54 @@ impl Md {
                     zero_momentum,
                 };
                 let before = if track { p.kinetic_energy() } else { 0.0 };
-                self.thermostat.$method(&mut p, dt)?;
+                self.thermostat.$method(&mut p, $dt)?;
                 if track {
                     self.heat += p.kinetic_energy() - before;
                 }
             }};
         }
-        hook!(before_step);
+        let step = self.step + 1;
+        let barostat_dt = match &self.barostat {
+            Some(b) if step % b.interval() == 0 => Some(dt * b.interval() as f64),
+            _ => None,
+        };
+        // Checked before anything moves.
+        let kt = match barostat_dt {
+            Some(_) => KB_EV * self.barostat_temperature()?,
+            None => 0.0,
+        };
+        hook!(before_step, dt);
         self.kick(dt);
-        hook!(drift);
-        self.step += 1;
-        self.time_fs += dt;
-        self.compute(want_stress)?;
+        if let Some(bdt) = barostat_dt {
+            // The barostat's move between two half drifts (the authors' Trotter scheme).
+            let v0 = self.structure.volume();
+            let p0 = self.barostat_pressure()?;
+            let mut scale = (1.0, true);
+            if let Some(b) = self.barostat.as_mut() {
+                let s = b
+                    .begin_step(v0, p0, kt, bdt)
+                    .map_err(|reason| MdError::Unstable { step, reason })?;
+                scale = (s, b.scales_velocities());
+            }
+            hook!(drift, 0.5 * dt);
+            self.rescale(scale.0, scale.1)?;
+            hook!(drift, 0.5 * dt);
+            self.step += 1;
+            self.time_fs += dt;
+            self.compute(true)?;
+            let v1 = self.structure.volume();
+            let p1 = self.barostat_pressure()?;
+            if let Some(b) = self.barostat.as_mut() {
+                b.end_step(v1, p1, kt, bdt);
+            }
+        } else {
+            hook!(drift, dt);
+            self.step += 1;
+            self.time_fs += dt;
+            self.compute(want_stress)?;
+        }
         self.kick(dt);
-        hook!(after_step);
+        hook!(after_step, dt);
         let k = self.kinetic_energy();
         if !k.is_finite() {
             return Err(MdError::Unstable {
@@ -431,10 +540,61 @@ impl Md {
         Ok(())
     }
 
+    /// The temperature (K) of the barostat's noise: its own, or the thermostat's target.
+    fn barostat_temperature(&self) -> Result<f64> {
+        let Some(b) = &self.barostat else {
+            return Ok(0.0);
+        };
+        b.temperature()
+            .or_else(|| self.thermostat.target_temperature())
+            .ok_or_else(|| MdError::Barostat {
+                barostat: b.name().into(),
+                reason: format!(
+                    "thermostat '{}' has no target temperature for the barostat's noise; use a \
+                     thermostat or CRescale::with_temperature",
+                    self.thermostat.name()
+                ),
+            })
+    }
+
+    /// The pressure (eV/Å³) the barostat couples to, now.
+    fn barostat_pressure(&self) -> Result<f64> {
+        let Some(b) = &self.barostat else {
+            return Ok(0.0);
+        };
+        let stress = self.stress.as_ref().ok_or_else(|| MdError::Barostat {
+            barostat: b.name().into(),
+            reason: format!(
+                "calculator '{}' returned no stress at step {}",
+                self.calculator.name(),
+                self.step
+            ),
+        })?;
+        Ok(b.internal_pressure(self.kinetic_energy(), stress, self.structure.volume()))
+    }
+
+    /// Scales the cell and the (unwrapped) positions by `s`, velocities by `1/s` when asked.
+    fn rescale(&mut self, s: f64, velocities: bool) -> Result<()> {
+        let lattice = Lattice::new(self.structure.lattice().matrix() * s)?;
+        self.structure.set_lattice(lattice);
+        for x in self.structure.positions_mut() {
+            *x *= s;
+        }
+        if velocities {
+            let inv = 1.0 / s;
+            for v in &mut self.velocities {
+                *v *= inv;
+            }
+        }
+        Ok(())
+    }
+
     fn due(&self, step: u64) -> bool {
-        self.observers
-            .iter()
-            .any(|o| o.needs_pressure() && step % o.interval().max(1) == 0)
+        self.barostat.is_some()
+            || self
+                .observers
+                .iter()
+                .any(|o| o.needs_pressure() && step % o.interval().max(1) == 0)
     }
 
     fn observe(&mut self) -> Result<()> {
@@ -537,6 +697,7 @@ impl Md {
             heat: self.heat,
             thermostat: self.thermostat.name().to_string(),
             thermostat_state: self.thermostat.save_state(),
+            barostat: self.barostat.clone(),
         }
     }
 

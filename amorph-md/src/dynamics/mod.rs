@@ -1,5 +1,5 @@
-//! Molecular dynamics: velocity Verlet, thermostats, initial velocities, observers,
-//! checkpoints and FIRE geometry optimisation.
+//! Molecular dynamics: velocity Verlet, thermostats, a barostat, initial velocities,
+//! observers, checkpoints and FIRE geometry optimisation.
 //!
 //! # Units and conventions
 //!
@@ -17,6 +17,18 @@
 //! * **Conserved quantity**: `E_pot + K + (thermostat energy)`: the Nosé–Hoover chain energy
 //!   for NHC, minus the kinetic energy the thermostat put in for the others (CSVR's
 //!   "effective energy", likewise for Langevin, Berendsen and rescaling); `E_pot + K` in NVE.
+//!   With a barostat, plus `P₀V` and the barostat's work estimate ([`CRescale::energy`]).
+//!
+//! # Constant pressure (NPT)
+//!
+//! [`Md::with_barostat`] adds [`CRescale`], Bernetti & Bussi's stochastic cell rescaling:
+//! every step the cell and the positions are scaled isotropically (velocities inversely)
+//! by a random factor whose drift pushes the pressure towards the target and whose noise
+//! gives the volume the fluctuations of the isothermal–isobaric ensemble. The calculator is
+//! asked for the stress on every step; the thermostat's target sets the noise temperature.
+//! The volume and density are in [`Thermo`] (and the thermo log); checkpoints carry the
+//! barostat's state. [`PressureCoupling::Virial`] drives the static pressure alone to the
+//! target instead (MPMorph's convention for finding a melt's volume).
 //!
 //! # Example
 //!
@@ -54,7 +66,37 @@
 //! assert_eq!(md.step(), 100);
 //! assert!(md.momentum().norm() < 1e-9);
 //! ```
+//!
+//! NPT: these atoms feel no forces (an ideal gas, 1.5 kbar at 300 K in this cell), so at a
+//! target of 5 kbar the barostat compresses the cell.
+//!
+//! ```
+//! # use amorph_core::{Calculation, Calculator, Element, Lattice, Request, Structure};
+//! # use amorph_md::dynamics::{maxwell_boltzmann, Csvr, Md, MdConfig};
+//! # use nalgebra::Vector3;
+//! # struct Springs(Vec<Vector3<f64>>);
+//! # impl Calculator for Springs {
+//! #     fn name(&self) -> &str { "springs" }
+//! #     fn calculate(&mut self, s: &Structure, _: Request) -> amorph_core::Result<Calculation> {
+//! #         Ok(Calculation { energy: 0.0, forces: vec![Vector3::zeros(); s.len()],
+//! #             stress: Some([0.0; 6]), energies: None })
+//! #     }
+//! # }
+//! use amorph_md::dynamics::CRescale;
+//! let o = Element::from_symbol("O").unwrap();
+//! let frac: Vec<_> = (0..8).map(|i| Vector3::new((i & 1) as f64, ((i >> 1) & 1) as f64,
+//!     (i >> 2) as f64) * 0.5).collect();
+//! let s = Structure::from_fractional(Lattice::cubic(6.0).unwrap(), vec![o; 8], &frac).unwrap();
+//! let v = maxwell_boltzmann(&s, 300.0, 42, true).unwrap();
+//! let mut md = Md::new(s, Box::new(Springs(vec![])), MdConfig::new(1.0)).unwrap()
+//!     .with_velocities(v).unwrap()
+//!     .with_thermostat(Box::new(Csvr::new(300.0, 100.0, 7).unwrap())).unwrap()
+//!     .with_barostat(CRescale::new(5000.0, 100.0, 3).unwrap()).unwrap();
+//! md.run(200).unwrap();
+//! assert!(md.volume() < 216.0);
+//! ```
 
+mod barostat;
 mod checkpoint;
 mod fire;
 mod integrator;
@@ -63,6 +105,9 @@ mod thermostat;
 mod trajectory;
 mod velocities;
 
+pub use barostat::{
+    CRescale, DEFAULT_BAROSTAT_TAU_FS, DEFAULT_COMPRESSIBILITY_PER_BAR, PressureCoupling,
+};
 pub use checkpoint::Checkpoint;
 pub use fire::{Fire, FireReport};
 pub use integrator::{Md, MdConfig, Progress};

@@ -29,6 +29,8 @@ pub struct Thermo {
     pub pressure_bar: Option<f64>,
     /// Cell volume (Å³).
     pub volume: f64,
+    /// Mass density (g/cm³).
+    pub density_g_cm3: f64,
 }
 
 /// What an observer sees at a step.
@@ -97,10 +99,11 @@ impl<F: FnMut(&Frame<'_>) -> Result<()> + Send> Observer for CallbackObserver<F>
 }
 
 /// The CSV header of [`ThermoLog`].
-pub const THERMO_HEADER: &str = "step,time_fs,temperature_K,potential_energy_eV,kinetic_energy_eV,total_energy_eV,conserved_energy_eV,pressure_bar,volume_A3";
+pub const THERMO_HEADER: &str = "step,time_fs,temperature_K,potential_energy_eV,kinetic_energy_eV,total_energy_eV,conserved_energy_eV,pressure_bar,volume_A3,density_g_cm3";
 
 /// A thermo log in CSV: `step, time_fs, temperature_K, potential_energy_eV,
-/// kinetic_energy_eV, total_energy_eV, conserved_energy_eV, pressure_bar, volume_A3`
+/// kinetic_energy_eV, total_energy_eV, conserved_energy_eV, pressure_bar, volume_A3,
+/// density_g_cm3`
 /// (pressure with the kinetic term; empty when the calculator gives no stress). Numbers are
 /// written with full precision (shortest round-trip form).
 pub struct ThermoLog {
@@ -166,7 +169,7 @@ impl Observer for ThermoLog {
         let p = t.pressure_bar.map(|p| p.to_string()).unwrap_or_default();
         writeln!(
             self.out,
-            "{},{},{},{},{},{},{},{},{}",
+            "{},{},{},{},{},{},{},{},{},{}",
             t.step,
             t.time_fs,
             t.temperature,
@@ -175,7 +178,8 @@ impl Observer for ThermoLog {
             t.total_energy,
             t.conserved_energy,
             p,
-            t.volume
+            t.volume,
+            t.density_g_cm3
         )
         .map_err(Self::io(&self.path))
     }

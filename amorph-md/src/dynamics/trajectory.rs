@@ -14,14 +14,28 @@ use std::path::{Path, PathBuf};
 /// * **extxyz** frames carry the energy, stress (when computed), forces, velocities and
 ///   `step`/`time_fs`/`temperature` in the comment line; positions are **unwrapped**, so a
 ///   diffusion analysis needs no unwrapping.
-/// * **XDATCAR** is VASP's fixed-cell layout: the header once, then `Direct configuration=N`
-///   blocks of fractional coordinates **wrapped** into [0, 1) as VASP writes them.
+/// * **XDATCAR** is VASP's layout: the header once, then `Direct configuration=N` blocks of
+///   fractional coordinates **wrapped** into [0, 1) as VASP writes them; when the cell
+///   changes (an NPT run) the header, with the new lattice, is repeated before the frame, as
+///   VASP does for variable-cell runs.
 pub struct TrajectoryWriter {
     path: PathBuf,
     format: Format,
     interval: u64,
     out: BufWriter<File>,
     frames: usize,
+    /// The lattice lines of the last XDATCAR header written (as formatted), to repeat the
+    /// header only when the cell changed.
+    lattice_text: Option<String>,
+}
+
+/// The lattice lines of an XDATCAR header, formatted as amorph-core writes them.
+fn lattice_text(lattice: &amorph_core::Lattice) -> String {
+    lattice
+        .rows()
+        .iter()
+        .map(|r| format!("  {:11.6} {:11.6} {:11.6}\n", r[0], r[1], r[2]))
+        .collect()
 }
 
 impl TrajectoryWriter {
@@ -60,6 +74,7 @@ impl TrajectoryWriter {
             interval: interval.max(1),
             out: BufWriter::new(file),
             frames: 0,
+            lattice_text: None,
         })
     }
 
@@ -68,11 +83,16 @@ impl TrajectoryWriter {
     pub fn append(path: impl AsRef<Path>, interval: u64) -> Result<Self> {
         let path = path.as_ref();
         let format = Self::format_of(path)?;
-        let frames = match (format, std::fs::read_to_string(path)) {
+        let (frames, lattice_text) = match (format, std::fs::read_to_string(path)) {
             (Format::Xdatcar, Ok(text)) => {
-                text.lines().filter(|l| l.contains("configuration")).count()
+                let frames = text.lines().filter(|l| l.contains("configuration")).count();
+                // The cell of the last frame (an unreadable file gets a fresh header).
+                let last = io::xdatcar::read(text.as_bytes(), &path.display().to_string())
+                    .ok()
+                    .and_then(|f| f.last().map(|f| lattice_text(f.structure.lattice())));
+                (frames, last)
             }
-            _ => 0,
+            _ => (0, None),
         };
         let file = OpenOptions::new()
             .create(true)
@@ -85,6 +105,7 @@ impl TrajectoryWriter {
             interval: interval.max(1),
             out: BufWriter::new(file),
             frames,
+            lattice_text,
         })
     }
 
@@ -104,7 +125,19 @@ impl Observer for TrajectoryWriter {
         match self.format {
             Format::Xdatcar if self.frames > 0 => {
                 let lat = f.structure.lattice();
-                let mut block = format!("Direct configuration={:6}\n", self.frames + 1);
+                let text = lattice_text(lat);
+                let mut block = String::new();
+                if self.lattice_text.as_ref() != Some(&text) {
+                    // The cell changed: repeat the header (written by amorph-core for one
+                    // frame, cut before its configuration line).
+                    let mut one = Vec::new();
+                    io::xdatcar::write(&mut one, &[io::Frame::new(f.structure.wrapped())])?;
+                    let one = String::from_utf8_lossy(&one);
+                    let cut = one.find("Direct configuration=").unwrap_or(one.len());
+                    block.push_str(&one[..cut]);
+                    self.lattice_text = Some(text);
+                }
+                block.push_str(&format!("Direct configuration={:6}\n", self.frames + 1));
                 for p in f.structure.positions() {
                     let x = lat.to_fractional(p).map(amorph_core::lattice::wrap_unit);
                     block.push_str(&format!("  {:11.8} {:11.8} {:11.8}\n", x.x, x.y, x.z));
@@ -114,6 +147,7 @@ impl Observer for TrajectoryWriter {
             Format::Xdatcar => {
                 let frame = io::Frame::new(f.structure.wrapped());
                 io::xdatcar::write(&mut self.out, &[frame])?;
+                self.lattice_text = Some(lattice_text(f.structure.lattice()));
             }
             _ => {
                 let mut frame = io::Frame::new(f.structure.clone());

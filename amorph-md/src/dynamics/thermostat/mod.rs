@@ -9,6 +9,9 @@
 //! where `drift` defaults to `x += dt·v`. Nosé–Hoover chains use `before_step`/`after_step`
 //! for their two half-step propagations, CSVR rescales in `before_step`, Berendsen and
 //! velocity rescaling in `after_step`, and Langevin BAOAB replaces `drift` by A·O·A.
+//! With a barostat ([`super::CRescale`]) `drift` is called twice per step, with `dt/2` each,
+//! around the cell rescaling, so a `drift` must be a propagator over whatever time it is
+//! given.
 //! Stochastic thermostats own a seeded ChaCha12 stream whose state is part of
 //! [`Thermostat::save_state`], so a checkpointed run continues with the same random numbers.
 //!
@@ -97,8 +100,9 @@ pub trait Thermostat: Send {
         Ok(())
     }
 
-    /// Moves the positions by one time step between the two half kicks; `x += dt·v` unless
-    /// overridden (Langevin BAOAB).
+    /// Moves the positions by `dt` between the two half kicks; `x += dt·v` unless overridden
+    /// (Langevin BAOAB). Called once with the time step, or twice with half of it around the
+    /// barostat's cell rescaling in NPT runs.
     fn drift(&mut self, particles: &mut Particles<'_>, dt: f64) -> Result<()> {
         particles.drift(dt);
         Ok(())
