@@ -150,7 +150,16 @@ fn tiny_workflow_database_commands_and_resume() {
     std::fs::write(d.join("tiny.toml"), TINY).unwrap();
     // A composition nothing covers is refused before anything is written.
     common::fails_naming(
-        &["run", "Li3N", "--preset", "demo", "--config", "tiny.toml", "--db", "t.db"],
+        &[
+            "run",
+            "Li3N",
+            "--preset",
+            "demo",
+            "--config",
+            "tiny.toml",
+            "--db",
+            "t.db",
+        ],
         &d,
         "no built-in potential covers Li3N (pedone: no parameters for Li–N, N–N;",
     );
@@ -186,7 +195,10 @@ fn tiny_workflow_database_commands_and_resume() {
         assert!(r["diffusivity_std_cm2_s"].as_f64().is_some(), "{r}");
         // Every row says whether it can be trusted, and why not.
         assert_eq!(r["potential"], "tosi-fumi", "{r}");
-        assert!(r["trusted"].is_boolean() && r["converged"].is_boolean(), "{r}");
+        assert!(
+            r["trusted"].is_boolean() && r["converged"].is_boolean(),
+            "{r}"
+        );
         assert!(r["quality_note"].is_string(), "{r}");
     }
     // Li2O at 1500 K beside the paper's AIMD (the paper has no LiF, and no Li2O at 1000 K).
@@ -197,7 +209,10 @@ fn tiny_workflow_database_commands_and_resume() {
     assert_eq!(rows[0]["temperature"], 1500.0);
     assert!((rows[0]["aav_paper"].as_f64().unwrap() - 9.053563974).abs() < 1e-9);
     assert!(rows[0]["aav_ratio"].as_f64().unwrap() > 0.0, "{v}");
-    assert!(rows[0]["log10_d_ratio"].as_f64().unwrap().is_finite(), "{v}");
+    assert!(
+        rows[0]["log10_d_ratio"].as_f64().unwrap().is_finite(),
+        "{v}"
+    );
     let v = json_ok(&["report", "--db", "t.db", "-o", "t.html"], &d);
     assert_eq!(v["summary"]["compositions"], 2);
     assert!(v["summary"]["figures"].as_u64().unwrap() >= 1, "{v}");

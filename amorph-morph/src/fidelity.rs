@@ -74,7 +74,11 @@ fn reduced(formula: &str) -> Option<String> {
 }
 
 /// Sets the database's rows beside the paper's table.
-pub fn compare(export: &[ExportRow], atoms_of: &dyn Fn(&str) -> Option<usize>, paper: &[ImportedRow]) -> (Vec<FidelityRow>, FidelitySummary) {
+pub fn compare(
+    export: &[ExportRow],
+    atoms_of: &dyn Fn(&str) -> Option<usize>,
+    paper: &[ImportedRow],
+) -> (Vec<FidelityRow>, FidelitySummary) {
     let meant = |f: &str| {
         PAPER_ALIASES
             .iter()

@@ -158,7 +158,10 @@ impl Quality {
                 .collect::<Vec<_>>()
                 .join("; ")
         } else {
-            why.into_iter().chain(warnings).collect::<Vec<_>>().join("; ")
+            why.into_iter()
+                .chain(warnings)
+                .collect::<Vec<_>>()
+                .join("; ")
         }
     }
 }
@@ -310,8 +313,8 @@ pub fn plausibility(
         .iter()
         .filter_map(|l| l.nearest)
         .min_by(|a, b| a.0.total_cmp(&b.0));
-    let contact_fraction = per_frame.iter().map(|l| l.contact_fraction).sum::<f64>()
-        / per_frame.len().max(1) as f64;
+    let contact_fraction =
+        per_frame.iter().map(|l| l.contact_fraction).sum::<f64>() / per_frame.len().max(1) as f64;
     let mut warnings = Vec::new();
     if let Some((d, a, b)) = like
         && d < settings.like_ion_floor

@@ -291,7 +291,11 @@ fn untrusted_rows_leave_the_arrhenius_fit() {
     for q in &quality {
         // The walkers overlap: every row is flagged with the reason, none is trusted.
         assert!(!q.trusted(), "{q:?}");
-        assert!(q.note().contains("like ions as close as Li–Li"), "{}", q.note());
+        assert!(
+            q.note().contains("like ions as close as Li–Li"),
+            "{}",
+            q.note()
+        );
         assert!(q.convergence.converged && q.physical);
     }
     assert!(db.arrhenius(id).unwrap().is_none());

@@ -26,7 +26,10 @@ fn opt(x: Option<f64>, digits: usize) -> String {
 /// `amorph fidelity`.
 pub fn run(args: Args) -> anyhow::Result<Outcome> {
     if !args.db.exists() {
-        bail!("{}: no such database (create one with `amorph run`)", args.db.display());
+        bail!(
+            "{}: no such database (create one with `amorph run`)",
+            args.db.display()
+        );
     }
     let paper = amorph_morph::import::read_paper_table(&args.table)?;
     let db = Database::open(&args.db).with_context(|| format!("{}", args.db.display()))?;

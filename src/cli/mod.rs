@@ -18,6 +18,7 @@ mod md;
 mod ml;
 mod pack;
 mod plot;
+mod potential;
 mod report;
 mod sisso;
 mod workflow;
@@ -53,6 +54,8 @@ enum Command {
     Md(md::Args),
     /// Pack a random periodic cell of a composition (true periodic minimum distance).
     Pack(pack::Args),
+    /// Which built-in potential covers each composition, or why none does.
+    Potential(potential::Args),
     /// Run the MPMorph melt–quench workflow into a database (resumes an existing one).
     Run(workflow::RunArgs),
     /// Show the stages of every composition in a workflow database.
@@ -94,6 +97,7 @@ pub fn main() -> ExitCode {
         Command::Energy(args) => energy::run(args),
         Command::Md(args) => md::run(args),
         Command::Pack(args) => pack::run(args),
+        Command::Potential(args) => potential::run(args),
         Command::Run(args) => workflow::run(args),
         Command::Status(args) => workflow::status(args),
         Command::Export(args) => workflow::export(args),

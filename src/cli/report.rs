@@ -918,10 +918,7 @@ fn report_db(path: &Path) -> anyhow::Result<(String, Summary)> {
 
     let num = |r: &serde_json::Map<String, Value>, k: &str| r.get(k).and_then(Value::as_f64);
     let text = |r: &serde_json::Map<String, Value>, k: &str| {
-        r.get(k)
-            .and_then(Value::as_str)
-            .unwrap_or("")
-            .to_string()
+        r.get(k).and_then(Value::as_str).unwrap_or("").to_string()
     };
     // What the fits and figures leave out, and why.
     let left_out: Vec<Vec<String>> = rows
