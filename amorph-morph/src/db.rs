@@ -1087,3 +1087,70 @@ impl Database {
         Ok(out)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A version-1 file (the schema before the trust checks) is upgraded in place when opened,
+    /// and its rows are kept.
+    #[test]
+    fn version_1_files_are_upgraded() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v1.db");
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch(
+                "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+                 INSERT INTO meta VALUES ('schema_version', '1');
+                 CREATE TABLE compositions (
+                    id INTEGER PRIMARY KEY, formula TEXT NOT NULL UNIQUE, reduced_formula TEXT NOT NULL,
+                    atoms INTEGER NOT NULL, seed INTEGER NOT NULL, config TEXT NOT NULL);
+                 INSERT INTO compositions (formula, reduced_formula, atoms, seed, config)
+                    VALUES ('Li2O', 'Li2O', 102, 7, '{}');",
+            )
+            .unwrap();
+        }
+        let db = Database::open(&path).unwrap();
+        let c = db.composition("Li2O").unwrap().unwrap();
+        assert_eq!(
+            (c.atoms, c.seed, c.potential, c.physical),
+            (102, 7, None, None)
+        );
+        db.set_potential(
+            c.id,
+            &Choice {
+                potential: "pedone".into(),
+                physical: true,
+            },
+        )
+        .unwrap();
+        assert!(db.quality(c.id).unwrap().is_empty());
+        drop(db);
+        let db = Database::open(&path).unwrap();
+        let c = db.composition("Li2O").unwrap().unwrap();
+        assert_eq!(c.potential.as_deref(), Some("pedone"));
+        let version: String = db
+            .conn
+            .query_row(
+                "SELECT value FROM meta WHERE key = 'schema_version'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(version, "2");
+        // A future version is refused with both numbers.
+        db.conn
+            .execute(
+                "UPDATE meta SET value = '9' WHERE key = 'schema_version'",
+                [],
+            )
+            .unwrap();
+        drop(db);
+        let e = Database::open(&path).unwrap_err().to_string();
+        assert!(
+            e.contains("schema version 9") && e.contains("version 2"),
+            "{e}"
+        );
+    }
+}
