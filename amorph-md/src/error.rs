@@ -82,6 +82,17 @@ pub enum MdError {
         reason: String,
     },
 
+    /// A name (of electrostatics, an i-PI address …) that is not known.
+    #[error("unknown {what} '{name}' (known: {known})")]
+    InvalidName {
+        /// What the name names.
+        what: &'static str,
+        /// The name given.
+        name: String,
+        /// The names that are known.
+        known: &'static str,
+    },
+
     /// A potential name that is not known.
     #[error("unknown potential '{0}'")]
     UnknownPotential(String),

@@ -57,5 +57,6 @@ pub mod dynamics;
 pub mod error;
 pub mod ipi;
 pub mod potential;
+pub mod spec;
 
 pub use error::{MdError, Result};

@@ -2,6 +2,9 @@
 
 use crate::quality::QualitySettings;
 use crate::{MorphError, Result};
+use amorph_md::dynamics::ThermostatKind;
+use amorph_md::potential::PotentialSpec;
+use amorph_md::spec::{CalculatorSpec, CoulombKind};
 use serde::{Deserialize, Serialize};
 
 /// The settings of an MPMorph run. Every field has a default (the `paper` preset); a TOML file
@@ -22,14 +25,16 @@ pub struct Config {
     pub min_distance: f64,
     /// Master seed; each composition and stage derives its own stream from it.
     pub seed: u64,
-    /// Potential (any name `amorph_md::potential::by_name` knows). Default `"auto-zbl"`:
-    /// Pedone with a ZBL wall below 1.4 Å where Pedone covers the composition (plain Pedone
-    /// lets ions collapse in 5000 K melts), the UFF + ZBL fallback otherwise.
-    pub potential: String,
-    /// Electrostatics for Pedone: `"dsf"` (fast) or `"ewald"` (exact).
-    pub coulomb: String,
+    /// Where forces come from: a built-in potential by name or an i-PI client
+    /// (`"ipi:unix:NAME"`). Default `"auto-zbl"`: the physical potential that covers the
+    /// composition (Pedone for oxides, Tosi–Fumi for alkali halides) with its ZBL wall (the
+    /// plain potentials let ions collapse in 5000 K melts); a composition none covers is
+    /// refused before any MD. `"uff"` is a smoke-test potential, not physics.
+    pub potential: CalculatorSpec,
+    /// Electrostatics of the charged potentials: `"dsf"` (fast) or `"ewald"` (exact).
+    pub coulomb: CoulombKind,
     /// Thermostat of every NVT run: `"nhc"`, `"csvr"`, `"langevin"`, `"berendsen"`.
-    pub thermostat: String,
+    pub thermostat: ThermostatKind,
     /// MD time step (fs); the paper and MPMorph use 2 fs.
     pub time_step_fs: f64,
     /// Melt temperature (K) of the liquid database (5000 K).
@@ -92,9 +97,9 @@ impl Config {
             target_atoms: 100,
             min_distance: 2.0,
             seed: 1,
-            potential: "auto-zbl".into(),
-            coulomb: "dsf".into(),
-            thermostat: "nhc".into(),
+            potential: CalculatorSpec::Potential(PotentialSpec::AUTO_ZBL),
+            coulomb: CoulombKind::Dsf,
+            thermostat: ThermostatKind::Nhc,
             time_step_fs: 2.0,
             melt_temperature: 5000.0,
             temperatures: vec![2500.0, 2000.0, 1500.0, 1000.0],
@@ -223,6 +228,12 @@ impl Config {
                 "equilibration_steps and production_steps must be ≥ 2",
             );
         }
+        if matches!(self.thermostat, ThermostatKind::Nve) {
+            return bad(
+                "thermostat",
+                "the workflow's runs are NVT: choose nhc, csvr, langevin, berendsen or rescale",
+            );
+        }
         if self.frame_interval == 0 {
             return bad("frame_interval", "must be ≥ 1");
         }
@@ -255,5 +266,17 @@ mod tests {
         assert!(Config::from_toml_str("preset = \"fast\"").is_err());
         assert!(Config::from_toml_str("time_step_fs = -1.0").is_err());
         assert!(Config::from_toml_str("time_step_fs = \"two\"").is_err());
+        let c =
+            Config::from_toml_str("potential = \"ipi:unix:li2o\"\nthermostat = \"csvr\"").unwrap();
+        assert!(c.potential.is_ipi());
+        assert_eq!(c.thermostat, ThermostatKind::Csvr);
+        let e = Config::from_toml_str("potential = \"lj\"")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("lj") && e.contains("auto-zbl"), "{e}");
+        let e = Config::from_toml_str("coulomb = \"pppm\"")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("pppm") && e.contains("dsf, ewald"), "{e}");
     }
 }

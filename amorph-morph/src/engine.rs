@@ -1,12 +1,11 @@
 //! The MD engine behind the workflow: an interface (so tests and plug-ins can substitute
 //! their own) and its implementation on amorph-md.
 
-use crate::{MorphError, Result};
+use crate::{Config, Result};
 use amorph_core::units::{EV_PER_A3_IN_BAR, KB_EV};
 use amorph_core::{Element, Structure, Trajectory};
 use amorph_md::dynamics::{
-    Berendsen, CallbackObserver, Csvr, Langevin, Md, MdConfig, NoseHooverChain, Thermostat,
-    maxwell_boltzmann,
+    CallbackObserver, Md, MdConfig, Thermostat, ThermostatKind, maxwell_boltzmann,
 };
 use amorph_md::potential::{Choice, PotentialChooser, species_amounts};
 use nalgebra::Vector3;
@@ -66,10 +65,10 @@ pub trait Engine: Send + Sync {
 /// The amorph-md engine: a calculator from a [`PotentialChooser`], velocity Verlet and a
 /// thermostat, pressure sampled every `sample_interval` steps.
 pub struct AmorphMd {
-    /// Chooses the calculator from the elements of the structure.
+    /// Chooses the calculator from the composition of the structure.
     pub chooser: Arc<dyn PotentialChooser>,
-    /// `nhc`, `csvr`, `langevin` or `berendsen`.
-    pub thermostat: String,
+    /// The thermostat of every run.
+    pub thermostat: ThermostatKind,
     /// Time step (fs).
     pub time_step_fs: f64,
     /// Include the kinetic term in the pressure (see [`crate::Config::kinetic_pressure`]).
@@ -79,22 +78,40 @@ pub struct AmorphMd {
 }
 
 impl AmorphMd {
+    /// The engine of a configuration: its calculator (a built-in potential with the
+    /// configured electrostatics, or an i-PI server bound now and shared by every run), its
+    /// thermostat, time step and pressure convention, pressure sampled every 5 steps.
+    pub fn from_config(config: &Config) -> Result<Self> {
+        Ok(AmorphMd {
+            chooser: config.potential.chooser(config.coulomb.coulomb())?,
+            thermostat: config.thermostat,
+            time_step_fs: config.time_step_fs,
+            kinetic_pressure: config.kinetic_pressure,
+            sample_interval: 5,
+        })
+    }
+
+    /// The engine with its own chooser (e.g. a user's in-process calculator) and the rest
+    /// from `config`.
+    pub fn with_chooser(chooser: Arc<dyn PotentialChooser>, config: &Config) -> Self {
+        AmorphMd {
+            chooser,
+            thermostat: config.thermostat,
+            time_step_fs: config.time_step_fs,
+            kinetic_pressure: config.kinetic_pressure,
+            sample_interval: 5,
+        }
+    }
+
     /// The thermostat of a run at `temperature`: coupling times follow VASP's SMASS = 0
     /// choice of a 40-step period for Nosé–Hoover; 100 fs for the others (Langevin friction
     /// 10 ps⁻¹, atomate2's default).
     fn thermostat(&self, temperature: f64, seed: u64) -> Result<Box<dyn Thermostat>> {
-        let period = 40.0 * self.time_step_fs;
-        Ok(match self.thermostat.as_str() {
-            "nhc" => Box::new(NoseHooverChain::new(temperature, period)?),
-            "csvr" => Box::new(Csvr::new(temperature, 100.0, seed)?),
-            "langevin" => Box::new(Langevin::new(temperature, 100.0, seed)?),
-            "berendsen" => Box::new(Berendsen::new(temperature, 100.0)?),
-            other => {
-                return Err(MorphError::Config(format!(
-                    "thermostat '{other}' (known: nhc, csvr, langevin, berendsen)"
-                )));
-            }
-        })
+        let tau = match self.thermostat {
+            ThermostatKind::Nhc => 40.0 * self.time_step_fs,
+            _ => 100.0,
+        };
+        Ok(self.thermostat.build(temperature, tau, seed)?)
     }
 }
 

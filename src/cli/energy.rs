@@ -3,21 +3,13 @@
 use super::Outcome;
 use amorph_core::{Calculator, Request};
 use amorph_md::potential::{
-    Coulomb, DEFAULT_DSF_ALPHA, DEFAULT_DSF_CUTOFF, DEFAULT_EWALD_ACCURACY, EwaldOptions,
-    PedoneOptions, PotentialSpec, pedone, species_amounts,
+    Coulomb, DEFAULT_DSF_ALPHA, DEFAULT_DSF_CUTOFF, DEFAULT_EWALD_ACCURACY, PedoneOptions,
+    PotentialSpec, pedone, species_amounts,
 };
+use amorph_md::spec::CoulombKind;
 use anyhow::Context;
 use serde_json::json;
 use std::path::PathBuf;
-
-/// Electrostatics for charged potentials.
-#[derive(Clone, Copy, Debug, clap::ValueEnum)]
-pub enum CoulombArg {
-    /// Exact Ewald summation (default accuracy 1e-10 relative).
-    Ewald,
-    /// Damped shifted force (default α 0.2 Å⁻¹, rc 10 Å).
-    Dsf,
-}
 
 /// Arguments of `amorph energy`.
 #[derive(clap::Args)]
@@ -28,9 +20,9 @@ pub struct Args {
     /// pedone, pedone-zbl, tosi-fumi, tosi-fumi-zbl, or uff (smoke test, not physics).
     #[arg(long, default_value = "auto")]
     pub potential: String,
-    /// Electrostatics for Pedone.
-    #[arg(long, value_enum, default_value = "ewald")]
-    pub coulomb: CoulombArg,
+    /// Electrostatics of the charged potentials: ewald or dsf.
+    #[arg(long, default_value = "ewald")]
+    pub coulomb: CoulombKind,
     /// Ewald relative accuracy.
     #[arg(long, default_value_t = DEFAULT_EWALD_ACCURACY)]
     pub ewald_accuracy: f64,
@@ -76,17 +68,10 @@ pub fn calculator(
 pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let s = amorph_core::io::read_structure(&args.input)
         .with_context(|| format!("{}", args.input.display()))?;
-    let coulomb = match args.coulomb {
-        CoulombArg::Ewald => Coulomb::Ewald(EwaldOptions {
-            accuracy: args.ewald_accuracy,
-            ..Default::default()
-        }),
-        CoulombArg::Dsf => Coulomb::Dsf {
-            alpha: args.dsf_alpha,
-            cutoff: args.dsf_cutoff,
-        },
-    };
-    coulomb.validate().context("--coulomb options")?;
+    let coulomb = args
+        .coulomb
+        .with(args.dsf_alpha, args.dsf_cutoff, args.ewald_accuracy)
+        .context("--coulomb options")?;
     let mut calc: Box<dyn Calculator> = if args.calculator.is_some() {
         calculator(args.calculator.as_deref(), None, &s, coulomb)?
     } else if args.potential.eq_ignore_ascii_case("pedone") {

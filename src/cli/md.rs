@@ -3,29 +3,15 @@
 
 use super::Outcome;
 use amorph_md::dynamics::{
-    Berendsen, CRescale, CallbackObserver, Checkpoint, Csvr, DEFAULT_BAROSTAT_TAU_FS,
-    DEFAULT_COMPRESSIBILITY_PER_BAR, Langevin, Md, MdConfig, NoseHooverChain, Nve,
-    PressureCoupling, ThermoLog, Thermostat, TrajectoryWriter, maxwell_boltzmann,
+    CRescale, CallbackObserver, Checkpoint, DEFAULT_BAROSTAT_TAU_FS,
+    DEFAULT_COMPRESSIBILITY_PER_BAR, Md, MdConfig, PressureCoupling, ThermoLog, Thermostat,
+    ThermostatKind, TrajectoryWriter, maxwell_boltzmann,
 };
-use amorph_md::potential::{self, Coulomb};
+use amorph_md::potential;
+use amorph_md::spec::CoulombKind;
 use anyhow::{Context, bail};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
-
-/// Thermostats of `amorph md`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum ThermostatName {
-    /// Nosé–Hoover chain (MTK, chain 3).
-    Nhc,
-    /// Bussi–Donadio–Parrinello stochastic velocity rescaling.
-    Csvr,
-    /// Langevin, BAOAB splitting (friction 1/τ).
-    Langevin,
-    /// Berendsen weak coupling (not canonical; pre-equilibration).
-    Berendsen,
-    /// No thermostat (velocity Verlet, NVE).
-    Nve,
-}
 
 /// The pressure the barostat drives to its target.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -34,15 +20,6 @@ pub enum CouplingName {
     Full,
     /// The static (virial) pressure alone, MPMorph's convention (velocities not rescaled).
     Virial,
-}
-
-/// Electrostatics for Pedone.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum CoulombName {
-    /// Damped shifted force (fast; α and rc from --dsf-alpha, --dsf-cutoff).
-    Dsf,
-    /// Exact Ewald summation (accuracy from --ewald-accuracy).
-    Ewald,
 }
 
 /// Arguments of `amorph md`.
@@ -63,9 +40,9 @@ pub struct Args {
     /// `ipi:tcp:PORT` (127.0.0.1); waits for an i-PI client (ASE SocketClient, LAMMPS fix ipi).
     #[arg(long, conflicts_with = "potential")]
     pub calculator: Option<String>,
-    /// Electrostatics of Pedone.
-    #[arg(long, value_enum, default_value = "dsf")]
-    pub coulomb: CoulombName,
+    /// Electrostatics of the charged potentials: dsf or ewald.
+    #[arg(long, default_value = "dsf")]
+    pub coulomb: CoulombKind,
     /// DSF damping α (1/Å).
     #[arg(long, default_value_t = potential::DEFAULT_DSF_ALPHA)]
     pub dsf_alpha: f64,
@@ -84,9 +61,9 @@ pub struct Args {
     /// Time step (fs).
     #[arg(long)]
     pub timestep: f64,
-    /// Thermostat.
-    #[arg(long, value_enum, default_value = "nhc")]
-    pub thermostat: ThermostatName,
+    /// Thermostat: nhc, csvr, langevin, berendsen, rescale or nve.
+    #[arg(long, default_value = "nhc")]
+    pub thermostat: ThermostatKind,
     /// Thermostat time constant τ (fs); Langevin friction is 1/τ.
     #[arg(long, default_value_t = 100.0)]
     pub tau: f64,
@@ -155,7 +132,7 @@ fn barostat(args: &Args) -> anyhow::Result<Option<CRescale>> {
         });
     // Without a thermostat the barostat's noise still needs a temperature.
     let b = match args.thermostat {
-        ThermostatName::Nve => b
+        ThermostatKind::Nve => b
             .with_temperature(args.temperature)
             .context("--temperature")?,
         _ => b,
@@ -175,23 +152,17 @@ struct HalfMeans {
 }
 
 fn thermostat(args: &Args) -> anyhow::Result<Box<dyn Thermostat>> {
-    let (t, tau, seed) = (args.temperature, args.tau, args.seed);
-    Ok(match args.thermostat {
-        ThermostatName::Nhc => Box::new(NoseHooverChain::new(t, tau)?),
-        ThermostatName::Csvr => Box::new(Csvr::new(t, tau, seed ^ 0x5eed)?),
-        ThermostatName::Langevin => Box::new(Langevin::new(t, tau, seed ^ 0x5eed)?),
-        ThermostatName::Berendsen => Box::new(Berendsen::new(t, tau)?),
-        ThermostatName::Nve => Box::new(Nve),
-    })
+    Ok(args
+        .thermostat
+        .build(args.temperature, args.tau, args.seed ^ 0x5eed)?)
 }
 
 /// Runs the MD.
 pub fn run(args: Args) -> anyhow::Result<Outcome> {
-    let coulomb = match args.coulomb {
-        CoulombName::Dsf => Coulomb::dsf(args.dsf_alpha, args.dsf_cutoff),
-        CoulombName::Ewald => Coulomb::ewald(args.ewald_accuracy),
-    }
-    .context("--coulomb")?;
+    let coulomb = args
+        .coulomb
+        .with(args.dsf_alpha, args.dsf_cutoff, args.ewald_accuracy)
+        .context("--coulomb")?;
     // The external calculator or the named potential for the run's elements.
     let calculator = |s: &amorph_core::Structure| {
         super::energy::calculator(

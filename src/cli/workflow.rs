@@ -1,12 +1,7 @@
 //! `amorph run`, `amorph status`, `amorph export`: the MPMorph workflow and its database.
 
 use super::Outcome;
-use amorph_core::{Calculator, SharedCalculator};
-use amorph_md::ipi::{IpiCalculator, IpiOptions};
-use amorph_md::potential::{
-    Amounts, Coulomb, DEFAULT_DSF_ALPHA, DEFAULT_DSF_CUTOFF, DefaultChooser, PotentialChooser,
-    PotentialSpec,
-};
+use amorph_md::spec::CalculatorSpec;
 use amorph_morph::{AmorphMd, Config, Database, Event};
 use anyhow::{Context, bail};
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
@@ -14,7 +9,7 @@ use serde_json::{Map, Value, json};
 use std::collections::HashMap;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 
 /// Arguments of `amorph run`.
 #[derive(clap::Args)]
@@ -66,35 +61,15 @@ pub fn load_config(preset: &str, file: Option<&Path>) -> anyhow::Result<Config> 
     Ok(config)
 }
 
-/// The engine the CLI uses: amorph-md with the configured built-in potential, or, when the
-/// potential is an i-PI spec (`ipi:unix:NAME`, `ipi:tcp:PORT`), with one i-PI connection shared
-/// by every stage ([`amorph_core::SharedCalculator`]).
+/// The engine of a configuration ([`AmorphMd::from_config`]); says so when it waits for an
+/// i-PI client.
 pub fn engine(config: &Config) -> anyhow::Result<AmorphMd> {
-    let coulomb = match config.coulomb.as_str() {
-        "dsf" => Coulomb::dsf(DEFAULT_DSF_ALPHA, DEFAULT_DSF_CUTOFF)?,
-        "ewald" => Coulomb::ewald(amorph_md::potential::DEFAULT_EWALD_ACCURACY)?,
-        other => bail!("coulomb '{other}' (known: dsf, ewald)"),
-    };
-    let potential = config.potential.clone();
-    let chooser: Arc<dyn PotentialChooser> = if potential.starts_with("ipi:") {
-        let ipi = IpiCalculator::from_spec(&potential, IpiOptions::default())
-            .with_context(|| format!("calculator {potential}"))?;
-        eprintln!("waiting for an i-PI client on {}", ipi.address());
-        let shared = SharedCalculator::new(Box::new(ipi));
-        Arc::new(move |_: &Amounts| Ok(Box::new(shared.clone()) as Box<dyn Calculator>))
-    } else {
-        let spec: PotentialSpec = potential
-            .parse()
-            .with_context(|| format!("potential {potential}"))?;
-        Arc::new(DefaultChooser { spec, coulomb })
-    };
-    Ok(AmorphMd {
-        chooser,
-        thermostat: config.thermostat.clone(),
-        time_step_fs: config.time_step_fs,
-        kinetic_pressure: config.kinetic_pressure,
-        sample_interval: 5,
-    })
+    let engine = AmorphMd::from_config(config)
+        .with_context(|| format!("calculator {}", config.potential))?;
+    if let CalculatorSpec::Ipi(address) = &config.potential {
+        eprintln!("waiting for an i-PI client on {address}");
+    }
+    Ok(engine)
 }
 
 /// The atoms an i-PI client must hold for `formula`, e.g. "14 Li, 7 O".
@@ -202,12 +177,16 @@ impl Progress {
 pub fn run(args: RunArgs) -> anyhow::Result<Outcome> {
     let mut config = load_config(&args.preset, args.config.as_deref())?;
     if let Some(spec) = &args.calculator {
-        if !spec.starts_with("ipi:") {
-            bail!("--calculator {spec}: expected ipi:unix:NAME or ipi:tcp:PORT");
-        }
-        config.potential = spec.clone();
+        let parsed: CalculatorSpec = spec
+            .parse()
+            .ok()
+            .filter(CalculatorSpec::is_ipi)
+            .with_context(|| {
+                format!("--calculator {spec}: expected ipi:unix:NAME or ipi:tcp:PORT")
+            })?;
+        config.potential = parsed;
     }
-    if config.potential.starts_with("ipi:") && args.formulas.len() != 1 {
+    if config.potential.is_ipi() && args.formulas.len() != 1 {
         bail!(
             "{}: an i-PI client holds one composition's atoms; give exactly one formula (got {})",
             config.potential,
@@ -215,7 +194,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<Outcome> {
         );
     }
     let engine = engine(&config)?;
-    if config.potential.starts_with("ipi:") {
+    if config.potential.is_ipi() {
         eprintln!(
             "the i-PI client must hold {} in this order (`amorph pack {} --atoms {}` writes them)",
             client_atoms(&args.formulas[0], &config)?,

@@ -1,9 +1,7 @@
 //! Checkpoints: everything an MD run needs to continue bit for bit.
 
 use super::barostat::CRescale;
-use super::thermostat::{
-    Berendsen, Csvr, Langevin, NoseHooverChain, Nve, Thermostat, VelocityRescale,
-};
+use super::thermostat::{Thermostat, ThermostatKind};
 use super::velocities::Dof;
 use crate::error::{MdError, Result};
 use amorph_core::Structure;
@@ -105,20 +103,15 @@ impl Checkpoint {
 
     /// The saved thermostat, when it is one of amorph-md's built-in thermostats.
     pub fn thermostat(&self) -> Result<Box<dyn Thermostat>> {
-        let mut t: Box<dyn Thermostat> = match self.thermostat.as_str() {
-            "nve" => Box::new(Nve),
-            "nhc" => Box::new(NoseHooverChain::new(1.0, 1.0)?),
-            "csvr" => Box::new(Csvr::new(1.0, 1.0, 0)?),
-            "langevin" => Box::new(Langevin::new(1.0, 1.0, 0)?),
-            "berendsen" => Box::new(Berendsen::new(1.0, 1.0)?),
-            "rescale" => Box::new(VelocityRescale::new(1.0, 0.0, 1)?),
-            other => {
-                return Err(MdError::Checkpoint {
-                    path: PathBuf::from("<memory>"),
-                    reason: format!("thermostat '{other}' is not built in; pass it to Md::resume"),
-                });
-            }
-        };
+        let kind: ThermostatKind = self.thermostat.parse().map_err(|_| MdError::Checkpoint {
+            path: PathBuf::from("<memory>"),
+            reason: format!(
+                "thermostat '{}' is not built in; pass it to Md::resume",
+                self.thermostat
+            ),
+        })?;
+        // Placeholder parameters: the saved state replaces them.
+        let mut t = kind.build(1.0, 1.0, 0)?;
         t.load_state(self.thermostat_state.clone())?;
         Ok(t)
     }

@@ -113,7 +113,8 @@ pub use fire::{Fire, FireReport};
 pub use integrator::{Md, MdConfig, Progress};
 pub use observer::{CallbackObserver, Frame, Observer, Thermo, ThermoLog};
 pub use thermostat::{
-    Berendsen, Csvr, Langevin, NoseHooverChain, Nve, Particles, Thermostat, VelocityRescale,
+    Berendsen, Csvr, Langevin, NoseHooverChain, Nve, Particles, THERMOSTAT_NAMES, Thermostat,
+    ThermostatKind, VelocityRescale,
 };
 pub use trajectory::TrajectoryWriter;
 pub use velocities::{Dof, kinetic_energy, maxwell_boltzmann, momentum, remove_momentum};

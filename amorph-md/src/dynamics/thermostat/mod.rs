@@ -20,10 +20,12 @@
 //! stays zero.
 
 mod csvr;
+mod kind;
 mod langevin;
 mod nhc;
 
 pub use csvr::Csvr;
+pub use kind::{THERMOSTAT_NAMES, ThermostatKind};
 pub use langevin::Langevin;
 pub use nhc::NoseHooverChain;
 
