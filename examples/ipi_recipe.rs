@@ -98,13 +98,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let shared = SharedCalculator::new(Box::new(ipi));
     let chooser: Arc<dyn PotentialChooser> =
         Arc::new(move |_: &[(Element, f64)]| Ok(Box::new(shared.clone()) as Box<dyn Calculator>));
-    let engine = AmorphMd {
-        chooser,
-        thermostat: config.thermostat.clone(),
-        time_step_fs: config.time_step_fs,
-        kinetic_pressure: config.kinetic_pressure,
-        sample_interval: 5,
-    };
+    let engine = AmorphMd::with_chooser(chooser, &config);
     let db_path = dir.join("recipe.db");
     let _ = std::fs::remove_file(&db_path);
     let report = |e: Event| {

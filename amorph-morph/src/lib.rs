@@ -17,17 +17,10 @@
 //!
 //! ```no_run
 //! use amorph_morph::{run, AmorphMd, Config, Database};
-//! use amorph_md::potential::{Coulomb, DefaultChooser, PotentialSpec};
-//! use std::sync::Arc;
 //!
 //! let config = Config::demo();
-//! let engine = AmorphMd {
-//!     chooser: Arc::new(DefaultChooser { spec: PotentialSpec::AUTO_ZBL, coulomb: Coulomb::dsf(0.2, 10.0).unwrap() }),
-//!     thermostat: config.thermostat.clone(),
-//!     time_step_fs: config.time_step_fs,
-//!     kinetic_pressure: config.kinetic_pressure,
-//!     sample_interval: 5,
-//! };
+//! // The configured potential (auto-zbl: Pedone for oxides, Tosi–Fumi for alkali halides).
+//! let engine = AmorphMd::from_config(&config).unwrap();
 //! let db = Database::open("amorph.db".as_ref()).unwrap();
 //! let outcomes = run(&["Li2O".to_string()], &config, &engine, db, &|e| eprintln!("{e:?}")).unwrap();
 //! ```

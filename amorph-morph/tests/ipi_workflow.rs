@@ -55,13 +55,7 @@ fn lj() -> ForceField {
 }
 
 fn engine(chooser: Arc<dyn amorph_md::potential::PotentialChooser>, c: &Config) -> AmorphMd {
-    AmorphMd {
-        chooser,
-        thermostat: c.thermostat.clone(),
-        time_step_fs: c.time_step_fs,
-        kinetic_pressure: c.kinetic_pressure,
-        sample_interval: 5,
-    }
+    AmorphMd::with_chooser(chooser, c)
 }
 
 fn fresh_db(dir: &Path, name: &str) -> Database {
