@@ -1,8 +1,10 @@
 //! A user-written calculator driving an amorph MD run — the template for plug-in authors.
 //!
-//! Run it with `cargo run --example custom_calculator` (≈ 1 s): 48 Cu atoms with a Morse
-//! pair potential defined *here*, outside amorph's crates, thermalised at 600 K with the CSVR
-//! thermostat for 400 steps of 2 fs.
+//! Run it with `cargo run --example custom_calculator` (a few seconds): 48 Cu atoms with a
+//! Morse pair potential defined *here*, outside amorph's crates, thermalised at 600 K with the
+//! CSVR thermostat for 400 steps of 2 fs; then the whole MPMorph workflow (`smoke` preset) on
+//! Cu with the same calculator in process and a featurizer defined here too
+//! ([`amorph::morph::Workflow`]: `.calculator(...)`, `.featurizer(...)`).
 //!
 //! # What a calculator must do
 //!
@@ -32,7 +34,9 @@
 //! `amorph::md::ipi::IpiCalculator`, an i-PI socket server that is itself a `Calculator`.
 
 use amorph::core::{Calculation, Calculator, Element, Lattice, NeighborList, Request, Structure};
+use amorph::features::{FeatureValue, Featurizer, Input};
 use amorph::md::dynamics::{CallbackObserver, Csvr, Md, MdConfig, maxwell_boltzmann};
+use amorph::morph::{Config, Database, Workflow};
 use nalgebra::Vector3;
 
 /// Morse pair potential `D[e^{−2a(r−r0)} − 2e^{−a(r−r0)}]`, shifted to zero at `cutoff`
@@ -95,12 +99,46 @@ impl Calculator for Morse {
                 "non-finite energy (atoms on top of each other?)",
             ));
         }
-        Ok(Calculation {
-            energy,
-            forces,
-            stress,
-            energies: None,
-        })
+        Ok(Calculation::new(energy, forces).with_stress(stress))
+    }
+}
+
+impl Morse {
+    /// Girifalco–Weizer parameters for Cu.
+    fn copper() -> Self {
+        Morse {
+            d: 0.3429,
+            a: 1.3588,
+            r0: 2.866,
+            cutoff: 6.0, // larger than half the 7.2 Å cell: fine with NeighborList
+        }
+    }
+}
+
+/// A featurizer of one's own: the mean distance from each atom to its nearest neighbour.
+struct NearestNeighbour;
+
+impl Featurizer for NearestNeighbour {
+    fn name(&self) -> &'static str {
+        "nearest-neighbour"
+    }
+    fn names(&self) -> Vec<&'static str> {
+        vec!["mean_nn_distance"]
+    }
+    fn needs_structure(&self) -> bool {
+        true
+    }
+    fn featurize(&self, input: &Input<'_>) -> amorph::features::Result<Vec<FeatureValue>> {
+        let Input::Structure(ctx) = input else {
+            return Ok(vec![Err(amorph::features::Undefined::NoBonds)]);
+        };
+        let s = ctx.structure();
+        let list = NeighborList::build(s, 4.0)?;
+        let nearest: Vec<f64> = (0..s.len())
+            .filter_map(|i| list.neighbors(i).map(|n| n.distance).reduce(f64::min))
+            .collect();
+        let mean = nearest.iter().sum::<f64>() / nearest.len().max(1) as f64;
+        Ok(vec![Ok(mean)])
     }
 }
 
@@ -134,12 +172,7 @@ fn copper() -> Structure {
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let structure = copper();
-    let morse = Morse {
-        d: 0.3429,
-        a: 1.3588,
-        r0: 2.866,
-        cutoff: 6.0, // larger than half the 7.2 Å cell: fine with NeighborList
-    };
+    let morse = Morse::copper();
     // The calculator is moved into the run as a Box<dyn Calculator>.
     let velocities = maxwell_boltzmann(&structure, 600.0, 42, true)?;
     let mut md = Md::new(structure, Box::new(morse), MdConfig::new(2.0))?
@@ -164,5 +197,38 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         md.timestep_fs(),
         md.temperature()
     );
+
+    // The whole workflow with the same calculator in process: no socket, no recompiling amorph.
+    let mut config = Config::smoke();
+    config.diffusing_species = "Cu".into();
+    let dir = std::env::temp_dir().join(format!("amorph-custom-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    let db_path = dir.join("cu.db");
+    let workflow = Workflow::new(config)
+        .calculator(|_: &[(Element, f64)]| Ok(Box::new(Morse::copper()) as Box<dyn Calculator>))
+        .featurizer(NearestNeighbour);
+    let outcomes = workflow.run(&["Cu".to_string()], Database::open(&db_path)?)?;
+    if let Err(e) = &outcomes[0].result {
+        return Err(format!("Cu workflow: {e}").into());
+    }
+    let db = Database::open(&db_path)?;
+    for row in db.export()? {
+        let nn = row
+            .features
+            .get("mean_nn_distance")
+            .and_then(|v| v.as_f64());
+        println!(
+            "Cu at {} K: density {:.2} g/cm³, D {:.2e} cm²/s, mean nearest neighbour {:.3} Å, {}",
+            row.temperature,
+            row.density_g_cm3,
+            row.diffusivity_cm2_s.unwrap_or(f64::NAN),
+            nn.unwrap_or(f64::NAN),
+            row.quality_note.as_deref().unwrap_or("not checked")
+        );
+        if nn.is_none_or(|d| !(1.8..3.0).contains(&d)) {
+            return Err(format!("the featurizer's column is missing or off: {nn:?}").into());
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
     Ok(())
 }

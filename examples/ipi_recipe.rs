@@ -32,7 +32,7 @@
 use amorph::core::{Calculator, Element, Lattice, SharedCalculator, Structure};
 use amorph::md::ipi::{IpiAddress, IpiCalculator, IpiOptions};
 use amorph::md::potential::PotentialChooser;
-use amorph::morph::{AmorphMd, Config, Database, Event};
+use amorph::morph::{AmorphMd, Config, Database, Event, Workflow};
 use nalgebra::Vector3;
 use std::process::{Command, Stdio};
 use std::sync::Arc;
@@ -106,13 +106,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             println!("  {stage:<20} {seconds:6.2} s");
         }
     };
-    let outcomes = amorph::morph::run(
-        &[FORMULA.to_string()],
-        &config,
-        &engine,
-        Database::open(&db_path)?,
-        &report,
-    )?;
+    let outcomes = Workflow::new(config.clone())
+        .engine(&engine)
+        .on_event(report)
+        .run(&[FORMULA.to_string()], Database::open(&db_path)?)?;
     drop(engine); // the last clone goes: the server tells the client to exit
     let out = client.wait_with_output()?;
     print!("{}", String::from_utf8_lossy(&out.stderr));

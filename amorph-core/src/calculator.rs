@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 /// What the caller needs from a calculation beyond energy and forces.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Request {
     /// The stress tensor is needed (pressure, cell relaxation).
     pub stress: bool,
@@ -29,10 +30,34 @@ impl Request {
         stress: true,
         energies: false,
     };
+
+    /// This request with per-atom energies asked for (or not).
+    pub const fn with_energies(mut self, energies: bool) -> Request {
+        self.energies = energies;
+        self
+    }
 }
 
-/// The result of one calculation, in amorph's units.
+/// What a calculator can compute beyond energy and forces, declared up front so that a
+/// workflow can refuse a calculator before MD starts instead of failing at the first pressure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Capabilities {
+    /// The stress tensor (needed for pressure, volume searches, barostats, cell relaxation).
+    pub stress: bool,
+}
+
+impl Capabilities {
+    /// Energy, forces and stress.
+    pub const WITH_STRESS: Capabilities = Capabilities { stress: true };
+    /// Energy and forces only.
+    pub const FORCES_ONLY: Capabilities = Capabilities { stress: false };
+}
+
+/// The result of one calculation, in amorph's units. Build it with [`Calculation::new`] and
+/// the `with_` methods (fields may be added).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Calculation {
     /// Potential energy (eV).
     pub energy: f64,
@@ -47,6 +72,29 @@ pub struct Calculation {
 }
 
 impl Calculation {
+    /// Energy (eV) and forces (eV/Å, in the structure's atom order), nothing else.
+    pub fn new(energy: f64, forces: Vec<Vector3<f64>>) -> Self {
+        Calculation {
+            energy,
+            forces,
+            stress: None,
+            energies: None,
+        }
+    }
+
+    /// With the stress (eV/Å³, Voigt xx yy zz yz xz xy, ASE's sign), or without it for
+    /// `None`.
+    pub fn with_stress(mut self, stress: impl Into<Option<[f64; 6]>>) -> Self {
+        self.stress = stress.into();
+        self
+    }
+
+    /// With per-atom energies (eV) summing to the energy.
+    pub fn with_energies(mut self, energies: Vec<f64>) -> Self {
+        self.energies = Some(energies);
+        self
+    }
+
     /// Checks that the result fits the structure and holds only finite numbers; every consumer
     /// in amorph calls this, so a plug-in's NaN becomes an error instead of a corrupted run.
     pub fn validate(&self, calculator: &str, structure: &Structure) -> Result<()> {
@@ -118,13 +166,20 @@ impl Calculation {
 ///     fn calculate(&mut self, s: &Structure, _req: Request) -> Result<Calculation> {
 ///         let energy = 0.5 * self.k * s.positions().iter().map(|r| r.norm_squared()).sum::<f64>();
 ///         let forces = s.positions().iter().map(|r| -self.k * r).collect();
-///         Ok(Calculation { energy, forces, stress: None, energies: None })
+///         Ok(Calculation::new(energy, forces))
 ///     }
 /// }
 /// ```
 pub trait Calculator: Send {
     /// A short name used in errors and logs.
     fn name(&self) -> &str;
+
+    /// What this calculator can compute beyond energy and forces. The default claims stress;
+    /// a calculator without it says [`Capabilities::FORCES_ONLY`], and the workflow refuses it
+    /// before any MD (its volume search needs the pressure).
+    fn capabilities(&self) -> Capabilities {
+        Capabilities::WITH_STRESS
+    }
 
     /// Computes energy and forces (and what `request` asks for) of `structure`.
     fn calculate(&mut self, structure: &Structure, request: Request) -> Result<Calculation>;
@@ -233,6 +288,11 @@ impl std::fmt::Debug for SharedCalculator {
 impl Calculator for SharedCalculator {
     fn name(&self) -> &str {
         &self.name
+    }
+    fn capabilities(&self) -> Capabilities {
+        self.lock()
+            .map(|c| c.capabilities())
+            .unwrap_or(Capabilities::WITH_STRESS)
     }
     fn calculate(&mut self, structure: &Structure, request: Request) -> Result<Calculation> {
         self.lock()?.calculate(structure, request)

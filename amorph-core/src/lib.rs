@@ -33,7 +33,7 @@ pub mod structure;
 pub mod trajectory;
 pub mod units;
 
-pub use calculator::{Calculation, Calculator, Request, SharedCalculator};
+pub use calculator::{Calculation, Calculator, Capabilities, Request, SharedCalculator};
 pub use composition::Composition;
 pub use element::{Element, ElementData};
 pub use error::{Error, Result};

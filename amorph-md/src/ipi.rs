@@ -788,12 +788,7 @@ impl Calculator for IpiCalculator {
         } else {
             None
         };
-        Ok(Calculation {
-            energy,
-            forces,
-            stress,
-            energies: None,
-        })
+        Ok(Calculation::new(energy, forces).with_stress(stress))
     }
 }
 

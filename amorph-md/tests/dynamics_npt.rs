@@ -341,12 +341,7 @@ impl Calculator for NoStress {
         "no-stress"
     }
     fn calculate(&mut self, s: &Structure, _: Request) -> amorph_core::Result<Calculation> {
-        Ok(Calculation {
-            energy: 0.0,
-            forces: vec![Vector3::zeros(); s.len()],
-            stress: None,
-            energies: None,
-        })
+        Ok(Calculation::new(0.0, vec![Vector3::zeros(); s.len()]))
     }
 }
 

@@ -200,10 +200,7 @@ fn parallel_pass_equals_serial_and_energies_sum() {
         coulomb: Coulomb::dsf(0.25, 10.0).unwrap(),
         ..Default::default()
     };
-    let req = Request {
-        stress: true,
-        energies: true,
-    };
+    let req = Request::STRESS.with_energies(true);
     let a = pedone(&opts)
         .unwrap()
         .with_parallel(false)
@@ -233,13 +230,7 @@ fn per_atom_energies_sum_to_total_with_ewald() {
     let s = fixture_li2si2o5();
     let mut ff = pedone(&PedoneOptions::default()).unwrap();
     let c = ff
-        .calculate(
-            &s,
-            Request {
-                stress: false,
-                energies: true,
-            },
-        )
+        .calculate(&s, Request::FORCES.with_energies(true))
         .unwrap();
     let sum: f64 = c.energies.unwrap().iter().sum();
     assert!(

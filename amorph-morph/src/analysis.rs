@@ -6,7 +6,7 @@ use crate::quality::Quality;
 use crate::{MorphError, Result};
 use amorph_core::{Element, Structure, Trajectory};
 use amorph_diffusion::{DiffusionSettings, Displacements, Drift, analyze, fit_arrhenius};
-use amorph_features::{FeatureTable, PaperFeaturizer, Settings};
+use amorph_features::{FeatureTable, Featurizer};
 use serde_json::{Value, json};
 
 /// Temperature at which the Arrhenius fit is extrapolated (K).
@@ -118,14 +118,10 @@ pub(crate) fn arrhenius(rows: &[(f64, Value, Option<Quality>)]) -> Result<StageO
     })
 }
 
-/// The paper's features (Table 1 columns) of a structure at temperature `t`.
-pub(crate) fn features(s: &Structure, t: f64) -> Result<StageOutput> {
-    let table = FeatureTable::from_structures(
-        &PaperFeaturizer::new(Settings::default()),
-        &[s.wrapped()],
-        Some(t),
-    )
-    .map_err(|e| MorphError::Analysis(e.to_string()))?;
+/// The features (by default the paper's Table 1 columns) of a structure at temperature `t`.
+pub(crate) fn features(s: &Structure, t: f64, featurizer: &dyn Featurizer) -> Result<StageOutput> {
+    let table = FeatureTable::from_structures(featurizer, &[s.wrapped()], Some(t))
+        .map_err(|e| MorphError::Analysis(e.to_string()))?;
     let row = table.to_json()["rows"][0].clone();
     Ok(StageOutput {
         result: json!({"columns": table.names().len()}),

@@ -1,7 +1,7 @@
 //! The MD engine behind the workflow: an interface (so tests and plug-ins can substitute
 //! their own) and its implementation on amorph-md.
 
-use crate::{Config, Result};
+use crate::{Config, MorphError, Result};
 use amorph_core::units::{EV_PER_A3_IN_BAR, KB_EV};
 use amorph_core::{Element, Structure, Trajectory};
 use amorph_md::dynamics::{
@@ -124,7 +124,16 @@ struct Samples {
 
 impl Engine for AmorphMd {
     fn preflight(&self, amounts: &[(Element, f64)]) -> Result<Choice> {
-        Ok(self.chooser.preview(amounts)?)
+        let choice = self.chooser.preview(amounts)?;
+        // The volume search drives the pressure to zero: it needs the stress.
+        let calculator = self.chooser.choose(amounts)?;
+        if !calculator.capabilities().stress {
+            return Err(MorphError::Md(format!(
+                "calculator {} does not compute the stress, which the workflow's volume search needs",
+                calculator.name()
+            )));
+        }
+        Ok(choice)
     }
 
     fn run(&self, req: &MdRequest<'_>) -> Result<MdOutcome> {

@@ -16,13 +16,12 @@
 //! gives the same numbers as an uninterrupted one.
 //!
 //! ```no_run
-//! use amorph_morph::{run, AmorphMd, Config, Database};
+//! use amorph_morph::{Config, Database, Workflow};
 //!
-//! let config = Config::demo();
 //! // The configured potential (auto-zbl: Pedone for oxides, Tosi–Fumi for alkali halides).
-//! let engine = AmorphMd::from_config(&config).unwrap();
+//! let workflow = Workflow::new(Config::demo()).on_event(|e| eprintln!("{e:?}"));
 //! let db = Database::open("amorph.db".as_ref()).unwrap();
-//! let outcomes = run(&["Li2O".to_string()], &config, &engine, db, &|e| eprintln!("{e:?}")).unwrap();
+//! let outcomes = workflow.run(&["Li2O".to_string()], db).unwrap();
 //! ```
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -40,7 +39,7 @@ pub mod workflow;
 pub use config::Config;
 pub use db::Database;
 pub use engine::{AmorphMd, Engine, MdOutcome, MdRequest};
-pub use workflow::{CompositionOutcome, Event, Stage, cell_counts, preflight, run, stage_graph};
+pub use workflow::{CompositionOutcome, Event, Stage, Workflow, cell_counts, stage_graph};
 
 use std::path::Path;
 

@@ -3,19 +3,22 @@
 
 use crate::config::Config;
 use crate::db::{Database, StageOutput, StageStatus, ThermoSummary};
-use crate::engine::{Engine, MdRequest, energy_drift, last_half_mean};
+use crate::engine::{AmorphMd, Engine, MdRequest, energy_drift, last_half_mean};
 use crate::eos::{
     dense_bracket, fit_zero_pressure_volume, interpolate_zero, newton_volume, rescale_volume,
 };
 use crate::quality::{Convergence, Quality, plausibility};
 use crate::{MorphError, Result};
 use amorph_core::{Composition, Element, Lattice, Structure};
+use amorph_features::{Featurizer, PaperFeaturizer, Settings};
 use amorph_md::potential::Choice;
+use amorph_md::potential::PotentialChooser;
 use nalgebra::Vector3;
 use petgraph::algo::toposort;
 use petgraph::graph::DiGraph;
 use rayon::prelude::*;
 use serde_json::json;
+use std::sync::Arc;
 use std::sync::Mutex;
 
 /// One stage of the per-composition workflow.
@@ -157,10 +160,123 @@ pub fn derive_seed(master: u64, formula: &str, stage: &str, index: u64) -> u64 {
     h
 }
 
-/// Checks, before anything is written or simulated, that the configuration is valid and that
-/// the engine can simulate every formula ([`Engine::preflight`]: a composition that no
-/// potential covers is refused here with its one-line reason). Returns each formula's choice.
-pub fn preflight(formulas: &[String], config: &Config, engine: &dyn Engine) -> Result<Vec<Choice>> {
+/// The MPMorph workflow, assembled from a configuration and its parts: the engine (by default
+/// [`AmorphMd::from_config`], or a user's in-process calculator through
+/// [`Workflow::calculator`]), the featurizer of the feature stages (by default the paper's) and
+/// a progress callback.
+///
+/// ```no_run
+/// use amorph_morph::{Config, Database, Workflow};
+/// let workflow = Workflow::new(Config::demo()).on_event(|e| eprintln!("{e:?}"));
+/// let db = Database::open("amorph.db".as_ref()).unwrap();
+/// let outcomes = workflow.run(&["Li2O".to_string()], db).unwrap();
+/// assert!(outcomes[0].result.is_ok());
+/// ```
+pub struct Workflow<'a> {
+    config: Config,
+    engine: EngineSlot<'a>,
+    featurizer: Box<dyn Featurizer + 'a>,
+    report: Box<dyn Fn(Event) + Sync + 'a>,
+}
+
+/// Where a workflow's engine comes from.
+enum EngineSlot<'a> {
+    /// [`AmorphMd::from_config`], built when the workflow runs.
+    FromConfig,
+    /// An engine the workflow owns.
+    Owned(Box<dyn Engine + 'a>),
+    /// An engine the caller keeps.
+    Borrowed(&'a dyn Engine),
+}
+
+impl<'a> Workflow<'a> {
+    /// The workflow of `config` with the configured potential, the paper's featurizer and no
+    /// progress reports.
+    pub fn new(config: Config) -> Self {
+        Workflow {
+            config,
+            engine: EngineSlot::FromConfig,
+            featurizer: Box::new(PaperFeaturizer::new(Settings::default())),
+            report: Box::new(|_| {}),
+        }
+    }
+
+    /// Runs MD with this engine (an implementation of [`Engine`], e.g. a test double or a
+    /// driver of another MD code), borrowed.
+    pub fn engine(mut self, engine: &'a dyn Engine) -> Self {
+        self.engine = EngineSlot::Borrowed(engine);
+        self
+    }
+
+    /// Runs MD with amorph-md and this chooser of calculators: a user's in-process
+    /// [`amorph_core::Calculator`], e.g. `|_: &[(Element, f64)]| Ok(Box::new(MyCalc) as Box<dyn
+    /// Calculator>)`, or a [`amorph_md::potential::DefaultChooser`] with other settings.
+    pub fn calculator(mut self, chooser: impl PotentialChooser + 'static) -> Self {
+        self.engine = EngineSlot::Owned(Box::new(AmorphMd::with_chooser(
+            Arc::new(chooser),
+            &self.config,
+        )));
+        self
+    }
+
+    /// Computes the feature stages with this featurizer instead of the paper's.
+    pub fn featurizer(mut self, featurizer: impl Featurizer + 'a) -> Self {
+        self.featurizer = Box::new(featurizer);
+        self
+    }
+
+    /// Calls `report` on every stage event (started, skipped, finished, failed).
+    pub fn on_event(mut self, report: impl Fn(Event) + Sync + 'a) -> Self {
+        self.report = Box::new(report);
+        self
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    fn with_engine<T>(&self, f: impl FnOnce(&dyn Engine) -> Result<T>) -> Result<T> {
+        match &self.engine {
+            EngineSlot::FromConfig => f(&AmorphMd::from_config(&self.config)?),
+            EngineSlot::Owned(e) => f(e.as_ref()),
+            EngineSlot::Borrowed(e) => f(*e),
+        }
+    }
+
+    /// Checks, before anything is written or simulated, that the configuration is valid and
+    /// that the engine can simulate every formula ([`Engine::preflight`]: a composition that
+    /// no potential covers, or a calculator without stress, is refused here with its one-line
+    /// reason). Returns each formula's choice of potential.
+    pub fn preflight(&self, formulas: &[String]) -> Result<Vec<Choice>> {
+        self.with_engine(|engine| preflight(formulas, &self.config, engine))
+    }
+
+    /// Runs the workflow for `formulas` into `db`, compositions in parallel, skipping every
+    /// stage the database already holds as done (so an interrupted run resumes where it
+    /// stopped). Nothing is written when the [`Workflow::preflight`] refuses a formula.
+    pub fn run(&self, formulas: &[String], db: Database) -> Result<Vec<CompositionOutcome>> {
+        self.with_engine(|engine| {
+            let ctx = Ctx {
+                config: &self.config,
+                engine,
+                featurizer: self.featurizer.as_ref(),
+                report: self.report.as_ref(),
+            };
+            run(formulas, &ctx, db)
+        })
+    }
+}
+
+/// What every stage of a run shares.
+struct Ctx<'c> {
+    config: &'c Config,
+    engine: &'c dyn Engine,
+    featurizer: &'c dyn Featurizer,
+    report: &'c (dyn Fn(Event) + Sync),
+}
+
+fn preflight(formulas: &[String], config: &Config, engine: &dyn Engine) -> Result<Vec<Choice>> {
     config.validate()?;
     formulas
         .iter()
@@ -171,16 +287,9 @@ pub fn preflight(formulas: &[String], config: &Config, engine: &dyn Engine) -> R
         .collect()
 }
 
-/// Runs the workflow for `formulas` into `db`, compositions in parallel, skipping every stage
-/// the database already holds as done (so an interrupted run resumes where it stopped).
-pub fn run(
-    formulas: &[String],
-    config: &Config,
-    engine: &dyn Engine,
-    db: Database,
-    report: &(dyn Fn(Event) + Sync),
-) -> Result<Vec<CompositionOutcome>> {
-    let choices = preflight(formulas, config, engine)?;
+fn run(formulas: &[String], ctx: &Ctx<'_>, db: Database) -> Result<Vec<CompositionOutcome>> {
+    let config = ctx.config;
+    let choices = preflight(formulas, config, ctx.engine)?;
     let config_json =
         serde_json::to_value(config).map_err(|e| MorphError::Config(e.to_string()))?;
     db.add_run(&config_json)?;
@@ -198,7 +307,7 @@ pub fn run(
     let outcomes = rows
         .par_iter()
         .map(|(row, choice)| {
-            let result = run_composition(row.id, &row.formula, choice, config, engine, &db, report);
+            let result = run_composition(row.id, &row.formula, choice, ctx, &db);
             CompositionOutcome {
                 formula: row.formula.clone(),
                 result: result.map_err(|e| e.to_string()),
@@ -212,11 +321,10 @@ fn run_composition(
     id: i64,
     formula: &str,
     choice: &Choice,
-    config: &Config,
-    engine: &dyn Engine,
+    ctx: &Ctx<'_>,
     db: &Mutex<Database>,
-    report: &(dyn Fn(Event) + Sync),
 ) -> Result<usize> {
+    let (config, report) = (ctx.config, ctx.report);
     let graph = stage_graph(config);
     let order =
         toposort(&graph, None).map_err(|_| MorphError::Config("stage graph has a cycle".into()))?;
@@ -275,7 +383,7 @@ fn run_composition(
                 (_, None) => Input::Structure(None),
             }
         };
-        let result = execute(stage, formula, choice, config, engine, input);
+        let result = execute(stage, formula, choice, ctx, input);
         match result {
             Ok(out) => {
                 lock()?.finish_stage(id, &name, &out)?;
@@ -324,10 +432,10 @@ fn execute(
     stage: Stage,
     formula: &str,
     choice: &Choice,
-    config: &Config,
-    engine: &dyn Engine,
+    ctx: &Ctx<'_>,
     input: Input,
 ) -> Result<StageOutput> {
+    let (config, engine) = (ctx.config, ctx.engine);
     let seed = |k: u64| derive_seed(config.seed, formula, &stage.name(), k);
     let missing = || MorphError::MissingInput(stage.name());
     match (stage, input) {
@@ -341,7 +449,9 @@ fn execute(
         (Stage::Diffusion(t), Input::Trajectory(Some((traj, _)))) => {
             crate::analysis::diffusion(&traj, t, config)
         }
-        (Stage::Features(t), Input::Structure(Some((s, _)))) => crate::analysis::features(&s, t),
+        (Stage::Features(t), Input::Structure(Some((s, _)))) => {
+            crate::analysis::features(&s, t, ctx.featurizer)
+        }
         (Stage::Arrhenius, Input::Diffusions(rows)) => crate::analysis::arrhenius(&rows),
         (
             Stage::Check(t),

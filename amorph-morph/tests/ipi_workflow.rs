@@ -85,7 +85,10 @@ fn client_structure(dir: &Path, c: &Config) -> PathBuf {
 }
 
 fn run(engine: &AmorphMd, db: Database, c: &Config) {
-    let outcomes = amorph_morph::run(&[FORMULA.to_string()], c, engine, db, &|_| {}).unwrap();
+    let outcomes = amorph_morph::Workflow::new(c.clone())
+        .engine(engine)
+        .run(&[FORMULA.to_string()], db)
+        .unwrap();
     assert!(
         outcomes[0].result.is_ok(),
         "workflow failed: {:?}",

@@ -4,7 +4,9 @@
 
 use amorph_core::{Structure, Trajectory};
 use amorph_morph::db::StageStatus;
-use amorph_morph::{Config, Database, Engine, MdOutcome, MdRequest, MorphError, run};
+use amorph_morph::{
+    CompositionOutcome, Config, Database, Engine, MdOutcome, MdRequest, MorphError, Workflow,
+};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Equilibrium volume per atom (Å³) and bulk modulus (bar) of the fake material.
@@ -83,6 +85,19 @@ fn small_config() -> Config {
     // default like-ion floor rightly flags (see `untrusted_rows_leave_the_arrhenius_fit`).
     c.quality.like_ion_floor = 0.0;
     c
+}
+
+/// The workflow of `config` on the fake engine (progress reports ignored).
+fn run(
+    formulas: &[String],
+    config: &Config,
+    engine: &dyn Engine,
+    db: Database,
+    _report: &(dyn Fn(amorph_morph::Event) + Sync),
+) -> amorph_morph::Result<Vec<CompositionOutcome>> {
+    Workflow::new(config.clone())
+        .engine(engine)
+        .run(formulas, db)
 }
 
 fn formulas(f: &[&str]) -> Vec<String> {
@@ -307,5 +322,44 @@ fn untrusted_rows_leave_the_arrhenius_fit() {
     assert!(
         rows.iter()
             .all(|r| r.trusted == Some(false) && r.ea_ev.is_none())
+    );
+}
+
+/// A calculator that cannot give the stress is refused before any MD, and nothing is written.
+#[test]
+fn calculators_without_stress_are_refused_up_front() {
+    use amorph_core::{Calculation, Calculator, Capabilities, Element, Request};
+    struct NoStress;
+    impl Calculator for NoStress {
+        fn name(&self) -> &str {
+            "no-stress"
+        }
+        fn capabilities(&self) -> Capabilities {
+            Capabilities::FORCES_ONLY
+        }
+        fn calculate(&mut self, s: &Structure, _: Request) -> amorph_core::Result<Calculation> {
+            Ok(Calculation::new(
+                0.0,
+                vec![nalgebra::Vector3::zeros(); s.len()],
+            ))
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("x.db");
+    let workflow = Workflow::new(small_config())
+        .calculator(|_: &[(Element, f64)]| Ok(Box::new(NoStress) as Box<dyn Calculator>));
+    let e = workflow
+        .preflight(&formulas(&["Li2O"]))
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("no-stress") && e.contains("stress"), "{e}");
+    let db = Database::open(&path).unwrap();
+    assert!(workflow.run(&formulas(&["Li2O"]), db).is_err());
+    assert!(
+        Database::open(&path)
+            .unwrap()
+            .compositions()
+            .unwrap()
+            .is_empty()
     );
 }

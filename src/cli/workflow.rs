@@ -2,7 +2,7 @@
 
 use super::Outcome;
 use amorph_md::spec::CalculatorSpec;
-use amorph_morph::{AmorphMd, Config, Database, Event};
+use amorph_morph::{AmorphMd, Config, Database, Event, Workflow};
 use anyhow::{Context, bail};
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 use serde_json::{Map, Value, json};
@@ -203,11 +203,14 @@ pub fn run(args: RunArgs) -> anyhow::Result<Outcome> {
         );
     }
     // Refuse what no potential covers before anything is written.
-    amorph_morph::preflight(&args.formulas, &config, &engine)?;
-    let db = Database::open(&args.db).with_context(|| format!("{}", args.db.display()))?;
     let progress = Progress::new();
+    let workflow = Workflow::new(config.clone())
+        .engine(&engine)
+        .on_event(|e| progress.event(e));
+    workflow.preflight(&args.formulas)?;
+    let db = Database::open(&args.db).with_context(|| format!("{}", args.db.display()))?;
     let start = std::time::Instant::now();
-    let outcomes = amorph_morph::run(&args.formulas, &config, &engine, db, &|e| progress.event(e))?;
+    let outcomes = workflow.run(&args.formulas, db)?;
     progress.finish();
     let ok = outcomes.iter().filter(|o| o.result.is_ok()).count();
     let rows: Vec<Value> = outcomes

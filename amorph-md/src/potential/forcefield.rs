@@ -478,11 +478,10 @@ impl ForceField {
         let mut forces = vec![Vector3::zeros(); s.len()];
         let mut energies = request.energies.then(|| vec![0.0; s.len()]);
         let (energy, stress) = self.compute_into(s, &mut forces, energies.as_deref_mut())?;
-        Ok(Calculation {
-            energy,
-            forces,
-            stress: request.stress.then_some(stress),
-            energies,
+        let c = Calculation::new(energy, forces).with_stress(request.stress.then_some(stress));
+        Ok(match energies {
+            Some(e) => c.with_energies(e),
+            None => c,
         })
     }
 

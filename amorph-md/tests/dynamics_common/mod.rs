@@ -75,12 +75,7 @@ impl Calculator for Lj {
             }
         }
         let v = s.volume();
-        Ok(Calculation {
-            energy,
-            forces,
-            stress: req.stress.then(|| w.map(|x| x / v)),
-            energies: None,
-        })
+        Ok(Calculation::new(energy, forces).with_stress(req.stress.then(|| w.map(|x| x / v))))
     }
     fn reset(&mut self) {
         self.list = None;
@@ -122,12 +117,7 @@ impl Calculator for Free {
         "free"
     }
     fn calculate(&mut self, s: &Structure, _: Request) -> amorph_core::Result<Calculation> {
-        Ok(Calculation {
-            energy: 0.0,
-            forces: vec![Vector3::zeros(); s.len()],
-            stress: Some([0.0; 6]),
-            energies: None,
-        })
+        Ok(Calculation::new(0.0, vec![Vector3::zeros(); s.len()]).with_stress([0.0; 6]))
     }
 }
 
@@ -147,11 +137,6 @@ impl Calculator for NanAfter {
         if self.calls > self.after {
             forces[1].y = f64::NAN;
         }
-        Ok(Calculation {
-            energy: 0.0,
-            forces,
-            stress: Some([0.0; 6]),
-            energies: None,
-        })
+        Ok(Calculation::new(0.0, forces).with_stress([0.0; 6]))
     }
 }
