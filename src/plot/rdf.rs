@@ -47,6 +47,24 @@ fn rdf_chart<'a, 'b>(
     Ok(c)
 }
 
+/// g(r) of `p` as a solid line of colour `c` with its legend entry `label`.
+fn solid_line(
+    chart: &mut Chart<'_, '_, Range<f64>, Range<f64>>,
+    p: &PartialRdf,
+    c: RGBColor,
+    label: String,
+) -> Result<()> {
+    chart
+        .draw_series(LineSeries::new(
+            p.r.iter().copied().zip(p.g.iter().copied()),
+            c.stroke_width(2),
+        ))
+        .map_err(pe)?
+        .label(label)
+        .legend(move |(x, y)| PathElement::new([(x, y), (x + 16, y)], c.stroke_width(2)));
+    Ok(())
+}
+
 /// Partial RDFs g_ab(r), one line per pair, and the line g = 1.
 pub fn rdf_svg(rdfs: &[PartialRdf], title: &str) -> Result<String> {
     let (xr, yr) = rdf_ranges(rdfs)?;
@@ -61,15 +79,7 @@ pub fn rdf_svg(rdfs: &[PartialRdf], title: &str) -> Result<String> {
             ))
             .map_err(pe)?;
         for (i, p) in rdfs.iter().enumerate() {
-            let c = colour(i);
-            chart
-                .draw_series(LineSeries::new(
-                    p.r.iter().copied().zip(p.g.iter().copied()),
-                    c.stroke_width(2),
-                ))
-                .map_err(pe)?
-                .label(p.label())
-                .legend(move |(x, y)| PathElement::new([(x, y), (x + 16, y)], c.stroke_width(2)));
+            solid_line(&mut chart, p, colour(i), p.label())?;
         }
         legend(&mut chart, SeriesLabelPosition::UpperRight)
     })
@@ -105,14 +115,7 @@ pub fn rdf_compare_svg(
         let mut chart = rdf_chart(root, &caption, 16, xr, yr)?;
         for (i, (x, y, r2)) in pairs.iter().enumerate() {
             let c = colour(i);
-            chart
-                .draw_series(LineSeries::new(
-                    x.r.iter().copied().zip(x.g.iter().copied()),
-                    c.stroke_width(2),
-                ))
-                .map_err(pe)?
-                .label(format!("{} R² = {r2:.3}", x.label()))
-                .legend(move |(x, y)| PathElement::new([(x, y), (x + 16, y)], c.stroke_width(2)));
+            solid_line(&mut chart, x, c, format!("{} R² = {r2:.3}", x.label()))?;
             chart
                 .draw_series(DashedLineSeries::new(
                     y.r.iter().copied().zip(y.g.iter().copied()),
