@@ -2,11 +2,9 @@
 
 use super::html::{Html, fmt};
 use super::{Report, ReportSummary};
-use crate::analysis::{CompositionValues, HeatmapValue, element_means, open_database};
+use crate::analysis::{CompositionValues, open_database};
 use crate::error::{Context as _, Result};
-use crate::plot::{
-    ArrheniusLine, ArrheniusSeries, Bar, DPoint, ElementValue, arrhenius_svg, bars_svg, heatmap_svg,
-};
+use crate::plot::{ArrheniusLine, ArrheniusSeries, Bar, DPoint, arrhenius_svg, bars_svg};
 use amorph_morph::db::{ExportRow, StageStatus};
 use std::path::Path;
 
@@ -206,44 +204,11 @@ pub fn database_report(path: &Path) -> Result<Report> {
             );
         }
         html.h2("Per element");
-        element_heatmaps(&mut html, &CompositionValues::of_rows(usable));
+        super::element_heatmaps(&mut html, &CompositionValues::of_rows(usable));
     }
     sum.figures = html.figures;
     Ok(Report {
         html: html.finish(&format!("amorph report: {name}")),
         summary: sum,
     })
-}
-
-/// Periodic-table heatmaps of mean log10 D and mean Eₐ per element (where there are values).
-pub(super) fn element_heatmaps(html: &mut Html, cv: &CompositionValues) {
-    let cells = |value: HeatmapValue| -> Vec<ElementValue> {
-        element_means(&cv.values(value))
-            .into_iter()
-            .map(ElementValue::from)
-            .collect()
-    };
-    if !cv.values(HeatmapValue::LogD).is_empty() {
-        html.figure(
-            heatmap_svg(
-                &cells(HeatmapValue::LogD),
-                "Mean log10 D per element",
-                &cv.label(HeatmapValue::LogD),
-            ),
-            &format!(
-                "Periodic-table heatmap: mean of log10 D ({}) over the compositions containing each element; grey: no composition.",
-                cv.d_label
-            ),
-        );
-    }
-    if !cv.ea.is_empty() {
-        html.figure(
-            heatmap_svg(
-                &cells(HeatmapValue::Ea),
-                "Mean Ea per element",
-                &cv.label(HeatmapValue::Ea),
-            ),
-            "Periodic-table heatmap: mean Arrhenius Ea (eV) over the compositions containing each element; grey: no composition.",
-        );
-    }
 }

@@ -21,7 +21,10 @@
 //! # Ok::<(), amorph::Error>(())
 //! ```
 
+use crate::analysis::{CompositionValues, HeatmapValue, element_means};
 use crate::error::{Result, write_file};
+use crate::plot::{ElementValue, heatmap_svg};
+use html::Html;
 use std::path::Path;
 
 mod database;
@@ -75,4 +78,37 @@ pub fn write_database_report(db: &Path, output: &Path) -> Result<ReportSummary> 
     let report = database_report(db)?;
     write_file(output, &report.html)?;
     Ok(report.summary)
+}
+
+/// Periodic-table heatmaps of mean log10 D and mean Eₐ per element (where there are values).
+fn element_heatmaps(html: &mut Html, cv: &CompositionValues) {
+    let cells = |value: HeatmapValue| -> Vec<ElementValue> {
+        element_means(&cv.values(value))
+            .into_iter()
+            .map(ElementValue::from)
+            .collect()
+    };
+    if !cv.values(HeatmapValue::LogD).is_empty() {
+        html.figure(
+            heatmap_svg(
+                &cells(HeatmapValue::LogD),
+                "Mean log10 D per element",
+                &cv.label(HeatmapValue::LogD),
+            ),
+            &format!(
+                "Periodic-table heatmap: mean of log10 D ({}) over the compositions containing each element; grey: no composition.",
+                cv.d_label
+            ),
+        );
+    }
+    if !cv.ea.is_empty() {
+        html.figure(
+            heatmap_svg(
+                &cells(HeatmapValue::Ea),
+                "Mean Ea per element",
+                &cv.label(HeatmapValue::Ea),
+            ),
+            "Periodic-table heatmap: mean Arrhenius Ea (eV) over the compositions containing each element; grey: no composition.",
+        );
+    }
 }

@@ -110,7 +110,7 @@ pub fn table_report(path: &Path) -> Result<Report> {
         ],
         &rows,
     );
-    super::database::element_heatmaps(&mut html, &cv);
+    super::element_heatmaps(&mut html, &cv);
 
     binaries(&mut html, &fits)?;
 
