@@ -1,7 +1,8 @@
 //! # amorph
 //!
 //! Facade of the amorph workspace: re-exports every amorph crate under one roof so that a
-//! research code can depend on `amorph` alone. The `amorph` binary lives beside it.
+//! research code can depend on `amorph` alone, and holds the paper's analyses, the figures and
+//! the HTML report. The `amorph` binary lives beside it and only parses arguments and prints.
 //!
 //! | module | crate | owns |
 //! | --- | --- | --- |
@@ -13,7 +14,15 @@
 //! | [`features`] | `amorph-features` | the paper's descriptors |
 //! | [`ml`] | `amorph-ml` | random forests, gradient boosting |
 //! | [`sisso`] | `amorph-sisso` | SISSO symbolic regression |
+//! | [`analysis`] | this crate | anion families, correlations beside Table 1, per-element means, per-composition Arrhenius fits, the paper's random forest |
+//! | [`plot`] | this crate | every figure as SVG (typed series in), PNG by rasterising |
+//! | [`report`] | this crate | the self-contained HTML report of a database or of the paper's table |
+//!
+//! The three modules of this crate depend on each other in one direction only:
+//! `report` → `analysis` → `plot` (analysis results convert into plot series); their errors are
+//! [`Error`].
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
 pub use amorph_build as build;
 pub use amorph_core as core;
@@ -23,3 +32,10 @@ pub use amorph_md as md;
 pub use amorph_ml as ml;
 pub use amorph_morph as morph;
 pub use amorph_sisso as sisso;
+
+pub mod analysis;
+mod error;
+pub mod plot;
+pub mod report;
+
+pub use error::{Error, Result};

@@ -39,6 +39,7 @@
 
 pub mod analysis;
 pub mod arrhenius;
+pub mod curve;
 pub mod displacement;
 pub mod error;
 pub mod fit;
@@ -52,6 +53,7 @@ pub use analysis::{
 pub use arrhenius::{
     ArrheniusFit, ArrheniusRow, Extrapolation, fit_arrhenius, fit_groups, parse_table,
 };
+pub use curve::{MsdFitCurve, MsdPoint, msd_fit_curve};
 pub use displacement::{Displacements, Drift};
 pub use error::{DiffusionError, Result};
 pub use fit::{GlsFit, LineFit, MsdStatistics, Sampling, gls_fit, msd_statistics, pymatgen_fit};

@@ -36,6 +36,45 @@ impl PartialRdf {
         let k = ((r / dr).floor() as usize).min(self.cn.len());
         if k == 0 { 0.0 } else { self.cn[k - 1] }
     }
+
+    /// Index of the highest bin of g(r), if it is positive.
+    fn peak_index(&self) -> Option<usize> {
+        let g = &self.g;
+        (0..g.len())
+            .max_by(|&i, &j| g[i].total_cmp(&g[j]))
+            .filter(|&i| g[i] > 0.0)
+    }
+
+    /// Position (Å) of the first coordination shell: the highest bin of g(r); `None` when g is
+    /// nowhere positive.
+    ///
+    /// ```
+    /// use amorph_diffusion::PartialRdf;
+    ///
+    /// let rdf = PartialRdf {
+    ///     a: "Li".into(),
+    ///     b: "S".into(),
+    ///     r: vec![1.0, 2.0, 3.0, 4.0, 5.0],
+    ///     g: vec![0.0, 2.5, 0.6, 1.1, 1.0],
+    ///     cn: vec![0.0, 3.0, 3.5, 5.0, 7.0],
+    /// };
+    /// assert_eq!(rdf.first_peak(), Some(2.0));
+    /// assert_eq!(rdf.first_minimum(), Some(3.0));
+    /// ```
+    pub fn first_peak(&self) -> Option<f64> {
+        self.peak_index().map(|i| self.r[i])
+    }
+
+    /// The first local minimum of g(r) after [`first_peak`](Self::first_peak) below 80 % of
+    /// the peak (Å): the usual cutoff of the first coordination shell; `None` when there is no
+    /// peak or no such minimum.
+    pub fn first_minimum(&self) -> Option<f64> {
+        let g = &self.g;
+        let ip = self.peak_index()?;
+        (ip + 1..g.len().saturating_sub(1))
+            .find(|&i| g[i] <= g[i - 1] && g[i] <= g[i + 1] && g[i] < g[ip] * 0.8)
+            .map(|i| self.r[i])
+    }
 }
 
 /// Partial RDF of pair (a, b) averaged over `frames`, `nbins` bins on `(0, rmax]`.

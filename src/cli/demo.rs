@@ -42,8 +42,9 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         db: args.db.clone(),
         calculator: None,
     })?;
-    let report = super::report::write_db_report(&args.db, &args.report)
+    let summary = amorph::report::write_database_report(&args.db, &args.report)
         .with_context(|| format!("report of {}", args.db.display()))?;
+    let report = json!({"output": args.report, "summary": summary});
     let seconds = started.elapsed().as_secs_f64();
     Ok(Outcome {
         json: json!({"db": args.db, "report": args.report, "run": run.json, "report_summary": report, "seconds": seconds}),

@@ -4,8 +4,8 @@
 use super::Outcome;
 use amorph_core::{Element, Structure, io};
 use amorph_diffusion::{
-    DConvention, DiffusionSettings, Displacements, Drift, GlsSettings, PartialRdf, Sampling,
-    Smoothing, analyze, compare_rdfs, fit_groups, parse_table, rdf_set,
+    DConvention, DiffusionSettings, Displacements, Drift, GlsSettings, PartialRdf, RdfComparison,
+    Sampling, Smoothing, analyze, compare_rdfs, fit_groups, parse_table, rdf_set,
 };
 use anyhow::{Context, bail};
 use serde_json::json;
@@ -294,26 +294,12 @@ fn parse_pairs(pairs: &[String]) -> anyhow::Result<Vec<(Element, Element)>> {
         .collect()
 }
 
-/// First peak position and the first minimum after it.
-fn peak_and_minimum(r: &PartialRdf) -> (Option<f64>, Option<f64>) {
-    let g = &r.g;
-    let Some(ip) = (0..g.len()).max_by(|&i, &j| g[i].total_cmp(&g[j])) else {
-        return (None, None);
-    };
-    if g[ip] <= 0.0 {
-        return (None, None);
-    }
-    let im = (ip + 1..g.len().saturating_sub(1))
-        .find(|&i| g[i] <= g[i - 1] && g[i] <= g[i + 1] && g[i] < g[ip] * 0.8);
-    (Some(r.r[ip]), im.map(|i| r.r[i]))
-}
-
 fn rdf_json(rdfs: &[PartialRdf], cn_cutoff: Option<f64>) -> (serde_json::Value, String) {
     let mut pairs = vec![];
     let mut text = String::new();
     for r in rdfs {
-        let (peak, min) = peak_and_minimum(r);
-        let cut = cn_cutoff.or(min);
+        let peak = r.first_peak();
+        let cut = cn_cutoff.or_else(|| r.first_minimum());
         let cn = cut.map(|c| r.coordination_at(c));
         pairs.push(json!({
             "pair": r.label(), "g": r.g, "cn": r.cn,
@@ -388,15 +374,18 @@ pub fn run_rdf_compare(args: RdfCompareArgs) -> anyhow::Result<Outcome> {
     for (p, r2) in &cmp.per_pair {
         let _ = writeln!(text, "  {p:<8} R² = {r2:.4}");
     }
-    let per: serde_json::Map<String, serde_json::Value> = cmp
-        .per_pair
-        .iter()
-        .map(|(p, r)| (p.clone(), json!(r)))
-        .collect();
     let json = json!({
-        "a": display(&args.a), "b": display(&args.b), "r2": cmp.r2, "per_pair": per,
+        "a": display(&args.a), "b": display(&args.b), "r2": cmp.r2, "per_pair": per_pair(&cmp),
     });
     Ok(Outcome { json, text })
+}
+
+/// The R² of each pair as a JSON object, pair label → R².
+pub(crate) fn per_pair(cmp: &RdfComparison) -> serde_json::Map<String, serde_json::Value> {
+    cmp.per_pair
+        .iter()
+        .map(|(p, r)| (p.clone(), json!(r)))
+        .collect()
 }
 
 fn display(p: &Path) -> String {
