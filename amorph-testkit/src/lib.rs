@@ -462,6 +462,42 @@ mod tests {
         assert_eq!(parse_record("garbage"), None);
     }
 
+    /// cargo runs the test binaries of `cargo test --workspace` package by package in name
+    /// order; `peer_summary` can only count the peer tests that ran before it if this crate's
+    /// name sorts after every other member's (a new `amorph-torch` would not).
+    #[test]
+    fn this_crate_sorts_after_every_workspace_member() {
+        let root = workspace_root();
+        let manifest = std::fs::read_to_string(root.join("Cargo.toml")).unwrap();
+        let members = manifest.split("members = [").nth(1).unwrap();
+        let members = members.split(']').next().unwrap();
+        let mut names = vec![package_name(&manifest)];
+        for dir in members.split(',').map(|m| m.trim().trim_matches('"')) {
+            if !dir.is_empty() {
+                let m = std::fs::read_to_string(root.join(dir).join("Cargo.toml")).unwrap();
+                names.push(package_name(&m));
+            }
+        }
+        let me = env!("CARGO_PKG_NAME");
+        assert!(
+            names.len() > 2 && names.iter().any(|n| n == me),
+            "{names:?}"
+        );
+        for n in &names {
+            assert!(
+                n.as_str() <= me,
+                "{n} sorts after {me}: cargo would run its tests after peer_summary"
+            );
+        }
+    }
+
+    /// The `name = "..."` of a manifest's `[package]`.
+    fn package_name(manifest: &str) -> String {
+        let package = manifest.split("[package]").nth(1).unwrap();
+        let line = package.lines().find(|l| l.starts_with("name")).unwrap();
+        line.split('"').nth(1).unwrap().to_string()
+    }
+
     #[test]
     fn summary_counts_and_names() {
         let s = summary_line(&[rec(Status::Skipped, "a::x"), rec(Status::Skipped, "b::y")]);
