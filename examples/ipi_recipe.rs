@@ -1,7 +1,8 @@
 //! The MPMorph workflow with its forces from an ASE calculator behind i-PI.
 //!
 //! Run it with `cargo run --example ipi_recipe` (a few seconds; needs a Python with ASE:
-//! `$AMORPH_PYTHON`, else `python3`). It melts and anneals a 21-atom Li2O cell through every
+//! `$AMORPH_PYTHON`, else the active virtual environment's, the project's `.venv` made by
+//! `scripts/test.sh`, or `python3`). It melts and anneals a 21-atom Li2O cell through every
 //! workflow stage (pack, melt at 3000 K, anneal and production at 1500 K, features, diffusion,
 //! Arrhenius) with the `smoke` preset's tiny settings, while a Python process computes every force with ASE's
 //! Lennard-Jones calculator — a stand-in for any ASE calculator.
@@ -41,20 +42,12 @@ use std::time::Duration;
 const FORMULA: &str = "Li2O";
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let python = std::env::var("AMORPH_PYTHON").unwrap_or_else(|_| "python3".into());
-    let has_ase = Command::new(&python)
-        .args(["-c", "import ase.calculators.socketio"])
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if !has_ase {
-        // CI installs ASE; elsewhere say what is missing instead of failing obscurely.
-        if std::env::var_os("CI").is_some() {
-            return Err(format!("{python} cannot import ASE (CI must install it)").into());
-        }
-        eprintln!("ipi_recipe: {python} cannot import ASE; set AMORPH_PYTHON to one that can");
+    // A Python with ASE: `$AMORPH_PYTHON`, else the active venv's, the project's `.venv`, or
+    // `python3`. Under `cargo test` without one this prints a SKIPPED line and returns (and
+    // fails instead where peers are required: `scripts/test.sh`, CI).
+    let Some(python) = amorph_testkit::python_with_ase("ipi_recipe") else {
         return Ok(());
-    }
+    };
 
     // The `smoke` preset: every stage on a 21-atom cell in seconds (not for science).
     let config = Config::smoke();

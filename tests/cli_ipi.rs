@@ -13,7 +13,8 @@ use std::process::{Command, Stdio};
 
 #[test]
 fn run_with_an_ipi_client_does_every_stage() {
-    let Some(python) = ipi_common::python_with_ase("run_with_an_ipi_client") else {
+    let Some(python) = ipi_common::python_with_ase("run_with_an_ipi_client_does_every_stage")
+    else {
         return;
     };
     let dir = tmp("run");

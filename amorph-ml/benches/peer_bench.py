@@ -1,7 +1,8 @@
 """Peer side of amorph-ml's ml_bench: scikit-learn RandomForestRegressor and XGBoost (hist) on
 the same inputs and settings, fit + predict wall time (median of reps) and test R².
 
-/work/venv/bin/python amorph-ml/benches/peer_bench.py --threads 2 [--reps 5] [--synthetic FILE]
+python amorph-ml/benches/peer_bench.py --threads 2 [--reps 5] [--synthetic FILE]
+(python: one with numpy, pandas, scikit-learn and xgboost: an activated venv, or "$AMORPH_PYTHON")
 """
 import argparse
 import os

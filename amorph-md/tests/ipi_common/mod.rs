@@ -1,5 +1,5 @@
-//! Shared helpers of the i-PI tests: finding a Python with ASE, starting ASE clients,
-//! unique socket names, and unwrapping our typed errors.
+//! Shared helpers of the i-PI tests: finding a Python with ASE (through `amorph_testkit`),
+//! starting ASE clients, unique socket names, and unwrapping our typed errors.
 #![allow(dead_code)]
 
 use amorph_md::ipi::IpiError;
@@ -41,41 +41,10 @@ pub const EPSILON: f64 = 0.0104;
 /// Cutoff (Å).
 pub const RC: f64 = 8.5;
 
-fn imports_ase(python: &str) -> bool {
-    Command::new(python)
-        .args(["-c", "import ase.calculators.socketio"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
-}
-
-/// A Python that imports ASE: `$AMORPH_PYTHON`, then `/work/venv/bin/python`, then `python3`.
-/// None: the test should skip — except under CI (`$CI` set), where this panics, because CI
-/// installs ASE (`.ci/run`, `scripts/ci-requirements.txt`) and a missing peer is a failure.
-pub fn python_with_ase(test: &str) -> Option<String> {
-    let mut candidates = Vec::new();
-    if let Ok(p) = std::env::var("AMORPH_PYTHON") {
-        candidates.push(p);
-    }
-    candidates.push("/work/venv/bin/python".into());
-    candidates.push("python3".into());
-    for c in &candidates {
-        if imports_ase(c) {
-            return Some(c.clone());
-        }
-    }
-    if std::env::var_os("CI").is_some() {
-        panic!(
-            "{test}: no Python with ASE found (tried {candidates:?}); CI must install \
-             scripts/ci-requirements.txt and export AMORPH_PYTHON"
-        );
-    }
-    eprintln!(
-        "SKIPPED {test}: no Python with ASE (tried {candidates:?}); set AMORPH_PYTHON to run it"
-    );
-    None
-}
+/// A Python that imports ASE, or `None` when the test should skip (printed on stdout and
+/// counted in the run's peer summary); panics instead when peers are required
+/// (`AMORPH_REQUIRE_PEERS=1`, as `scripts/test.sh` sets). See `amorph_testkit`.
+pub use amorph_testkit::python_with_ase;
 
 /// Starts the ASE client (see [`ASE_CLIENT`]); `addr` is the unix socket NAME or a TCP port.
 pub fn spawn_ase(python: &str, mode: &str, addr: &str, n: usize, die_at: Option<u32>) -> Child {

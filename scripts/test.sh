@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# The test command (README; CI's .ci/run calls exactly this). On a fresh machine it sets up the
+# live peers the tests run against, then runs every test with a missing peer as a failure:
+#   1. ASE: creates (or reuses) the project's own virtual environment .venv in the repository
+#      root with scripts/ci-requirements.txt (reinstalled when that file changes) and exports
+#      AMORPH_PYTHON=.venv/bin/python for the i-PI tests;
+#   2. exports AMORPH_REQUIRE_PEERS=1 (a test whose peer is missing fails instead of skipping)
+#      and AMORPH_PEER_LOG (where the peer tests record what became of them);
+#   3. runs `cargo test --workspace` with this script's arguments, then prints one line
+#      counting the peer tests.
+# Later peers (a SLURM cluster, libtorch and SevenNet, the maturin-built Python package) add
+# their set-up as further steps here; amorph-testkit names them for the tests.
+#
+# Usage: scripts/test.sh [ARGS FOR cargo test...]
+#   e.g. scripts/test.sh -p amorph-md ipi      scripts/test.sh -- --nocapture
+# Needs: Rust (cargo), a python3 with the venv module (Debian/Ubuntu: apt install python3-venv;
+# PYTHON=/path/to/python3 picks another) and network access to PyPI on the first run.
+# A plain `cargo test --workspace` also works: the peer tests then skip, and say so.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+
+# --- peer 1: Python packages (ASE) in .venv ----------------------------------------------
+venv=$root/.venv
+req=scripts/ci-requirements.txt
+stamp=$venv/.amorph-requirements # the requirements this venv was last installed from
+if ! "$venv/bin/python" -c 'import sys' 2>/dev/null; then
+  echo "== peers: creating $venv (${PYTHON:-python3} -m venv)"
+  rm -rf "$venv"
+  if ! "${PYTHON:-python3}" -m venv "$venv"; then
+    echo "error: '${PYTHON:-python3} -m venv' failed; install Python's venv module" \
+      "(Debian/Ubuntu: apt install python3-venv) or set PYTHON to a python3 that has it" >&2
+    exit 1
+  fi
+fi
+if ! cmp -s "$req" "$stamp"; then
+  echo "== peers: installing $req into $venv"
+  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip
+  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$req"
+  cp "$req" "$stamp"
+else
+  echo "== peers: $venv is up to date with $req"
+fi
+export AMORPH_PYTHON=$venv/bin/python
+"$AMORPH_PYTHON" -c 'import ase; print("== peers: ASE", ase.__version__, "at", ase.__file__)'
+
+# --- the tests ---------------------------------------------------------------------------
+export AMORPH_REQUIRE_PEERS=1
+log=${CARGO_TARGET_DIR:-$root/target}/peer-tests/test-sh-$$
+rm -rf "$log"
+mkdir -p "$log"
+export AMORPH_PEER_LOG=$log
+echo "== tests: cargo test --workspace $*"
+rc=0
+cargo test --workspace "$@" || rc=$?
+
+# One line counting the peer tests from their records (status, peer, test, detail; TSV).
+find "$log" -type f -exec cat {} + | awk -F'\t' '
+  { n[$1]++; names[$1] = names[$1] (names[$1] ? ", " : "") $3
+    if (!seen[$1, $2]++) peers[$1] = peers[$1] (peers[$1] ? ", " : "") $2 }
+  END {
+    if (NR == 0) { print "== no peer test ran in this run"; exit }
+    line = (n["ran"] + 0) " peer tests ran against their peers (" peers["ran"] ")"
+    if (n["failed"]) line = line "; " n["failed"] " failed for a missing peer (" peers["failed"] "): " names["failed"]
+    if (n["skipped"]) line = line "; " n["skipped"] " skipped (missing " peers["skipped"] "): " names["skipped"]
+    if (!n["failed"] && !n["skipped"]) line = line ", none skipped"
+    print "== " line
+  }'
+rm -rf "$log"
+exit "$rc"
