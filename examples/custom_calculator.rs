@@ -213,10 +213,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let db = Database::open(&db_path)?;
     for row in db.export()? {
-        let nn = row
-            .features
-            .get("mean_nn_distance")
-            .and_then(|v| v.as_f64());
+        let nn = row.features.get("mean_nn_distance");
         println!(
             "Cu at {} K: density {:.2} g/cm³, D {:.2e} cm²/s, mean nearest neighbour {:.3} Å, {}",
             row.temperature,

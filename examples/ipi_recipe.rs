@@ -113,10 +113,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // 4. What the database holds: D(T) computed from forces that came over the socket.
     let db = Database::open(&db_path)?;
     let id = db.compositions()?[0].id;
-    for (t, d) in db.diffusion(id)? {
+    for d in db.diffusion(id)? {
         println!(
-            "{FORMULA} at {t} K: D(Li) = {} cm²/s",
-            d["diffusivity_cm2_s"]
+            "{FORMULA} at {} K: D(Li) = {:?} cm²/s",
+            d.temperature, d.diffusivity_cm2_s
         );
     }
     if db.diffusion(id)?.len() != 2 || !out.status.success() {

@@ -194,7 +194,11 @@ fn tiny_workflow_database_commands_and_resume() {
         );
         assert!(r["diffusivity_std_cm2_s"].as_f64().is_some(), "{r}");
         // Every row says whether it can be trusted, and why not.
-        let expected = if r["formula"] == "LiF" { "tosi-fumi" } else { "pedone" };
+        let expected = if r["formula"] == "LiF" {
+            "tosi-fumi"
+        } else {
+            "pedone"
+        };
         assert_eq!(r["potential"], expected, "{r}");
         assert!(
             r["trusted"].is_boolean() && r["converged"].is_boolean(),

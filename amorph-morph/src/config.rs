@@ -176,40 +176,37 @@ impl Config {
 
     /// Parses TOML: an optional `preset = "..."` line chooses the base, other keys override it.
     pub fn from_toml_str(text: &str) -> Result<Self> {
-        let mut table: toml::Table =
-            toml::from_str(text).map_err(|e| MorphError::Config(e.to_string()))?;
+        let mut table: toml::Table = toml::from_str(text)?;
         let preset = table.remove("preset");
         let base = match preset {
             Some(v) => {
                 let p: PresetOnly =
                     toml::Value::Table(toml::Table::from_iter([("preset".to_string(), v)]))
-                        .try_into()
-                        .map_err(|e: toml::de::Error| MorphError::Config(e.to_string()))?;
+                        .try_into()?;
                 Self::preset(p.preset.as_deref().unwrap_or("paper"))?
             }
             None => Self::paper(),
         };
-        let mut merged =
-            toml::Table::try_from(&base).map_err(|e| MorphError::Config(e.to_string()))?;
+        let mut merged = toml::Table::try_from(&base)?;
         for (k, v) in table {
             if !merged.contains_key(&k) {
                 return Err(MorphError::Config(format!("unknown key '{k}'")));
             }
             merged.insert(k, v);
         }
-        let c: Config = toml::Value::Table(merged)
-            .try_into()
-            .map_err(|e: toml::de::Error| MorphError::Config(e.to_string()))?;
+        let c: Config = toml::Value::Table(merged).try_into()?;
         c.validate()?;
         Ok(c)
     }
 
     /// Reads a TOML file (see [`Config::from_toml_str`]).
     pub fn from_file(path: &std::path::Path) -> Result<Self> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| MorphError::Config(format!("{}: {e}", path.display())))?;
-        Self::from_toml_str(&text)
-            .map_err(|e| MorphError::Config(format!("{}: {e}", path.display())))
+        let file = |source: Box<dyn std::error::Error + Send + Sync>| MorphError::ConfigFile {
+            path: path.to_path_buf(),
+            source,
+        };
+        let text = std::fs::read_to_string(path).map_err(|e| file(e.into()))?;
+        Self::from_toml_str(&text).map_err(|e| file(e.into()))
     }
 
     /// Checks ranges: positive steps and temperatures, sane factors.

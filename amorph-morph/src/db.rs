@@ -28,7 +28,10 @@
 //! are marked by `kind = "import"` and `source` in the `runs` and `compositions` config and by
 //! an `import` stage (see [`crate::import`]).
 
+use crate::config::Config;
 use crate::quality::Quality;
+use crate::results::{ArrheniusFit, DiffusionSummary, FeatureRow, ImportResult, StageResult};
+use crate::workflow::Stage;
 use crate::{MorphError, Result};
 use amorph_core::{Structure, Trajectory};
 use amorph_md::potential::Choice;
@@ -141,8 +144,8 @@ pub struct CompositionRow {
 pub struct StageRow {
     /// Composition formula.
     pub formula: String,
-    /// Stage name.
-    pub stage: String,
+    /// The stage.
+    pub stage: Stage,
     /// Status.
     pub status: StageStatus,
     /// Error message of a failed stage.
@@ -175,24 +178,40 @@ pub struct ThermoSummary {
 }
 
 /// Everything a finished stage writes, committed together with its `done` status.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct StageOutput {
-    /// A JSON summary of the stage.
-    pub result: serde_json::Value,
+    /// The stage's result.
+    pub result: StageResult,
     /// The final structure and, for MD stages, its velocities (Å/fs).
     pub structure: Option<StructureWithVelocities>,
     /// A trajectory (production stages) with its temperature (K).
     pub trajectory: Option<(Trajectory, f64)>,
     /// A thermodynamic summary.
     pub thermo: Option<ThermoSummary>,
-    /// A diffusion row: temperature and the JSON result with the standard keys.
-    pub diffusion: Option<(f64, serde_json::Value)>,
-    /// An Arrhenius fit (JSON with the standard keys).
-    pub arrhenius: Option<serde_json::Value>,
-    /// Features at a temperature (JSON object of paper column → value).
-    pub features: Option<(f64, serde_json::Value)>,
+    /// A diffusion row.
+    pub diffusion: Option<DiffusionSummary>,
+    /// An Arrhenius fit.
+    pub arrhenius: Option<ArrheniusFit>,
+    /// Features at a temperature.
+    pub features: Option<(f64, FeatureRow)>,
     /// The trust checks of a temperature's row.
     pub quality: Option<Quality>,
+}
+
+impl StageOutput {
+    /// A stage's result with nothing else to store.
+    pub fn new(result: StageResult) -> Self {
+        StageOutput {
+            result,
+            structure: None,
+            trajectory: None,
+            thermo: None,
+            diffusion: None,
+            arrhenius: None,
+            features: None,
+            quality: None,
+        }
+    }
 }
 
 /// The workflow database.
@@ -272,12 +291,9 @@ impl Database {
                     .map_err(|e| db.err(format!("upgrading schema version 1 to 2: {e}")))?;
             }
             Some(v) => {
-                return Err(MorphError::Database {
-                    path: path.to_path_buf(),
-                    message: format!(
-                        "schema version {v}, this amorph reads version {SCHEMA_VERSION}"
-                    ),
-                });
+                return Err(db.err(format!(
+                    "schema version {v}, this amorph reads version {SCHEMA_VERSION}"
+                )));
             }
         }
         Ok(db)
@@ -288,16 +304,16 @@ impl Database {
         &self.path
     }
 
-    fn err(&self, e: impl std::fmt::Display) -> MorphError {
+    fn err(&self, e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> MorphError {
         MorphError::db(&self.path, e)
     }
 
-    /// Records an invocation of the workflow.
-    pub fn add_run(&self, config: &serde_json::Value) -> Result<i64> {
+    /// Records an invocation of the workflow with its configuration.
+    pub fn add_run(&self, config: &Config) -> Result<i64> {
         self.conn
             .execute(
                 "INSERT INTO runs (started, config) VALUES (?1, ?2)",
-                params![now(), config.to_string()],
+                params![now(), serde_json::to_string(config)?],
             )
             .map_err(|e| self.err(e))?;
         Ok(self.conn.last_insert_rowid())
@@ -310,7 +326,7 @@ impl Database {
         reduced_formula: &str,
         atoms: usize,
         seed: u64,
-        config: &serde_json::Value,
+        config: &Config,
     ) -> Result<CompositionRow> {
         // Simulated stages must not be mixed into a composition imported from a table: its
         // rows would then claim a provenance they no longer have.
@@ -330,7 +346,7 @@ impl Database {
                     reduced_formula,
                     atoms as i64,
                     seed as i64,
-                    config.to_string()
+                    serde_json::to_string(config)?
                 ],
             )
             .map_err(|e| self.err(e))?;
@@ -375,12 +391,12 @@ impl Database {
     }
 
     /// Status of a stage, if it was ever started.
-    pub fn stage_status(&self, composition_id: i64, stage: &str) -> Result<Option<StageStatus>> {
+    pub fn stage_status(&self, composition_id: i64, stage: Stage) -> Result<Option<StageStatus>> {
         let s: Option<String> = self
             .conn
             .query_row(
                 "SELECT status FROM stages WHERE composition_id = ?1 AND stage = ?2",
-                params![composition_id, stage],
+                params![composition_id, stage.name()],
                 |r| r.get(0),
             )
             .optional()
@@ -388,23 +404,21 @@ impl Database {
         Ok(s.and_then(|s| StageStatus::parse(&s)))
     }
 
-    /// The JSON result of a finished stage.
-    pub fn stage_result(
-        &self,
-        composition_id: i64,
-        stage: &str,
-    ) -> Result<Option<serde_json::Value>> {
+    /// The result of a finished stage.
+    pub fn stage_result(&self, composition_id: i64, stage: Stage) -> Result<Option<StageResult>> {
         let s: Option<Option<String>> = self
             .conn
             .query_row(
                 "SELECT result FROM stages WHERE composition_id = ?1 AND stage = ?2 AND status = 'done'",
-                params![composition_id, stage],
+                params![composition_id, stage.name()],
                 |r| r.get(0),
             )
             .optional()
             .map_err(|e| self.err(e))?;
         match s.flatten() {
-            Some(text) => Ok(Some(serde_json::from_str(&text).map_err(|e| self.err(e))?)),
+            Some(text) => Ok(Some(
+                StageResult::from_json(stage, &text).map_err(|e| self.err(e))?,
+            )),
             None => Ok(None),
         }
     }
@@ -422,41 +436,49 @@ impl Database {
         let rows = st
             .query_map([], |r| {
                 let status: String = r.get(2)?;
-                Ok(StageRow {
-                    formula: r.get(0)?,
-                    stage: r.get(1)?,
-                    status: StageStatus::parse(&status).unwrap_or(StageStatus::Failed),
-                    error: r.get(3)?,
-                    started: r.get(4)?,
-                    finished: r.get(5)?,
-                })
+                Ok((
+                    r.get::<_, String>(1)?,
+                    StageRow {
+                        formula: r.get(0)?,
+                        stage: Stage::Pack,
+                        status: StageStatus::parse(&status).unwrap_or(StageStatus::Failed),
+                        error: r.get(3)?,
+                        started: r.get(4)?,
+                        finished: r.get(5)?,
+                    },
+                ))
             })
             .map_err(|e| self.err(e))?;
-        rows.collect::<std::result::Result<Vec<_>, _>>()
-            .map_err(|e| self.err(e))
+        let mut out = Vec::new();
+        for row in rows {
+            let (name, mut row) = row.map_err(|e| self.err(e))?;
+            row.stage = name.parse()?;
+            out.push(row);
+        }
+        Ok(out)
     }
 
     /// Marks a stage as running (overwriting a failed or interrupted attempt).
-    pub fn mark_running(&self, composition_id: i64, stage: &str) -> Result<()> {
+    pub fn mark_running(&self, composition_id: i64, stage: Stage) -> Result<()> {
         self.conn
             .execute(
                 "INSERT INTO stages (composition_id, stage, status, started) VALUES (?1, ?2, 'running', ?3)
                  ON CONFLICT (composition_id, stage) DO UPDATE SET status = 'running', error = NULL,
                  started = excluded.started, finished = NULL",
-                params![composition_id, stage, now()],
+                params![composition_id, stage.name(), now()],
             )
             .map_err(|e| self.err(e))?;
         Ok(())
     }
 
     /// Marks a stage as failed with its error.
-    pub fn mark_failed(&self, composition_id: i64, stage: &str, error: &str) -> Result<()> {
+    pub fn mark_failed(&self, composition_id: i64, stage: Stage, error: &str) -> Result<()> {
         self.conn
             .execute(
                 "INSERT INTO stages (composition_id, stage, status, error, finished) VALUES (?1, ?2, 'failed', ?3, ?4)
                  ON CONFLICT (composition_id, stage) DO UPDATE SET status = 'failed', error = excluded.error,
                  finished = excluded.finished",
-                params![composition_id, stage, error, now()],
+                params![composition_id, stage.name(), error, now()],
             )
             .map_err(|e| self.err(e))?;
         Ok(())
@@ -466,9 +488,10 @@ impl Database {
     pub fn finish_stage(
         &mut self,
         composition_id: i64,
-        stage: &str,
+        stage: Stage,
         out: &StageOutput,
     ) -> Result<()> {
+        let stage = stage.name();
         let path = self.path.clone();
         let e = |x: rusqlite::Error| MorphError::db(&path, x);
         let tx = self.conn.transaction().map_err(e)?;
@@ -507,34 +530,15 @@ impl Database {
             )
             .map_err(e)?;
         }
-        if let Some((t, d)) = &out.diffusion {
-            let f = |k: &str| d.get(k).and_then(|v| v.as_f64());
-            let gls = |k: &str| d.get("gls").and_then(|g| g.get(k)).and_then(|v| v.as_f64());
-            tx.execute(
-                "INSERT OR REPLACE INTO diffusion (composition_id, temperature, diffusivity_cm2_s, diffusivity_std_cm2_s,
-                 conductivity_ms_cm, gls_diffusivity_cm2_s, gls_std_cm2_s, result) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                params![
-                    composition_id, t, f("diffusivity_cm2_s"), f("diffusivity_std_cm2_s"), f("conductivity_mS_cm"),
-                    gls("diffusivity_cm2_s"), gls("std_cm2_s"), d.to_string()
-                ],
-            )
-            .map_err(e)?;
+        if let Some(d) = &out.diffusion {
+            insert_diffusion(&tx, composition_id, d).map_err(|x| MorphError::db(&path, x))?;
         }
         if let Some(a) = &out.arrhenius {
-            let f = |k: &str| a.get(k).and_then(|v| v.as_f64());
-            tx.execute(
-                "INSERT OR REPLACE INTO arrhenius (composition_id, ea_ev, ea_std_ev, d0_cm2_s, d300_cm2_s, d300_std_cm2_s, result)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                params![composition_id, f("ea_ev"), f("ea_std_ev"), f("d0_cm2_s"), f("d300_cm2_s"), f("d300_std_cm2_s"), a.to_string()],
-            )
-            .map_err(e)?;
+            insert_arrhenius(&tx, composition_id, a).map_err(|x| MorphError::db(&path, x))?;
         }
         if let Some((t, feats)) = &out.features {
-            tx.execute(
-                "INSERT OR REPLACE INTO features (composition_id, temperature, features) VALUES (?1, ?2, ?3)",
-                params![composition_id, t, feats.to_string()],
-            )
-            .map_err(e)?;
+            insert_features(&tx, composition_id, *t, feats)
+                .map_err(|x| MorphError::db(&path, x))?;
         }
         if let Some(q) = &out.quality {
             tx.execute(
@@ -556,7 +560,7 @@ impl Database {
             "INSERT INTO stages (composition_id, stage, status, result, finished) VALUES (?1, ?2, 'done', ?3, ?4)
              ON CONFLICT (composition_id, stage) DO UPDATE SET status = 'done', error = NULL,
              result = excluded.result, finished = excluded.finished",
-            params![composition_id, stage, out.result.to_string(), now()],
+            params![composition_id, stage, out.result.to_json()?, now()],
         )
         .map_err(e)?;
         tx.commit().map_err(e)?;
@@ -567,13 +571,13 @@ impl Database {
     pub fn structure(
         &self,
         composition_id: i64,
-        stage: &str,
+        stage: Stage,
     ) -> Result<Option<StructureWithVelocities>> {
         let row: Option<(String, Option<String>)> = self
             .conn
             .query_row(
                 "SELECT structure, velocities FROM structures WHERE composition_id = ?1 AND stage = ?2",
-                params![composition_id, stage],
+                params![composition_id, stage.name()],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()
@@ -595,13 +599,13 @@ impl Database {
     pub fn trajectory(
         &self,
         composition_id: i64,
-        stage: &str,
+        stage: Stage,
     ) -> Result<Option<(Trajectory, f64)>> {
         let row: Option<(Vec<u8>, f64)> = self
             .conn
             .query_row(
                 "SELECT data, temperature FROM trajectories WHERE composition_id = ?1 AND stage = ?2",
-                params![composition_id, stage],
+                params![composition_id, stage.name()],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()
@@ -620,7 +624,7 @@ impl Database {
     }
 
     /// Thermodynamic summaries of a composition, by stage.
-    pub fn thermo(&self, composition_id: i64) -> Result<Vec<(String, ThermoSummary)>> {
+    pub fn thermo(&self, composition_id: i64) -> Result<Vec<(Stage, ThermoSummary)>> {
         let mut st = self
             .conn
             .prepare(
@@ -645,22 +649,36 @@ impl Database {
                 ))
             })
             .map_err(|e| self.err(e))?;
-        rows.collect::<std::result::Result<Vec<_>, _>>()
-            .map_err(|e| self.err(e))
+        let mut out = Vec::new();
+        for row in rows {
+            let (name, th) = row.map_err(|e| self.err(e))?;
+            out.push((name.parse()?, th));
+        }
+        Ok(out)
     }
 
-    /// Diffusion results of a composition: (temperature, JSON).
-    pub fn diffusion(&self, composition_id: i64) -> Result<Vec<(f64, serde_json::Value)>> {
-        self.json_rows("SELECT temperature, result FROM diffusion WHERE composition_id = ?1 ORDER BY temperature DESC", composition_id)
+    /// Diffusion results of a composition, highest temperature first.
+    pub fn diffusion(&self, composition_id: i64) -> Result<Vec<DiffusionSummary>> {
+        Ok(self
+            .json_rows::<DiffusionSummary>(
+                "SELECT temperature, result FROM diffusion WHERE composition_id = ?1 ORDER BY temperature DESC",
+                composition_id,
+            )?
+            .into_iter()
+            .map(|(_, d)| d)
+            .collect())
     }
 
-    /// Features of a composition: (temperature, JSON).
-    pub fn features(&self, composition_id: i64) -> Result<Vec<(f64, serde_json::Value)>> {
-        self.json_rows("SELECT temperature, features FROM features WHERE composition_id = ?1 ORDER BY temperature DESC", composition_id)
+    /// Features of a composition: (temperature, row), highest temperature first.
+    pub fn features(&self, composition_id: i64) -> Result<Vec<(f64, FeatureRow)>> {
+        self.json_rows(
+            "SELECT temperature, features FROM features WHERE composition_id = ?1 ORDER BY temperature DESC",
+            composition_id,
+        )
     }
 
     /// The Arrhenius fit of a composition.
-    pub fn arrhenius(&self, composition_id: i64) -> Result<Option<serde_json::Value>> {
+    pub fn arrhenius(&self, composition_id: i64) -> Result<Option<ArrheniusFit>> {
         let s: Option<String> = self
             .conn
             .query_row(
@@ -677,24 +695,22 @@ impl Database {
 
     /// The quality checks of a composition, by temperature (highest first).
     pub fn quality(&self, composition_id: i64) -> Result<Vec<Quality>> {
-        let mut st = self
-            .conn
-            .prepare(
-                "SELECT result FROM quality WHERE composition_id = ?1 ORDER BY temperature DESC",
-            )
-            .map_err(|e| self.err(e))?;
-        let rows = st
-            .query_map([composition_id], |r| r.get::<_, String>(0))
-            .map_err(|e| self.err(e))?;
-        let mut out = Vec::new();
-        for row in rows {
-            let text = row.map_err(|e| self.err(e))?;
-            out.push(serde_json::from_str(&text).map_err(|e| self.err(e))?);
-        }
-        Ok(out)
+        Ok(self
+            .json_rows::<Quality>(
+                "SELECT temperature, result FROM quality WHERE composition_id = ?1 ORDER BY temperature DESC",
+                composition_id,
+            )?
+            .into_iter()
+            .map(|(_, q)| q)
+            .collect())
     }
 
-    fn json_rows(&self, sql: &str, composition_id: i64) -> Result<Vec<(f64, serde_json::Value)>> {
+    /// (temperature, JSON document) rows of `sql` for a composition, parsed.
+    fn json_rows<T: serde::de::DeserializeOwned>(
+        &self,
+        sql: &str,
+        composition_id: i64,
+    ) -> Result<Vec<(f64, T)>> {
         let mut st = self.conn.prepare(sql).map_err(|e| self.err(e))?;
         let rows = st
             .query_map([composition_id], |r| {
@@ -755,7 +771,7 @@ pub struct ExportRow {
     pub quality_note: Option<String>,
     /// The paper's features (Table 1 column names → value; `null` where undefined).
     #[serde(flatten)]
-    pub features: serde_json::Map<String, serde_json::Value>,
+    pub features: FeatureRow,
 }
 
 /// The named columns of [`ExportRow`], in order (the features follow).
@@ -800,36 +816,35 @@ impl Database {
             let diffusion = self.diffusion(c.id)?;
             let features = self.features(c.id)?;
             let quality = self.quality(c.id)?;
-            let num = |v: Option<&serde_json::Value>, k: &str| {
-                v.and_then(|v| v.get(k)).and_then(serde_json::Value::as_f64)
-            };
             for (stage, th) in self.thermo(c.id)? {
-                if !stage.starts_with("production@") {
+                if !matches!(stage, Stage::Production(_)) {
                     continue;
                 }
                 let t = th.temperature;
-                let d = diffusion.iter().find(|x| x.0 == t).map(|x| &x.1);
-                let gls = d.and_then(|v| v.get("gls"));
+                let d = diffusion.iter().find(|x| x.temperature == t);
+                let gls = d.and_then(|d| d.gls);
                 let q = quality.iter().find(|q| q.temperature == t);
-                let mut feats = match features.iter().find(|x| x.0 == t) {
-                    Some((_, serde_json::Value::Object(m))) => m.clone(),
-                    _ => serde_json::Map::new(),
-                };
-                // The features' own `temperature` (and any other name the row already has)
-                // would be a duplicate column.
-                feats.retain(|k, _| !EXPORT_COLUMNS.contains(&k.as_str()));
+                let mut feats = features
+                    .iter()
+                    .find(|x| x.0 == t)
+                    .map(|x| x.1.clone())
+                    .unwrap_or_default();
+                // A feature named like a column of the row would be a duplicate column.
+                feats
+                    .values
+                    .retain(|k, _| !EXPORT_COLUMNS.contains(&k.as_str()));
                 rows.push(ExportRow {
                     formula: c.formula.clone(),
                     temperature: t,
                     density_g_cm3: th.density_g_cm3,
                     volume: th.volume,
                     pressure_bar: th.pressure_bar,
-                    diffusivity_cm2_s: num(d, "diffusivity_cm2_s"),
-                    diffusivity_std_cm2_s: num(d, "diffusivity_std_cm2_s"),
-                    gls_diffusivity_cm2_s: num(gls, "diffusivity_cm2_s"),
-                    gls_std_cm2_s: num(gls, "std_cm2_s"),
-                    ea_ev: num(arr.as_ref(), "ea_ev"),
-                    ea_std_ev: num(arr.as_ref(), "ea_std_ev"),
+                    diffusivity_cm2_s: d.and_then(|d| d.diffusivity_cm2_s),
+                    diffusivity_std_cm2_s: d.and_then(|d| d.diffusivity_std_cm2_s),
+                    gls_diffusivity_cm2_s: gls.map(|g| g.diffusivity_cm2_s),
+                    gls_std_cm2_s: gls.map(|g| g.std_cm2_s),
+                    ea_ev: arr.as_ref().map(|a| a.ea_ev),
+                    ea_std_ev: arr.as_ref().and_then(|a| a.ea_std_ev),
                     potential: c.potential.clone(),
                     trusted: q.map(Quality::trusted),
                     melt: q.map(|q| q.melt),
@@ -845,6 +860,75 @@ impl Database {
         }
         Ok(rows)
     }
+}
+
+/// Where an imported composition or run came from (stored as the `config` of its `runs` and
+/// `compositions` rows).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ImportProvenance {
+    /// Always [`crate::import::IMPORT_KIND`].
+    pub kind: String,
+    /// The table.
+    pub source: String,
+    /// How the table's D became the tracer D.
+    pub diffusivity: String,
+    /// The `runs` row (on compositions).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub run_id: Option<i64>,
+    /// Rows imported (on the run).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rows: Option<usize>,
+    /// Compositions imported (on the run).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compositions: Option<usize>,
+}
+
+type StoreError = Box<dyn std::error::Error + Send + Sync>;
+
+/// Writes a diffusion row (its columns and the whole summary as JSON).
+fn insert_diffusion(c: &Connection, id: i64, d: &DiffusionSummary) -> Result<(), StoreError> {
+    c.execute(
+        "INSERT OR REPLACE INTO diffusion (composition_id, temperature, diffusivity_cm2_s, diffusivity_std_cm2_s,
+         conductivity_ms_cm, gls_diffusivity_cm2_s, gls_std_cm2_s, result) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![
+            id,
+            d.temperature,
+            d.diffusivity_cm2_s,
+            d.diffusivity_std_cm2_s,
+            d.conductivity_ms_cm,
+            d.gls.map(|g| g.diffusivity_cm2_s),
+            d.gls.map(|g| g.std_cm2_s),
+            serde_json::to_string(d)?
+        ],
+    )?;
+    Ok(())
+}
+
+/// Writes an Arrhenius row.
+fn insert_arrhenius(c: &Connection, id: i64, a: &ArrheniusFit) -> Result<(), StoreError> {
+    c.execute(
+        "INSERT OR REPLACE INTO arrhenius (composition_id, ea_ev, ea_std_ev, d0_cm2_s, d300_cm2_s, d300_std_cm2_s, result)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![
+            id,
+            a.ea_ev,
+            a.ea_std_ev,
+            a.d0_cm2_s,
+            a.d300_cm2_s,
+            a.d300_std_cm2_s,
+            serde_json::to_string(a)?
+        ],
+    )?;
+    Ok(())
+}
+
+/// Writes a features row.
+fn insert_features(c: &Connection, id: i64, t: f64, row: &FeatureRow) -> Result<(), StoreError> {
+    c.execute(
+        "INSERT OR REPLACE INTO features (composition_id, temperature, features) VALUES (?1, ?2, ?3)",
+        params![id, t, serde_json::to_string(row)?],
+    )?;
+    Ok(())
 }
 
 /// Where an existing composition row came from.
@@ -891,7 +975,6 @@ impl Database {
         rows: &[crate::import::ImportedRow],
     ) -> Result<crate::import::ImportSummary> {
         use crate::import::{IMPORT_KIND, ImportError, ImportSummary, PAPER_D_COLUMN};
-        use serde_json::json;
         // Group by formula in order of first appearance.
         let mut groups: Vec<(&str, Vec<&crate::import::ImportedRow>)> = Vec::new();
         for r in rows {
@@ -925,22 +1008,27 @@ impl Database {
             )
             .optional()
             .map_err(e)?;
-        let provenance = json!({
-            "kind": IMPORT_KIND,
-            "source": source,
-            "diffusivity": format!(
+        let provenance = ImportProvenance {
+            kind: IMPORT_KIND.to_string(),
+            source: source.to_string(),
+            diffusivity: format!(
                 "diffusivity_cm2_s = {PAPER_D_COLUMN} x 1e-3 / 3 (the table's slope/2 D in 1e-3 cm2/s to the tracer D)"
             ),
-        });
+            run_id: None,
+            rows: None,
+            compositions: None,
+        };
         let run_id = match previous {
             Some(id) => id,
             None => {
-                let mut config = provenance.clone();
-                config["rows"] = json!(rows.len());
-                config["compositions"] = json!(groups.len());
+                let config = ImportProvenance {
+                    rows: Some(rows.len()),
+                    compositions: Some(groups.len()),
+                    ..provenance.clone()
+                };
                 tx.execute(
                     "INSERT INTO runs (started, config) VALUES (?1, ?2)",
-                    params![now(), config.to_string()],
+                    params![now(), serde_json::to_string(&config)?],
                 )
                 .map_err(e)?;
                 tx.last_insert_rowid()
@@ -951,8 +1039,10 @@ impl Database {
             let comp = amorph_core::Composition::parse(formula)?;
             let atoms = comp.num_atoms().round().max(1.0) as usize;
             let mean_mass = comp.weight() / comp.num_atoms();
-            let mut config = provenance.clone();
-            config["run_id"] = json!(run_id);
+            let config = ImportProvenance {
+                run_id: Some(run_id),
+                ..provenance.clone()
+            };
             tx.execute(
                 "INSERT OR IGNORE INTO compositions (formula, reduced_formula, atoms, seed, config)
                  VALUES (?1, ?2, ?3, 0, ?4)",
@@ -960,7 +1050,7 @@ impl Database {
                     formula,
                     comp.reduced_formula(),
                     atoms as i64,
-                    config.to_string()
+                    serde_json::to_string(&config)?
                 ],
             )
             .map_err(e)?;
@@ -990,7 +1080,7 @@ impl Database {
             let mut diffusion = Vec::new();
             for r in mine {
                 let t = r.temperature_k;
-                let aav = r.features.get("AAV").and_then(serde_json::Value::as_f64);
+                let aav = r.features.get("AAV");
                 let Some(aav) = aav.filter(|v| v.is_finite() && *v > 0.0) else {
                     return Err(ImportError::NoVolume {
                         formula: formula.to_string(),
@@ -1011,47 +1101,41 @@ impl Database {
                     ],
                 )
                 .map_err(e)?;
-                let d = json!({
-                    "species": "Li",
-                    "temperature": t,
-                    "diffusivity_cm2_s": r.tracer_d_cm2_s(),
-                    "diffusivity_std_cm2_s": null,
-                    PAPER_D_COLUMN: r.d_paper,
-                    "source": source,
-                });
-                tx.execute(
-                    "INSERT INTO diffusion (composition_id, temperature, diffusivity_cm2_s, result)
-                     VALUES (?1, ?2, ?3, ?4)",
-                    params![id, t, r.tracer_d_cm2_s(), d.to_string()],
-                )
-                .map_err(e)?;
-                tx.execute(
-                    "INSERT INTO features (composition_id, temperature, features) VALUES (?1, ?2, ?3)",
-                    params![id, t, serde_json::Value::Object(r.features.clone()).to_string()],
-                )
-                .map_err(e)?;
-                diffusion.push((t, d, None));
+                let d = DiffusionSummary {
+                    species: "Li".into(),
+                    temperature: t,
+                    diffusivity_cm2_s: Some(r.tracer_d_cm2_s()),
+                    diffusivity_std_cm2_s: None,
+                    conductivity_ms_cm: None,
+                    charge_diffusivity_cm2_s: None,
+                    haven_ratio: None,
+                    gls: None,
+                    frames: None,
+                    diffusing_atoms: None,
+                    paper_d_mul_thousand: Some(r.d_paper),
+                    source: Some(source.to_string()),
+                };
+                insert_diffusion(&tx, id, &d).map_err(|x| MorphError::db(&path, x))?;
+                insert_features(&tx, id, t, &r.features).map_err(|x| MorphError::db(&path, x))?;
+                diffusion.push((d, None));
             }
             let fit = crate::analysis::arrhenius(&diffusion)?;
             if let Some(mut a) = fit.arrhenius {
-                a["source"] = json!(source);
-                let f = |k: &str| a.get(k).and_then(|v| v.as_f64());
-                tx.execute(
-                    "INSERT INTO arrhenius (composition_id, ea_ev, ea_std_ev, d0_cm2_s, d300_cm2_s, d300_std_cm2_s, result)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                    params![id, f("ea_ev"), f("ea_std_ev"), f("d0_cm2_s"), f("d300_cm2_s"), f("d300_std_cm2_s"), a.to_string()],
-                )
-                .map_err(e)?;
+                a.source = Some(source.to_string());
+                insert_arrhenius(&tx, id, &a).map_err(|x| MorphError::db(&path, x))?;
                 fits += 1;
             }
-            let mut result = provenance.clone();
-            result["run_id"] = json!(run_id);
-            result["temperatures"] =
-                json!(mine.iter().map(|r| r.temperature_k).collect::<Vec<_>>());
+            let result = StageResult::Import(ImportResult {
+                kind: IMPORT_KIND.to_string(),
+                source: source.to_string(),
+                diffusivity: provenance.diffusivity.clone(),
+                run_id,
+                temperatures: mine.iter().map(|r| r.temperature_k).collect(),
+            });
             tx.execute(
                 "INSERT INTO stages (composition_id, stage, status, result, started, finished)
                  VALUES (?1, 'import', 'done', ?2, ?3, ?3)",
-                params![id, result.to_string(), now()],
+                params![id, result.to_json()?, now()],
             )
             .map_err(e)?;
         }
@@ -1066,8 +1150,8 @@ impl Database {
         })
     }
 
-    /// The `runs` rows of imports: (id, config).
-    pub fn import_runs(&self) -> Result<Vec<(i64, serde_json::Value)>> {
+    /// The `runs` rows of imports: (id, provenance).
+    pub fn import_runs(&self) -> Result<Vec<(i64, ImportProvenance)>> {
         let mut st = self
             .conn
             .prepare(

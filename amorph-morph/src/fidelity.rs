@@ -99,7 +99,7 @@ pub fn compare(
             continue;
         };
         let aav = r.volume / atoms as f64;
-        let aav_paper = p.features.get("AAV").and_then(serde_json::Value::as_f64);
+        let aav_paper = p.features.get("AAV");
         let d_paper = p.tracer_d_cm2_s();
         let d = r.diffusivity_cm2_s.filter(|d| *d > 0.0);
         rows.push(FidelityRow {
@@ -158,6 +158,7 @@ pub fn compare(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::results::FeatureRow;
     use serde_json::json;
 
     fn export(formula: &str, t: f64, volume: f64, d: f64, trusted: bool) -> ExportRow {
@@ -177,7 +178,10 @@ mod tests {
             formula: formula.into(),
             temperature_k: t,
             d_paper,
-            features: serde_json::from_value(json!({"AAV": aav})).unwrap(),
+            features: FeatureRow {
+                values: [("AAV".to_string(), Some(aav))].into_iter().collect(),
+                undefined: Default::default(),
+            },
         }
     }
 

@@ -23,9 +23,9 @@
 //!
 //! [`Database::import_table`]: crate::Database::import_table
 
+use crate::results::FeatureRow;
 use amorph_core::Composition;
 use amorph_ml::{MlError, Table};
-use serde_json::{Map, Value};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
@@ -104,7 +104,7 @@ pub struct ImportedRow {
     /// The paper's `diff_coeff_mul_thousand` (10⁻³ cm²/s, slope/2 convention).
     pub d_paper: f64,
     /// Every numeric column but the row id and `temperature`, under the table's names.
-    pub features: Map<String, Value>,
+    pub features: FeatureRow,
 }
 
 impl ImportedRow {
@@ -198,11 +198,14 @@ pub fn read_paper_table(path: &Path) -> Result<Vec<ImportedRow>, ImportError> {
         if !seen.insert((formula.clone(), t.to_bits())) {
             return Err(bad(format!("{formula} at {t} K appears twice")));
         }
-        let features = feature_names
-            .iter()
-            .zip(&columns)
-            .map(|(n, c)| (n.clone(), Value::from(c[i])))
-            .collect();
+        let features = FeatureRow {
+            values: feature_names
+                .iter()
+                .zip(&columns)
+                .map(|(n, c)| (n.clone(), Some(c[i])))
+                .collect(),
+            undefined: Default::default(),
+        };
         rows.push(ImportedRow {
             formula,
             temperature_k: t,
@@ -260,11 +263,11 @@ mod tests {
         assert_eq!(li3n.len(), 4);
         assert_eq!(li3n[0].temperature_k, 1000.0);
         assert_eq!(li3n[0].d_paper, 0.1422194);
-        assert_eq!(li3n[0].features["AAV"], Value::from(11.623469084));
-        assert!(!li3n[0].features.contains_key("temperature"));
-        assert!(!li3n[0].features.contains_key("Unnamed: 0"));
+        assert_eq!(li3n[0].features.get("AAV"), Some(11.623469084));
+        assert!(!li3n[0].features.values.contains_key("temperature"));
+        assert!(!li3n[0].features.values.contains_key("Unnamed: 0"));
         // 42 descriptors plus the paper's D column.
-        assert_eq!(li3n[0].features.len(), 43);
+        assert_eq!(li3n[0].features.values.len(), 43);
         assert!((li3n[0].tracer_d_cm2_s() - 0.1422194e-3 / 3.0).abs() < 1e-18);
     }
 
@@ -339,19 +342,20 @@ mod tests {
         assert_eq!(li3n.atoms, 4);
         let thermo = db.thermo(li3n.id).unwrap();
         assert_eq!(thermo.len(), 4);
-        assert_eq!(thermo[0].0, "production@1000K");
+        assert_eq!(thermo[0].0, crate::Stage::Production(1000.0));
         let dens = amorph_core::units::density_g_cm3(8.707425, 11.623469084);
         assert!((thermo[0].1.density_g_cm3 - dens).abs() < 1e-12);
         assert!(thermo[0].1.pressure_bar.is_nan());
         assert!(!thermo[0].1.converged);
         let diff = db.diffusion(li3n.id).unwrap();
         assert_eq!(diff.len(), 4);
-        let d1000 = diff.iter().find(|(t, _)| *t == 1000.0).unwrap();
+        let d1000 = diff.iter().find(|d| d.temperature == 1000.0).unwrap();
         assert_eq!(
-            d1000.1["diffusivity_cm2_s"].as_f64().unwrap(),
+            d1000.diffusivity_cm2_s.unwrap(),
             0.1422194 * PAPER_TO_TRACER_CM2_S
         );
-        assert!(d1000.1["diffusivity_std_cm2_s"].is_null());
+        assert!(d1000.diffusivity_std_cm2_s.is_none());
+        assert_eq!(d1000.paper_d_mul_thousand, Some(0.1422194));
         // Ea from an independent least-squares slope of ln D against 1/T.
         let t = [1000.0, 1500.0, 2000.0, 2500.0];
         let d = [0.1422194, 0.4514615, 0.8534545, 1.3387713];
@@ -362,21 +366,27 @@ mod tests {
             / (0..4).map(|i| (x[i] - xm).powi(2)).sum::<f64>();
         let ea = -slope * amorph_core::units::KB_EV;
         let fit = db.arrhenius(li3n.id).unwrap().unwrap();
-        assert!((fit["ea_ev"].as_f64().unwrap() - ea).abs() < 1e-12);
-        assert!(fit["ea_std_ev"].as_f64().unwrap() > 0.0);
-        assert_eq!(fit["weighted"], Value::Bool(false));
+        assert!((fit.ea_ev - ea).abs() < 1e-12);
+        assert!(fit.ea_std_ev.unwrap() > 0.0);
+        assert!(!fit.weighted);
+        assert_eq!(fit.source.as_deref(), Some(s.source.as_str()));
         let feats = db.features(li3n.id).unwrap();
         assert_eq!(feats.len(), 4);
-        assert_eq!(feats[3].1[PAPER_D_COLUMN].as_f64(), Some(0.1422194));
+        assert_eq!(feats[3].1.get(PAPER_D_COLUMN), Some(0.1422194));
         // LiF has two temperatures: a fit without σ.
         let lif = db.composition("LiF").unwrap().unwrap();
-        assert!(db.arrhenius(lif.id).unwrap().unwrap()["ea_std_ev"].is_null());
+        assert!(db.arrhenius(lif.id).unwrap().unwrap().ea_std_ev.is_none());
         // Provenance: one `import` stage, no MD stage marked done.
         let stages = db.stages().unwrap();
         assert_eq!(stages.len(), 2);
-        assert!(stages.iter().all(|s| s.stage == "import"));
-        let run = db.stage_result(li3n.id, "import").unwrap().unwrap();
-        assert_eq!(run["source"].as_str(), Some(s.source.as_str()));
+        assert!(stages.iter().all(|s| s.stage == crate::Stage::Import));
+        let Some(crate::results::StageResult::Import(run)) =
+            db.stage_result(li3n.id, crate::Stage::Import).unwrap()
+        else {
+            panic!("no import result")
+        };
+        assert_eq!(run.source, s.source);
+        assert_eq!(run.temperatures, [1000.0, 1500.0, 2000.0, 2500.0]);
 
         // Again: the same rows, the same run, nothing duplicated.
         let again = import_paper_table(&mut db, &table).unwrap();
@@ -394,7 +404,7 @@ mod tests {
         let table = write(dir.path(), "small.dat", SMALL);
         let mut db = Database::open(&dir.path().join("x.db")).unwrap();
         // LiF from a workflow run.
-        db.add_composition("LiF", "LiF", 64, 1, &serde_json::json!({"preset": "demo"}))
+        db.add_composition("LiF", "LiF", 64, 1, &crate::Config::demo())
             .unwrap();
         let e = import_paper_table(&mut db, &table).unwrap_err().to_string();
         assert!(e.contains("LiF") && e.contains("workflow run"), "{e}");

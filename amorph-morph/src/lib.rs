@@ -34,6 +34,7 @@ pub mod eos;
 pub mod fidelity;
 pub mod import;
 pub mod quality;
+pub mod results;
 pub mod workflow;
 
 pub use config::Config;
@@ -50,17 +51,33 @@ pub enum MorphError {
     /// A bad configuration (unknown key, bad value, unknown preset).
     #[error("configuration: {0}")]
     Config(String),
+    /// The configuration is not valid TOML or has a key or value of the wrong kind.
+    #[error("configuration: {0}")]
+    Toml(#[from] toml::de::Error),
+    /// The configuration could not be written as TOML (to merge a file over a preset).
+    #[error("configuration: {0}")]
+    TomlSer(#[from] toml::ser::Error),
+    /// A configuration file could not be read or is not valid.
+    #[error("{path}: {source}")]
+    ConfigFile {
+        /// The file.
+        path: std::path::PathBuf,
+        /// What is wrong with it.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
     /// The database could not be read or written.
-    #[error("database {path}: {message}")]
+    #[error("database {path}: {source}")]
     Database {
         /// The database file.
         path: std::path::PathBuf,
-        /// What went wrong.
-        message: String,
+        /// What went wrong (SQLite, a stored JSON document, …).
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
     },
     /// A stage found no input from its parent stage.
     #[error("stage {0}: its input is missing from the database")]
-    MissingInput(String),
+    MissingInput(workflow::Stage),
     /// An MD run gave unusable results.
     #[error("MD: {0}")]
     Md(String),
@@ -73,9 +90,15 @@ pub enum MorphError {
     /// From amorph-md (calculator failure, bad thermostat settings …).
     #[error(transparent)]
     Engine(#[from] amorph_md::MdError),
-    /// A diffusion, Arrhenius or feature analysis failed.
+    /// A diffusion or Arrhenius analysis failed.
     #[error("analysis: {0}")]
-    Analysis(String),
+    Diffusion(#[from] amorph_diffusion::DiffusionError),
+    /// A feature analysis failed.
+    #[error("features: {0}")]
+    Features(#[from] amorph_features::FeatureError),
+    /// A result could not be converted to or from its stored JSON.
+    #[error("stored result: {0}")]
+    Json(#[from] serde_json::Error),
     /// The volume fit failed.
     #[error(transparent)]
     Eos(#[from] eos::EosError),
@@ -85,10 +108,10 @@ pub enum MorphError {
 }
 
 impl MorphError {
-    pub(crate) fn db(path: &Path, e: impl std::fmt::Display) -> Self {
+    pub(crate) fn db(path: &Path, e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
         MorphError::Database {
             path: path.to_path_buf(),
-            message: e.to_string(),
+            source: e.into(),
         }
     }
 }

@@ -8,6 +8,10 @@ use crate::eos::{
     dense_bracket, fit_zero_pressure_volume, interpolate_zero, newton_volume, rescale_volume,
 };
 use crate::quality::{Convergence, Quality, plausibility};
+use crate::results::{
+    CheckResult, ConvergenceRun, DiffusionSummary, EquilibrationResult, PackResult,
+    ProductionResult, Skippable, StageResult, V0Method, VolumeStep,
+};
 use crate::{MorphError, Result};
 use amorph_core::{Composition, Element, Lattice, Structure};
 use amorph_features::{Featurizer, PaperFeaturizer, Settings};
@@ -17,12 +21,12 @@ use nalgebra::Vector3;
 use petgraph::algo::toposort;
 use petgraph::graph::DiGraph;
 use rayon::prelude::*;
-use serde_json::json;
 use std::sync::Arc;
 use std::sync::Mutex;
 
-/// One stage of the per-composition workflow.
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// One stage of the per-composition workflow. Serialised as its name (`production@1000K`).
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(try_from = "String", into = "String")]
 pub enum Stage {
     /// Random periodic packing at the estimated density.
     Pack,
@@ -41,6 +45,9 @@ pub enum Stage {
     /// Whether the production at a temperature can be trusted: the volume search's
     /// convergence and the state's plausibility ([`crate::quality`]).
     Check(f64),
+    /// A composition imported from a published table ([`crate::import`]); not part of the
+    /// workflow's graph.
+    Import,
 }
 
 impl Stage {
@@ -54,7 +61,55 @@ impl Stage {
             Stage::Arrhenius => "arrhenius".into(),
             Stage::Features(t) => format!("features@{t}K"),
             Stage::Check(t) => format!("check@{t}K"),
+            Stage::Import => "import".into(),
         }
+    }
+}
+
+impl std::str::FromStr for Stage {
+    type Err = MorphError;
+    /// Parses a stage name as [`Stage::name`] writes it.
+    fn from_str(s: &str) -> Result<Self> {
+        let bad = || MorphError::Config(format!("'{s}' is not a stage name"));
+        let at = |rest: &str| -> Result<f64> {
+            rest.strip_suffix('K')
+                .and_then(|t| t.parse::<f64>().ok())
+                .filter(|t| t.is_finite())
+                .ok_or_else(bad)
+        };
+        Ok(match s.split_once('@') {
+            None => match s {
+                "pack" => Stage::Pack,
+                "arrhenius" => Stage::Arrhenius,
+                "import" => Stage::Import,
+                _ => return Err(bad()),
+            },
+            Some(("equilibrate", t)) => Stage::Equilibrate(at(t)?),
+            Some(("production", t)) => Stage::Production(at(t)?),
+            Some(("diffusion", t)) => Stage::Diffusion(at(t)?),
+            Some(("features", t)) => Stage::Features(at(t)?),
+            Some(("check", t)) => Stage::Check(at(t)?),
+            Some(_) => return Err(bad()),
+        })
+    }
+}
+
+impl TryFrom<String> for Stage {
+    type Error = MorphError;
+    fn try_from(s: String) -> Result<Self> {
+        s.parse()
+    }
+}
+
+impl From<Stage> for String {
+    fn from(s: Stage) -> String {
+        s.name()
+    }
+}
+
+impl std::fmt::Display for Stage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.name())
     }
 }
 
@@ -100,8 +155,8 @@ pub enum Event {
     Started {
         /// Composition.
         formula: String,
-        /// Stage name.
-        stage: String,
+        /// The stage.
+        stage: Stage,
         /// Index of the stage in the composition's order, and the number of stages.
         index: usize,
         /// Number of stages of the composition.
@@ -111,15 +166,15 @@ pub enum Event {
     Skipped {
         /// Composition.
         formula: String,
-        /// Stage name.
-        stage: String,
+        /// The stage.
+        stage: Stage,
     },
     /// A stage finished.
     Finished {
         /// Composition.
         formula: String,
-        /// Stage name.
-        stage: String,
+        /// The stage.
+        stage: Stage,
         /// Wall time (s).
         seconds: f64,
     },
@@ -127,8 +182,8 @@ pub enum Event {
     Failed {
         /// Composition.
         formula: String,
-        /// Stage name.
-        stage: String,
+        /// The stage.
+        stage: Stage,
         /// The error.
         error: String,
     },
@@ -290,16 +345,14 @@ fn preflight(formulas: &[String], config: &Config, engine: &dyn Engine) -> Resul
 fn run(formulas: &[String], ctx: &Ctx<'_>, db: Database) -> Result<Vec<CompositionOutcome>> {
     let config = ctx.config;
     let choices = preflight(formulas, config, ctx.engine)?;
-    let config_json =
-        serde_json::to_value(config).map_err(|e| MorphError::Config(e.to_string()))?;
-    db.add_run(&config_json)?;
+    db.add_run(config)?;
     // Register every composition first so that `amorph status` lists them all at once.
     let mut rows = Vec::new();
     for (f, choice) in formulas.iter().zip(&choices) {
         let comp = Composition::parse(f)?;
         let atoms = cell_counts(f, config)?.iter().map(|c| c.1).sum();
         let seed = derive_seed(config.seed, f, "", 0);
-        let row = db.add_composition(f, &comp.reduced_formula(), atoms, seed, &config_json)?;
+        let row = db.add_composition(f, &comp.reduced_formula(), atoms, seed, config)?;
         db.set_potential(row.id, choice)?;
         rows.push((row, choice.clone()));
     }
@@ -335,18 +388,17 @@ fn run_composition(
     let mut ran = 0;
     for (index, node) in order.iter().enumerate() {
         let stage = graph[*node];
-        let name = stage.name();
-        if lock()?.stage_status(id, &name)? == Some(StageStatus::Done) {
+        if lock()?.stage_status(id, stage)? == Some(StageStatus::Done) {
             report(Event::Skipped {
                 formula: formula.into(),
-                stage: name,
+                stage,
             });
             continue;
         }
-        lock()?.mark_running(id, &name)?;
+        lock()?.mark_running(id, stage)?;
         report(Event::Started {
             formula: formula.into(),
-            stage: name.clone(),
+            stage,
             index,
             total: order.len(),
         });
@@ -364,42 +416,46 @@ fn run_composition(
                     let mut rows = Vec::new();
                     let quality = db.quality(id)?;
                     for p in &parents {
-                        if let Stage::Diffusion(t) = p {
-                            if let Some(r) = db.stage_result(id, &p.name())? {
-                                let q = quality.iter().find(|q| q.temperature == *t).cloned();
-                                rows.push((*t, r, q));
-                            }
+                        if let Stage::Diffusion(t) = p
+                            && let Some(StageResult::Diffusion(Skippable::Done(d))) =
+                                db.stage_result(id, *p)?
+                        {
+                            let q = quality.iter().find(|q| q.temperature == *t).cloned();
+                            rows.push((d, q));
                         }
                     }
                     Input::Diffusions(rows)
                 }
                 (Stage::Check(t), Some(p)) => Input::Check {
-                    production: db.structure(id, &p.name())?,
-                    trajectory: db.trajectory(id, &p.name())?,
-                    equilibration: db.stage_result(id, &Stage::Equilibrate(t).name())?,
+                    production: db.structure(id, *p)?,
+                    trajectory: db.trajectory(id, *p)?,
+                    equilibration: match db.stage_result(id, Stage::Equilibrate(t))? {
+                        Some(StageResult::Equilibrate(e)) => Some(Box::new(e)),
+                        _ => None,
+                    },
                 },
-                (Stage::Diffusion(_), Some(p)) => Input::Trajectory(db.trajectory(id, &p.name())?),
-                (_, Some(p)) => Input::Structure(db.structure(id, &p.name())?),
+                (Stage::Diffusion(_), Some(p)) => Input::Trajectory(db.trajectory(id, *p)?),
+                (_, Some(p)) => Input::Structure(db.structure(id, *p)?),
                 (_, None) => Input::Structure(None),
             }
         };
         let result = execute(stage, formula, choice, ctx, input);
         match result {
             Ok(out) => {
-                lock()?.finish_stage(id, &name, &out)?;
+                lock()?.finish_stage(id, stage, &out)?;
                 ran += 1;
                 report(Event::Finished {
                     formula: formula.into(),
-                    stage: name,
+                    stage,
                     seconds: start.elapsed().as_secs_f64(),
                 });
             }
             Err(e) => {
                 let msg = e.to_string();
-                lock()?.mark_failed(id, &name, &msg)?;
+                lock()?.mark_failed(id, stage, &msg)?;
                 report(Event::Failed {
                     formula: formula.into(),
-                    stage: name,
+                    stage,
                     error: msg,
                 });
                 return Err(e);
@@ -416,15 +472,15 @@ enum Input {
     /// The parent's trajectory and temperature.
     Trajectory(Option<(amorph_core::Trajectory, f64)>),
     /// The diffusion results of the anneal temperatures, with their quality when checked.
-    Diffusions(Vec<(f64, serde_json::Value, Option<Quality>)>),
+    Diffusions(Vec<(DiffusionSummary, Option<Quality>)>),
     /// What a check reads: the production's last state and frames, and the volume search.
     Check {
         /// The production's final structure.
         production: Option<crate::db::StructureWithVelocities>,
         /// The production's trajectory.
         trajectory: Option<(amorph_core::Trajectory, f64)>,
-        /// The equilibration stage's result.
-        equilibration: Option<serde_json::Value>,
+        /// The equilibration stage's result (boxed: the variant would dwarf the others).
+        equilibration: Option<Box<EquilibrationResult>>,
     },
 }
 
@@ -437,7 +493,7 @@ fn execute(
 ) -> Result<StageOutput> {
     let (config, engine) = (ctx.config, ctx.engine);
     let seed = |k: u64| derive_seed(config.seed, formula, &stage.name(), k);
-    let missing = || MorphError::MissingInput(stage.name());
+    let missing = || MorphError::MissingInput(stage);
     match (stage, input) {
         (Stage::Pack, _) => pack(formula, config, seed(0)),
         (Stage::Equilibrate(t), Input::Structure(Some((s, _)))) => {
@@ -483,17 +539,15 @@ fn pack(formula: &str, config: &Config, seed: u64) -> Result<StageOutput> {
         ..Default::default()
     };
     let s = amorph_build::pack(&counts, lattice, &options)?;
-    Ok(StageOutput {
-        result: json!({
-            "atoms": s.len(),
-            "volume": s.volume(),
-            "density_g_cm3": s.density_g_cm3(),
-            "volume_method": estimate.method,
-            "seed": seed,
-        }),
-        structure: Some((s, None)),
-        ..StageOutput::default()
-    })
+    let mut out = StageOutput::new(StageResult::Pack(PackResult {
+        atoms: s.len(),
+        volume: s.volume(),
+        density_g_cm3: s.density_g_cm3(),
+        volume_method: estimate.method,
+        seed,
+    }));
+    out.structure = Some((s, None));
+    Ok(out)
 }
 
 struct Sample {
@@ -634,8 +688,11 @@ fn equilibrate(
                         && f.v0 <= 1.1 * minus.0
                 });
             match bm {
-                Some(f) => (f.v0, "birch_murnaghan"),
-                None => (interpolate_zero(plus, minus), "bracket_interpolation"),
+                Some(f) => (f.v0, V0Method::BirchMurnaghan),
+                None => (
+                    interpolate_zero(plus, minus),
+                    V0Method::BracketInterpolation,
+                ),
             }
         }
         None => {
@@ -643,7 +700,7 @@ fn equilibrate(
                 .iter()
                 .min_by(|a, b| a.pressure.abs().total_cmp(&b.pressure.abs()))
                 .ok_or_else(|| MorphError::Md("no scan runs".into()))?;
-            (best.volume, "lowest_pressure_sample")
+            (best.volume, V0Method::LowestPressureSample)
         }
     };
     let fit = fit_zero_pressure_volume(&points(&samples)).ok();
@@ -682,17 +739,23 @@ fn equilibrate(
         converged = pressure_ok && drift_ok;
         let (next_volume, step) = if pressure_ok {
             // Only the drift is off: rerun at the same volume (MPMorph's energy rerun).
-            (run.volume, "rerun")
+            (run.volume, VolumeStep::Rerun)
         } else {
             match newton_volume(&measured, run.volume, run.pressure, 0.1) {
-                Some(v) => (v, "newton"),
+                Some(v) => (v, VolumeStep::Newton),
                 None => (
                     rescale_volume(run.volume, run.pressure, config.rescale_beta_per_bar),
-                    "beta_rescale",
+                    VolumeStep::BetaRescale,
                 ),
             }
         };
-        history.push(json!({"volume": run.volume, "pressure_bar": run.pressure, "pressure_sem_bar": run.sem, "drift": run.drift, "next": if converged { "done" } else { step }}));
+        history.push(ConvergenceRun {
+            volume: run.volume,
+            pressure_bar: run.pressure,
+            pressure_sem_bar: run.sem,
+            drift: run.drift,
+            next: Some(if converged { VolumeStep::Done } else { step }),
+        });
         structure = run.structure.clone();
         velocities = run.velocities.clone();
         let done = converged || i == config.max_rescales;
@@ -742,26 +805,24 @@ fn equilibrate(
         drift: last.drift,
         converged,
     };
-    Ok(StageOutput {
-        result: json!({
-            "scan": points(&samples),
-            "fit": fit,
-            "v0": v0,
-            "v0_method": v0_method,
-            "extrapolations": extrapolations,
-            "convergence": history,
-            "converged": converged,
-            "reason": reason,
-            "pressure_bar": last.pressure,
-            "pressure_sem_bar": last.sem,
-            "drift": last.drift,
-            "volume": summary.volume,
-            "density_g_cm3": summary.density_g_cm3,
-        }),
-        structure: Some((structure, Some(velocities))),
-        thermo: Some(summary),
-        ..StageOutput::default()
-    })
+    let mut out = StageOutput::new(StageResult::Equilibrate(EquilibrationResult {
+        scan: points(&samples),
+        fit,
+        v0: Some(v0),
+        v0_method: Some(v0_method),
+        extrapolations,
+        convergence: history,
+        converged,
+        reason,
+        pressure_bar: Some(last.pressure),
+        pressure_sem_bar: Some(last.sem),
+        drift: Some(last.drift),
+        volume: summary.volume,
+        density_g_cm3: summary.density_g_cm3,
+    }));
+    out.structure = Some((structure, Some(velocities)));
+    out.thermo = Some(summary);
+    Ok(out)
 }
 
 /// The check of a production at `t`: the volume search's convergence (from the equilibration
@@ -770,31 +831,21 @@ fn check(
     t: f64,
     last: &Structure,
     trajectory: Option<amorph_core::Trajectory>,
-    equilibration: &serde_json::Value,
+    equilibration: &EquilibrationResult,
     choice: &Choice,
     config: &Config,
 ) -> Result<StageOutput> {
-    let f = |k: &str| equilibration.get(k).and_then(serde_json::Value::as_f64);
+    let eq = equilibration;
     let convergence = Convergence {
-        converged: equilibration
-            .get("converged")
-            .and_then(serde_json::Value::as_bool)
-            .unwrap_or(false),
-        pressure_kbar: f("pressure_bar").map_or(f64::NAN, |p| p.abs() / BAR_PER_KBAR),
-        pressure_sem_kbar: f("pressure_sem_bar").map_or(f64::NAN, |p| p / BAR_PER_KBAR),
-        drift: f("drift").unwrap_or(f64::NAN),
-        reason: equilibration
-            .get("reason")
-            .and_then(serde_json::Value::as_str)
-            .map(str::to_owned)
-            .or_else(|| {
-                // A database written before the reason was recorded.
-                (!equilibration
-                    .get("converged")
-                    .and_then(serde_json::Value::as_bool)
-                    .unwrap_or(false))
-                .then(|| "tolerances not met".to_owned())
-            }),
+        converged: eq.converged,
+        pressure_kbar: eq.pressure_bar.map_or(f64::NAN, |p| p.abs() / BAR_PER_KBAR),
+        pressure_sem_kbar: eq.pressure_sem_bar.map_or(f64::NAN, |p| p / BAR_PER_KBAR),
+        drift: eq.drift.unwrap_or(f64::NAN),
+        // A database written before the reason was recorded has none.
+        reason: eq
+            .reason
+            .clone()
+            .or_else(|| (!eq.converged).then(|| "tolerances not met".to_owned())),
     };
     let mut frames = Vec::new();
     if let Some(traj) = &trajectory {
@@ -822,11 +873,12 @@ fn check(
         convergence,
         plausibility: plaus,
     };
-    Ok(StageOutput {
-        result: json!({"trusted": quality.trusted(), "note": quality.note()}),
-        quality: Some(quality),
-        ..StageOutput::default()
-    })
+    let mut out = StageOutput::new(StageResult::Check(CheckResult {
+        trusted: quality.trusted(),
+        note: quality.note(),
+    }));
+    out.quality = Some(quality);
+    Ok(out)
 }
 
 fn production(
@@ -859,16 +911,14 @@ fn production(
         drift: energy_drift(&out.energies_ev),
         converged: true,
     };
-    Ok(StageOutput {
-        result: json!({
-            "steps": config.production_steps,
-            "frames": trajectory.n_frames(),
-            "steps_per_second": out.steps_per_second,
-            "pressure_bar": pressure,
-        }),
-        structure: Some((out.structure, Some(out.velocities))),
-        trajectory: Some((trajectory, t)),
-        thermo: Some(summary),
-        ..StageOutput::default()
-    })
+    let mut stage = StageOutput::new(StageResult::Production(ProductionResult {
+        steps: config.production_steps,
+        frames: trajectory.n_frames(),
+        steps_per_second: out.steps_per_second,
+        pressure_bar: pressure,
+    }));
+    stage.structure = Some((out.structure, Some(out.velocities)));
+    stage.trajectory = Some((trajectory, t));
+    stage.thermo = Some(summary);
+    Ok(stage)
 }

@@ -156,17 +156,22 @@ fn workflow_through_ipi_equals_the_in_process_potential() {
     let own = Database::open(&dir.join("own.db")).unwrap();
     let ipi = Database::open(&dir.join("ipi.db")).unwrap();
     let (co, ci) = (own.compositions().unwrap(), ipi.compositions().unwrap());
-    let stages: Vec<String> = own
+    let stages: Vec<amorph_morph::Stage> = own
         .stages()
         .unwrap()
         .into_iter()
         .map(|s| s.stage)
-        .filter(|s| s.starts_with("equilibrate@") || s.starts_with("production@"))
+        .filter(|s| {
+            matches!(
+                s,
+                amorph_morph::Stage::Equilibrate(_) | amorph_morph::Stage::Production(_)
+            )
+        })
         .collect();
     assert!(stages.len() >= 4, "{stages:?}");
     for stage in &stages {
-        let (a, _) = own.structure(co[0].id, stage).unwrap().unwrap();
-        let (b, _) = ipi.structure(ci[0].id, stage).unwrap().unwrap();
+        let (a, _) = own.structure(co[0].id, *stage).unwrap().unwrap();
+        let (b, _) = ipi.structure(ci[0].id, *stage).unwrap().unwrap();
         let (va, vb) = (a.volume(), b.volume());
         assert!(
             (va - vb).abs() < 1e-7 * va,
@@ -184,7 +189,7 @@ fn workflow_through_ipi_equals_the_in_process_potential() {
         db.diffusion(id)
             .unwrap()
             .into_iter()
-            .map(|(t, v)| (t, v["diffusivity_cm2_s"].as_f64().unwrap()))
+            .map(|d| (d.temperature, d.diffusivity_cm2_s.unwrap()))
             .collect::<Vec<_>>()
     };
     let (da, db) = (d(&own, co[0].id), d(&ipi, ci[0].id));

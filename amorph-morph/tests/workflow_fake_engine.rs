@@ -4,8 +4,9 @@
 
 use amorph_core::{Structure, Trajectory};
 use amorph_morph::db::StageStatus;
+use amorph_morph::results::{Skippable, StageResult};
 use amorph_morph::{
-    CompositionOutcome, Config, Database, Engine, MdOutcome, MdRequest, MorphError, Workflow,
+    CompositionOutcome, Config, Database, Engine, MdOutcome, MdRequest, MorphError, Stage, Workflow,
 };
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -133,30 +134,32 @@ fn converges_resumes_and_isolates_failures() {
     assert_eq!(thermo.len(), 6);
     for (stage, t) in &thermo {
         // |P| < tolerance means |V/V0 − 1| ≲ tolerance/B for this material.
-        let r = db.stage_result(li2o.id, stage).unwrap();
+        let r = db.stage_result(li2o.id, *stage).unwrap();
         let allowed = 1.1 * config.pressure_tolerance_kbar * 1000.0 / B;
         assert!(
             (t.volume / (V_ATOM * 102.0) - 1.0).abs() < allowed,
             "{stage}: {} {r:?}",
             t.volume
         );
-        if stage.starts_with("equilibrate") {
+        if matches!(stage, Stage::Equilibrate(_)) {
             assert!(t.converged, "{stage}");
             assert!(t.pressure_bar.abs() < config.pressure_tolerance_kbar * 1000.0);
         }
     }
-    let (traj, temp) = db.trajectory(li2o.id, "production@1000K").unwrap().unwrap();
+    let (traj, temp) = db
+        .trajectory(li2o.id, Stage::Production(1000.0))
+        .unwrap()
+        .unwrap();
     assert_eq!(temp, 1000.0);
     assert_eq!(traj.n_frames(), 400);
     // Diffusion at every temperature and the Arrhenius fit of the anneals recover the walk.
     let d = db.diffusion(li2o.id).unwrap();
     assert_eq!(d.len(), 3);
     let arr = db.arrhenius(li2o.id).unwrap().expect("arrhenius row");
-    let ea = arr["ea_ev"].as_f64().unwrap();
-    assert!((ea - EA).abs() < 0.05, "{arr}");
+    assert!((arr.ea_ev - EA).abs() < 0.05, "{arr:?}");
     let feats = db.features(li2o.id).unwrap();
     assert_eq!(feats.len(), 3);
-    assert!((feats[0].1["Li_percentage"].as_f64().unwrap() - 2.0 / 3.0).abs() < 1e-12);
+    assert!((feats[0].1.get("Li_percentage").unwrap() - 2.0 / 3.0).abs() < 1e-12);
     assert_eq!(traj.n_atoms(), 102);
     // The failed composition is marked with its error.
     let stages = db.stages().unwrap();
@@ -166,7 +169,7 @@ fn converges_resumes_and_isolates_failures() {
         .collect();
     assert_eq!(failed.len(), 1);
     assert_eq!(failed[0].formula, "LiF");
-    assert_eq!(failed[0].stage, "equilibrate@5000K");
+    assert_eq!(failed[0].stage, Stage::Equilibrate(5000.0));
     drop(db);
 
     // A rerun redoes nothing that is done.
@@ -222,7 +225,7 @@ fn interrupted_stage_is_redone_identically() {
     std::fs::copy(&a, &b).unwrap();
     let db = Database::open(&b).unwrap();
     let id = db.composition("Li2Si2O5").unwrap().unwrap().id;
-    db.mark_running(id, "production@2000K").unwrap();
+    db.mark_running(id, Stage::Production(2000.0)).unwrap();
     drop(db);
     let out = run(
         &formulas(&["Li2Si2O5"]),
@@ -235,24 +238,24 @@ fn interrupted_stage_is_redone_identically() {
     assert_eq!(out[0].result, Ok(1));
     let (ta, _) = Database::open(&a)
         .unwrap()
-        .trajectory(id, "production@2000K")
+        .trajectory(id, Stage::Production(2000.0))
         .unwrap()
         .unwrap();
     let (tb, _) = Database::open(&b)
         .unwrap()
-        .trajectory(id, "production@2000K")
+        .trajectory(id, Stage::Production(2000.0))
         .unwrap()
         .unwrap();
     assert_eq!(ta, tb);
     let sa: Structure = Database::open(&a)
         .unwrap()
-        .structure(id, "production@1000K")
+        .structure(id, Stage::Production(1000.0))
         .unwrap()
         .unwrap()
         .0;
     let sb: Structure = Database::open(&b)
         .unwrap()
-        .structure(id, "production@1000K")
+        .structure(id, Stage::Production(1000.0))
         .unwrap()
         .unwrap()
         .0;
@@ -314,9 +317,13 @@ fn untrusted_rows_leave_the_arrhenius_fit() {
         assert!(q.convergence.converged && q.physical);
     }
     assert!(db.arrhenius(id).unwrap().is_none());
-    let r = db.stage_result(id, "arrhenius").unwrap().unwrap();
-    assert!(r["skipped"].as_str().unwrap().contains("0 trusted"), "{r}");
-    assert_eq!(r["excluded"].as_array().unwrap().len(), 2, "{r}");
+    let Some(StageResult::Arrhenius(Skippable::Skipped { skipped, excluded })) =
+        db.stage_result(id, Stage::Arrhenius).unwrap()
+    else {
+        panic!("the Arrhenius stage was not skipped")
+    };
+    assert!(skipped.contains("0 trusted"), "{skipped}");
+    assert_eq!(excluded.len(), 2, "{excluded:?}");
     let rows = db.export().unwrap();
     assert_eq!(rows.len(), 3);
     assert!(

@@ -149,7 +149,7 @@ impl Progress {
             } => {
                 let b = bar(&formula, total as u64, &mut bars);
                 b.set_position(index as u64);
-                b.set_message(stage);
+                b.set_message(stage.to_string());
             }
             Event::Skipped { formula, .. } | Event::Finished { formula, .. } => {
                 let b = bar(&formula, 1, &mut bars);

@@ -107,10 +107,7 @@ pub fn database_report(path: &Path) -> Result<Report> {
             .collect();
         let ea = mine.first().and_then(|r| finite(r.ea_ev));
         let fit = db.arrhenius(c.id).ok().flatten();
-        let d0 = fit
-            .as_ref()
-            .and_then(|f| f.get("d0_cm2_s"))
-            .and_then(serde_json::Value::as_f64);
+        let d0 = fit.as_ref().map(|f| f.d0_cm2_s);
         let ea_std = mine.first().and_then(|r| finite(r.ea_std_ev));
         ea_rows.push(vec![
             c.formula.clone(),
