@@ -239,8 +239,7 @@ impl<C: Calculator + ?Sized> Calculator for Box<C> {
 /// # impl Calculator for Zero {
 /// #     fn name(&self) -> &str { "zero" }
 /// #     fn calculate(&mut self, s: &Structure, _: Request) -> amorph_core::Result<Calculation> {
-/// #         Ok(Calculation { energy: 0.0, forces: vec![Default::default(); s.len()],
-/// #                          stress: None, energies: None })
+/// #         Ok(Calculation::new(0.0, vec![Default::default(); s.len()]))
 /// #     }
 /// # }
 /// let shared = SharedCalculator::new(Box::new(Zero));

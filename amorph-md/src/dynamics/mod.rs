@@ -43,12 +43,8 @@
 //!     fn name(&self) -> &str { "springs" }
 //!     fn calculate(&mut self, s: &Structure, _: Request) -> amorph_core::Result<Calculation> {
 //!         let d: Vec<_> = s.positions().iter().zip(&self.0).map(|(r, r0)| r - r0).collect();
-//!         Ok(Calculation {
-//!             energy: 0.5 * d.iter().map(|x| x.norm_squared()).sum::<f64>(),
-//!             forces: d.iter().map(|x| -x).collect(),
-//!             stress: Some([0.0; 6]),
-//!             energies: None,
-//!         })
+//!         let energy = 0.5 * d.iter().map(|x| x.norm_squared()).sum::<f64>();
+//!         Ok(Calculation::new(energy, d.iter().map(|x| -x).collect()).with_stress([0.0; 6]))
 //!     }
 //! }
 //!
@@ -78,8 +74,7 @@
 //! # impl Calculator for Springs {
 //! #     fn name(&self) -> &str { "springs" }
 //! #     fn calculate(&mut self, s: &Structure, _: Request) -> amorph_core::Result<Calculation> {
-//! #         Ok(Calculation { energy: 0.0, forces: vec![Vector3::zeros(); s.len()],
-//! #             stress: Some([0.0; 6]), energies: None })
+//! #         Ok(Calculation::new(0.0, vec![Vector3::zeros(); s.len()]).with_stress([0.0; 6]))
 //! #     }
 //! # }
 //! use amorph_md::dynamics::CRescale;
