@@ -20,7 +20,7 @@
 //! follow [`MissingData`] (default: an error naming element, property and feature).
 //!
 //! ```
-//! use amorph_features::{Amounts, CompositionFeaturizer, FeatureTable};
+//! use amorph_features::{CompositionFeaturizer, FeatureTable};
 //!
 //! let t = FeatureTable::from_formulas(&CompositionFeaturizer::default(), &["Li2O", "LiPF6"])?;
 //! let li2o = &t.rows()[0];
@@ -41,7 +41,7 @@ pub mod structure;
 pub mod table;
 pub mod value;
 
-pub use composition::{Amounts, composition_features};
+pub use composition::composition_features;
 pub use error::{FeatureError, Property, Result};
 pub use featurizer::{
     CompositionFeaturizer, Featurizer, Input, PaperFeaturizer, StructureFeaturizer,

@@ -255,7 +255,7 @@ impl<'a> Workflow<'a> {
     }
 
     /// Runs MD with amorph-md and this chooser of calculators: a user's in-process
-    /// [`amorph_core::Calculator`], e.g. `|_: &[(Element, f64)]| Ok(Box::new(MyCalc) as Box<dyn
+    /// [`amorph_core::Calculator`], e.g. `|_: &Composition| Ok(Box::new(MyCalc) as Box<dyn
     /// Calculator>)`, or a [`amorph_md::potential::DefaultChooser`] with other settings.
     pub fn calculator(mut self, chooser: impl PotentialChooser + 'static) -> Self {
         self.engine = EngineSlot::Owned(Box::new(AmorphMd::with_chooser(
@@ -326,10 +326,7 @@ fn preflight(formulas: &[String], config: &Config, engine: &dyn Engine) -> Resul
     config.validate()?;
     formulas
         .iter()
-        .map(|f| {
-            let amounts: Vec<(Element, f64)> = Composition::parse(f)?.iter().collect();
-            engine.preflight(&amounts)
-        })
+        .map(|f| engine.preflight(&Composition::parse(f)?))
         .collect()
 }
 
@@ -849,8 +846,9 @@ fn check(
         }
     }
     frames.push(last.wrapped());
-    let counts: Vec<(Element, usize)> = amorph_md::potential::species_amounts(last.species())
-        .into_iter()
+    let counts: Vec<(Element, usize)> = last
+        .composition()?
+        .iter()
         .map(|(e, n)| (e, n as usize))
         .collect();
     let estimate = amorph_build::estimate_volume(&counts)?;
