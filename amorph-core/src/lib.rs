@@ -20,8 +20,6 @@
 //! let nl = NeighborList::build(&s, 3.5).unwrap();
 //! assert_eq!(nl.neighbors(0).len(), 6);
 //! ```
-#![forbid(unsafe_code)]
-#![warn(missing_docs)]
 
 pub mod calculator;
 pub mod composition;
