@@ -9,8 +9,8 @@
 //! | m | atomic mass | amu | pymatgen (old IUPAC: Li 6.941) |
 //! | X | Pauling electronegativity | – | pymatgen |
 //! | R | empirical atomic radius | Å | pymatgen "Atomic radius" (Slater), **not** covalent |
-//! | B, G | bulk / shear modulus | GPa | the paper's DFT values (features.md App. A; Ti G = 1287 GPa copied as the paper has it) |
-//! | E_coh | cohesive energy | eV/atom | the paper's PBE values (App. A) |
+//! | B, G | bulk / shear modulus | GPa | the paper's DFT values, solved from its feature table (Ti G = 1287 GPa copied as the paper has it) |
+//! | E_coh | cohesive energy | eV/atom | the paper's PBE values, solved from its feature table |
 //!
 //! | column | definition | unit |
 //! | --- | --- | --- |

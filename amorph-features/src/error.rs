@@ -14,7 +14,7 @@ pub enum Property {
     AtomicRadius,
     /// Cordero covalent radius.
     CovalentRadius,
-    /// Paper bulk modulus (DFT, Appendix A of the feature reference).
+    /// Paper bulk modulus (DFT, solved from the paper's feature table).
     BulkModulus,
     /// Paper shear modulus.
     ShearModulus,

@@ -32,19 +32,24 @@
 
 pub mod composition;
 pub mod error;
+pub mod feature_table;
 pub mod featurizer;
 pub mod names;
 pub mod settings;
 pub mod structure;
-pub mod table;
 pub mod value;
 
 pub use composition::composition_features;
 pub use error::{FeatureError, Property, Result};
+pub use feature_table::{FeatureRow, FeatureTable, Sample};
 pub use featurizer::{
     CompositionFeaturizer, Featurizer, Input, PaperFeaturizer, StructureFeaturizer,
 };
 pub use settings::{Convention, MissingData, Settings};
 pub use structure::{StructureContext, anion, structure_features};
-pub use table::{FeatureRow, FeatureTable, Sample};
 pub use value::{FeatureValue, Undefined};
+
+/// The former name of [`feature_table`], kept so that `amorph_features::table::…` paths still
+/// resolve.
+#[doc(hidden)]
+pub use feature_table as table;

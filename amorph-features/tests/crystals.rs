@@ -139,7 +139,7 @@ fn antifluorite_li2o_crystal() {
         check(&r, &t, "SLPW_pp", c);
         check(&r, &t, "SLPE", 3.44);
     }
-    // The reference's independent prototype (features.md §4C) gives the same numbers.
+    // An independent prototype implementation of these definitions gives the same numbers.
     let (t, r) = features(&s, Settings::paper());
     for (name, want) in [
         ("LBI", 0.939940),

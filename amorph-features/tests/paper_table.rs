@@ -2,8 +2,8 @@
 //!
 //! Data: `shared/data/paper_ml/feature_target.dat` (the paper's supplementary repository,
 //! `Tinaatucsd/DFT_amorphous_structure`, commit 56eab4e), read in place. Element data:
-//! `amorph-core`'s table (pymatgen 2026.10 for m, X, R; the paper's B, G, E_coh reconstructed
-//! in `shared/reference/features.md` Appendix A).
+//! `amorph-core`'s table (pymatgen 2026.10 for m, X, R; the paper's B, G, E_coh solved from
+//! the `avg_*_with_Li` / `avg_*_wiout_Li` columns of this same table over its 207 formulas).
 
 use amorph_core::Composition;
 use amorph_features::composition_features;
