@@ -33,7 +33,9 @@
 //! An external code (DFT, an ML potential in Python) plugs in the same way through
 //! `amorph::md::ipi::IpiCalculator`, an i-PI socket server that is itself a `Calculator`.
 
-use amorph::core::{Calculation, Calculator, Element, Lattice, NeighborList, Request, Structure};
+use amorph::core::{
+    Calculation, Calculator, Composition, Element, Lattice, NeighborList, Request, Structure,
+};
 use amorph::features::{FeatureValue, Featurizer, Input};
 use amorph::md::dynamics::{CallbackObserver, Csvr, Md, MdConfig, maxwell_boltzmann};
 use amorph::morph::{Config, Database, Workflow};
@@ -205,7 +207,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     std::fs::create_dir_all(&dir)?;
     let db_path = dir.join("cu.db");
     let workflow = Workflow::new(config)
-        .calculator(|_: &[(Element, f64)]| Ok(Box::new(Morse::copper()) as Box<dyn Calculator>))
+        .calculator(|_: &Composition| Ok(Box::new(Morse::copper()) as Box<dyn Calculator>))
         .featurizer(NearestNeighbour);
     let outcomes = workflow.run(&["Cu".to_string()], Database::open(&db_path)?)?;
     if let Err(e) = &outcomes[0].result {

@@ -30,7 +30,7 @@
 //! workflow a chooser that hands out clones. One client serves one composition; run one
 //! `amorph run` (and one client) per formula.
 
-use amorph::core::{Calculator, Element, Lattice, SharedCalculator, Structure};
+use amorph::core::{Calculator, Composition, Element, Lattice, SharedCalculator, Structure};
 use amorph::md::ipi::{IpiAddress, IpiCalculator, IpiOptions};
 use amorph::md::potential::PotentialChooser;
 use amorph::morph::{AmorphMd, Config, Database, Event, Workflow};
@@ -90,7 +90,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // 3. The workflow, every stage asking the one shared connection.
     let shared = SharedCalculator::new(Box::new(ipi));
     let chooser: Arc<dyn PotentialChooser> =
-        Arc::new(move |_: &[(Element, f64)]| Ok(Box::new(shared.clone()) as Box<dyn Calculator>));
+        Arc::new(move |_: &Composition| Ok(Box::new(shared.clone()) as Box<dyn Calculator>));
     let engine = AmorphMd::with_chooser(chooser, &config);
     let db_path = dir.join("recipe.db");
     let _ = std::fs::remove_file(&db_path);

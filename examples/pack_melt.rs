@@ -59,10 +59,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     )?;
 
     // 2. Melt at 3000 K, then quench to 1000 K, 1 fs steps, CSVR with τ = 25 fs.
-    let calc = PotentialSpec::AUTO_ZBL.build(
-        &amounts,
-        Coulomb::dsf(DEFAULT_DSF_ALPHA, DEFAULT_DSF_CUTOFF)?,
-    )?;
+    let calc = PotentialSpec::AUTO_ZBL
+        .build(&comp, Coulomb::dsf(DEFAULT_DSF_ALPHA, DEFAULT_DSF_CUTOFF)?)?;
     println!("potential: {}", calc.name());
     let v = maxwell_boltzmann(&s, MELT_K, 7, true)?;
     let mut md = Md::new(s, calc, MdConfig::new(1.0))?

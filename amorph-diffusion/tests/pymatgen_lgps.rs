@@ -1,7 +1,7 @@
 //! pymatgen-analysis-diffusion's own test fixture (Li10GeP2S12, 600 K; shared data
 //! `diffusion/pymatgen_LGPS_600K.json`, BSD-3): our analysis reproduces pymatgen's numbers.
 //! Reference values: pymatgen-analysis-diffusion's DiffusionAnalyzer (verified by its tests and
-//! a numpy port; see shared/reference/datasets.md §3.1).
+//! by a numpy port).
 
 use amorph_core::Element;
 use amorph_diffusion::{DiffusionSettings, Displacements, Drift, Smoothing, analyze};

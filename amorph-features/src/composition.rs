@@ -9,8 +9,8 @@
 //! | m | atomic mass | amu | pymatgen (old IUPAC: Li 6.941) |
 //! | X | Pauling electronegativity | – | pymatgen |
 //! | R | empirical atomic radius | Å | pymatgen "Atomic radius" (Slater), **not** covalent |
-//! | B, G | bulk / shear modulus | GPa | the paper's DFT values (features.md App. A; Ti G = 1287 GPa copied as the paper has it) |
-//! | E_coh | cohesive energy | eV/atom | the paper's PBE values (App. A) |
+//! | B, G | bulk / shear modulus | GPa | the paper's DFT values, solved from its feature table (Ti G = 1287 GPa copied as the paper has it) |
+//! | E_coh | cohesive energy | eV/atom | the paper's PBE values, solved from its feature table |
 //!
 //! | column | definition | unit |
 //! | --- | --- | --- |
@@ -32,119 +32,18 @@
 //! missing is [`Undefined::MissingData`] (turned into an error by [`crate::MissingData::Error`]).
 //! Without Li every column is defined (x_Li = 0, "with" = "without").
 
-use crate::error::{FeatureError, Property, Result};
+use crate::error::Property;
 use crate::names::COMPOSITION_COLUMNS;
 use crate::value::{FeatureValue, Undefined, finite};
-use amorph_core::{Element, Structure};
+use amorph_core::{Composition, Element};
 
-/// A composition as positive amounts per element (merged, ordered by atomic number).
-///
-/// ```
-/// use amorph_core::Element;
-/// use amorph_features::Amounts;
-/// let li = Element::from_symbol("Li").unwrap();
-/// let o = Element::from_symbol("O").unwrap();
-/// let a = Amounts::new([(li, 2.0), (o, 1.0)]).unwrap();
-/// assert_eq!(a.fraction(li), 2.0 / 3.0);
-/// ```
-#[derive(Debug, Clone, PartialEq)]
-pub struct Amounts {
-    entries: Vec<(Element, f64)>,
-    total: f64,
-}
-
-impl Amounts {
-    /// Merges duplicate elements; rejects non-positive or non-finite amounts and empty input.
-    pub fn new(amounts: impl IntoIterator<Item = (Element, f64)>) -> Result<Self> {
-        let mut entries: Vec<(Element, f64)> = Vec::new();
-        for (e, a) in amounts {
-            if !(a.is_finite() && a > 0.0) {
-                return Err(FeatureError::InvalidAmount {
-                    element: e,
-                    amount: a,
-                });
-            }
-            match entries.iter_mut().find(|(x, _)| *x == e) {
-                Some(entry) => entry.1 += a,
-                None => entries.push((e, a)),
-            }
-        }
-        if entries.is_empty() {
-            return Err(FeatureError::EmptyComposition);
-        }
-        entries.sort_by_key(|(e, _)| *e);
-        let total = entries.iter().map(|(_, a)| a).sum();
-        Ok(Amounts { entries, total })
-    }
-
-    /// Parses a formula with [`amorph_core::Composition::parse`] (pymatgen syntax,
-    /// parentheses and fractional amounts allowed: `Li(Si2W)3`, `Li0.5FePO4`). Unknown
-    /// symbols and bad syntax give [`amorph_core::Error::Formula`] naming the formula.
-    pub fn from_formula(formula: &str) -> Result<Self> {
-        Self::from_composition(&amorph_core::Composition::parse(formula)?)
-    }
-
-    /// The amounts of a parsed composition.
-    pub fn from_composition(c: &amorph_core::Composition) -> Result<Self> {
-        Self::new(c.iter())
-    }
-
-    /// pymatgen's reduced formula (`Li2O`, `Li(Si2W)3`, elements by electronegativity), the
-    /// form of the paper's `formula` column.
-    pub fn reduced_formula(&self) -> String {
-        amorph_core::Composition::from_amounts(self.entries.iter().copied())
-            .map(|c| c.reduced_formula())
-            .unwrap_or_else(|_| self.formula())
-    }
-
-    /// The element counts of a structure.
-    pub fn from_structure(structure: &Structure) -> Result<Self> {
-        if structure.is_empty() {
-            return Err(FeatureError::EmptyStructure);
-        }
-        Self::new(
-            structure
-                .element_counts()
-                .into_iter()
-                .map(|(e, n)| (e, n as f64)),
-        )
-    }
-
-    /// (element, amount) pairs ordered by atomic number.
-    pub fn entries(&self) -> &[(Element, f64)] {
-        &self.entries
-    }
-
-    /// Sum of the amounts.
-    pub fn total(&self) -> f64 {
-        self.total
-    }
-
-    /// Atomic fraction of `e` (0 when absent).
-    pub fn fraction(&self, e: Element) -> f64 {
-        self.entries
-            .iter()
-            .find(|(x, _)| *x == e)
-            .map_or(0.0, |(_, a)| a / self.total)
-    }
-
-    /// A formula with elements in atomic-number order and amounts as given (`"Li2O"`;
-    /// non-integer amounts printed with up to 6 decimals).
-    pub fn formula(&self) -> String {
-        self.entries
-            .iter()
-            .map(|(e, a)| {
-                if (a - 1.0).abs() < 1e-9 {
-                    e.symbol().to_string()
-                } else if (a - a.round()).abs() < 1e-9 {
-                    format!("{}{}", e.symbol(), a.round() as i64)
-                } else {
-                    let s = format!("{a:.6}");
-                    format!("{}{}", e.symbol(), s.trim_end_matches('0'))
-                }
-            })
-            .collect()
-    }
+/// The amounts of `composition` in order of atomic number: the order every sum of this crate
+/// runs in, so that no feature depends on the order in which a formula names its elements,
+/// not even in its last bit.
+pub(crate) fn by_atomic_number(composition: &Composition) -> Vec<(Element, f64)> {
+    let mut amounts: Vec<(Element, f64)> = composition.iter().collect();
+    amounts.sort_by_key(|(e, _)| *e);
+    amounts
 }
 
 pub(crate) fn lithium() -> Element {
@@ -170,14 +69,14 @@ pub(crate) fn property(e: Element, p: Property) -> FeatureValue {
 
 /// Weighted average of a property, with (`with_li`) or without Li.
 fn average(
-    amounts: &Amounts,
+    amounts: &[(Element, f64)],
     with_li: bool,
     value: impl Fn(Element) -> FeatureValue,
 ) -> FeatureValue {
     let li = lithium();
     let mut sum = 0.0;
     let mut weight = 0.0;
-    for &(e, a) in amounts.entries() {
+    for &(e, a) in amounts {
         if !with_li && e == li {
             continue;
         }
@@ -194,7 +93,8 @@ fn average(
 ///
 /// Missing element data give [`Undefined::MissingData`] here; [`crate::MissingData`] is
 /// applied by the featurizers.
-pub fn composition_features(amounts: &Amounts) -> Vec<FeatureValue> {
+pub fn composition_features(composition: &Composition) -> Vec<FeatureValue> {
+    let amounts = &by_atomic_number(composition)[..];
     let prop = |p: Property| move |e: Element| property(e, p);
     let mass = |e: Element| Ok(e.mass());
     let mut out = Vec::with_capacity(COMPOSITION_COLUMNS.len());
@@ -213,7 +113,9 @@ pub fn composition_features(amounts: &Amounts) -> Vec<FeatureValue> {
         let (e, r, m) = (ec[k]?, r[k]?, m[k]?);
         finite((e * r * r / m).sqrt())
     };
-    out.push(Ok(amounts.fraction(lithium())));
+    let total: f64 = amounts.iter().map(|(_, a)| a).sum();
+    let li = amounts.iter().find(|(e, _)| *e == lithium());
+    out.push(Ok(li.map_or(0.0, |(_, a)| a / total)));
     out.extend([b[0], b[1], g[0], g[1], ec[0], ec[1]]);
     out.extend([
         r5(b[0], 0),

@@ -14,7 +14,7 @@ pub enum Property {
     AtomicRadius,
     /// Cordero covalent radius.
     CovalentRadius,
-    /// Paper bulk modulus (DFT, Appendix A of the feature reference).
+    /// Paper bulk modulus (DFT, solved from the paper's feature table).
     BulkModulus,
     /// Paper shear modulus.
     ShearModulus,
@@ -46,19 +46,6 @@ pub enum FeatureError {
     /// A structure with no atoms.
     #[error("empty structure: there are no atoms to featurize")]
     EmptyStructure,
-
-    /// A composition with no elements (or only zero amounts).
-    #[error("empty composition: there are no elements to featurize")]
-    EmptyComposition,
-
-    /// A negative, zero or non-finite amount in a composition.
-    #[error("invalid amount {amount} of {element} in a composition (must be positive and finite)")]
-    InvalidAmount {
-        /// The element.
-        element: Element,
-        /// The amount given.
-        amount: f64,
-    },
 
     /// The element table has no value of `property` for `element` and the
     /// [`crate::MissingData`] policy is `Error`.

@@ -1,27 +1,28 @@
 //! The `Featurizer` trait and the paper's featurizers.
 
-use crate::composition::{Amounts, composition_features};
+use crate::composition::composition_features;
 use crate::error::{FeatureError, Result};
 use crate::names::{COMPOSITION_COLUMNS, DENSITY, STRUCTURE_COLUMNS, all_columns};
 use crate::settings::{MissingData, Settings};
 use crate::structure::{StructureContext, structure_features};
 use crate::value::{FeatureValue, Undefined};
+use amorph_core::Composition;
 
 /// What a featurizer is given: a bare composition or a prepared structure.
 #[derive(Debug, Clone, Copy)]
 pub enum Input<'a> {
     /// A composition only (formula features).
-    Composition(&'a Amounts),
+    Composition(&'a Composition),
     /// A structure with its shared neighbour lists.
     Structure(&'a StructureContext<'a>),
 }
 
 impl Input<'_> {
     /// The composition of the input.
-    pub fn amounts(&self) -> &Amounts {
+    pub fn composition(&self) -> &Composition {
         match self {
-            Input::Composition(a) => a,
-            Input::Structure(c) => c.amounts(),
+            Input::Composition(c) => c,
+            Input::Structure(ctx) => ctx.composition(),
         }
     }
 }
@@ -80,7 +81,7 @@ impl Featurizer for CompositionFeaturizer {
         false
     }
     fn featurize(&self, input: &Input<'_>) -> Result<Vec<FeatureValue>> {
-        let v = composition_features(input.amounts());
+        let v = composition_features(input.composition());
         apply_missing(&COMPOSITION_COLUMNS, v, self.settings.missing)
     }
 }
@@ -170,7 +171,7 @@ impl Featurizer for PaperFeaturizer {
         };
         let mut st = structure_features(ctx, &self.settings)?;
         let density = st.pop().unwrap_or(Err(Undefined::ZeroDenominator));
-        st.extend(composition_features(ctx.amounts()));
+        st.extend(composition_features(ctx.composition()));
         st.push(density);
         apply_missing(&self.names(), st, self.settings.missing)
     }

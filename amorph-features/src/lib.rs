@@ -20,7 +20,7 @@
 //! follow [`MissingData`] (default: an error naming element, property and feature).
 //!
 //! ```
-//! use amorph_features::{Amounts, CompositionFeaturizer, FeatureTable};
+//! use amorph_features::{CompositionFeaturizer, FeatureTable};
 //!
 //! let t = FeatureTable::from_formulas(&CompositionFeaturizer::default(), &["Li2O", "LiPF6"])?;
 //! let li2o = &t.rows()[0];
@@ -29,24 +29,27 @@
 //! assert!((li2o.get(&t, "avg_diff_of_X_Li_rest")? - 1.64).abs() < 1e-12);
 //! # Ok::<(), amorph_features::FeatureError>(())
 //! ```
-#![forbid(unsafe_code)]
-#![warn(missing_docs)]
 
 pub mod composition;
 pub mod error;
+pub mod feature_table;
 pub mod featurizer;
 pub mod names;
 pub mod settings;
 pub mod structure;
-pub mod table;
 pub mod value;
 
-pub use composition::{Amounts, composition_features};
+pub use composition::composition_features;
 pub use error::{FeatureError, Property, Result};
+pub use feature_table::{FeatureRow, FeatureTable, Sample};
 pub use featurizer::{
     CompositionFeaturizer, Featurizer, Input, PaperFeaturizer, StructureFeaturizer,
 };
 pub use settings::{Convention, MissingData, Settings};
 pub use structure::{StructureContext, anion, structure_features};
-pub use table::{FeatureRow, FeatureTable, Sample};
 pub use value::{FeatureValue, Undefined};
+
+/// The former name of [`feature_table`], kept so that `amorph_features::table::…` paths still
+/// resolve.
+#[doc(hidden)]
+pub use feature_table as table;

@@ -10,8 +10,9 @@ use crate::error::{FeatureError, Result};
 /// | LBI | Σ\|ΔX\| / (N_b − 1) | Σ\|ΔX\| / N_b |
 /// | SDLI | √(Σ(b − LBI)² / (N_b − 1)) around the Paper LBI | √(Σ(b − b̄)² / (N_b − 1)) around the true mean |
 ///
-/// Everything else is shared. `Paper` matches the paper's published table (see
-/// `shared/reference/features.md` §0.5); `Sendek` follows Sendek et al. 2017's wording.
+/// Everything else is shared. `Paper` matches the paper's published table (its anion rule is
+/// the one that reproduces VPA·x_A = AAV on every row); `Sendek` follows Sendek et al. 2017's
+/// wording.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
 )]

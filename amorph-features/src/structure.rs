@@ -58,11 +58,11 @@
 //!
 //! The paper's SLPE is reproduced exactly on all 123 binary rows by this one-path-per-Li rule.
 
-use crate::composition::{Amounts, lithium, property};
+use crate::composition::{by_atomic_number, lithium, property};
 use crate::error::{FeatureError, Property, Result};
 use crate::settings::{Convention, Settings};
 use crate::value::{FeatureValue, Undefined, finite};
-use amorph_core::{Element, NeighborList, Structure};
+use amorph_core::{Composition, Element, NeighborList, Structure};
 use nalgebra::Vector3;
 use std::sync::{Arc, Mutex};
 
@@ -78,16 +78,19 @@ const SEARCH_START: f64 = 6.0;
 #[derive(Debug)]
 pub struct StructureContext<'a> {
     structure: &'a Structure,
-    amounts: Amounts,
+    composition: Composition,
     lists: Mutex<Vec<(f64, Arc<NeighborList>)>>,
 }
 
 impl<'a> StructureContext<'a> {
-    /// Wraps a structure. Fails on an empty structure.
+    /// Wraps a structure. Fails on an empty structure ([`FeatureError::EmptyStructure`]).
     pub fn new(structure: &'a Structure) -> Result<Self> {
+        if structure.is_empty() {
+            return Err(FeatureError::EmptyStructure);
+        }
         Ok(StructureContext {
             structure,
-            amounts: Amounts::from_structure(structure)?,
+            composition: structure.composition()?,
             lists: Mutex::new(Vec::new()),
         })
     }
@@ -97,9 +100,9 @@ impl<'a> StructureContext<'a> {
         self.structure
     }
 
-    /// Its element counts.
-    pub fn amounts(&self) -> &Amounts {
-        &self.amounts
+    /// Its composition (element counts).
+    pub fn composition(&self) -> &Composition {
+        &self.composition
     }
 
     /// The full neighbour list at `cutoff`, built once and cached.
@@ -398,19 +401,22 @@ fn effective_radii(
     Ok(out)
 }
 
-/// The anion species under `convention`.
-pub fn anion(amounts: &Amounts, convention: Convention) -> std::result::Result<Element, Undefined> {
+/// The anion species of `composition` under `convention`.
+pub fn anion(
+    composition: &Composition,
+    convention: Convention,
+) -> std::result::Result<Element, Undefined> {
     let li = lithium();
+    let amounts = by_atomic_number(composition);
     match convention {
         Convention::Paper => amounts
-            .entries()
             .iter()
             .map(|(e, _)| *e)
             .max_by(|a, b| a.symbol().cmp(b.symbol()))
             .ok_or(Undefined::NoAnion),
         Convention::Sendek => {
             let mut best: Option<(f64, Element)> = None;
-            for &(e, _) in amounts.entries() {
+            for &(e, _) in &amounts {
                 if e == li {
                     continue;
                 }
@@ -534,7 +540,7 @@ pub fn structure_features(
     });
 
     // --- anion framework -----------------------------------------------------------------
-    let a_el = anion(ctx.amounts(), settings.convention);
+    let a_el = anion(ctx.composition(), settings.convention);
     let (afc, aasd, vpa, lasd) = match a_el {
         Err(e) => (
             Err(e),

@@ -2,11 +2,12 @@
 //!
 //! Data: `shared/data/paper_ml/feature_target.dat` (the paper's supplementary repository,
 //! `Tinaatucsd/DFT_amorphous_structure`, commit 56eab4e), read in place. Element data:
-//! `amorph-core`'s table (pymatgen 2026.10 for m, X, R; the paper's B, G, E_coh reconstructed
-//! in `shared/reference/features.md` Appendix A).
+//! `amorph-core`'s table (pymatgen 2026.10 for m, X, R; the paper's B, G, E_coh solved from
+//! the `avg_*_with_Li` / `avg_*_wiout_Li` columns of this same table over its 207 formulas).
 
+use amorph_core::Composition;
+use amorph_features::composition_features;
 use amorph_features::names::COMPOSITION_COLUMNS;
-use amorph_features::{Amounts, composition_features};
 use std::collections::BTreeMap;
 
 const TABLE: &str = concat!(
@@ -69,7 +70,7 @@ fn all_207_formulas_reproduce_every_compositional_column() {
     let mut matched = [0usize; 21];
     let mut worst: Vec<(f64, String)> = vec![(0.0, String::new()); 21];
     for (formula, paper) in &by_formula {
-        let a = Amounts::from_formula(formula).unwrap();
+        let a = Composition::parse(formula).unwrap();
         // Row labels use pymatgen's reduced formula: the paper's own spelling comes back.
         assert_eq!(&a.reduced_formula(), formula);
         let ours = composition_features(&a);
@@ -124,7 +125,7 @@ fn paper_anion_rule_reproduces_vpa_over_aav() {
     let col = |name: &str| header.iter().position(|h| h == name).unwrap();
     let mut ok = 0;
     for r in &rows {
-        let a = Amounts::from_formula(&r[1]).unwrap();
+        let a = Composition::parse(&r[1]).unwrap();
         let an = amorph_features::anion(&a, amorph_features::Convention::Paper).unwrap();
         let ratio = r[col("VPA")].parse::<f64>().unwrap() / r[col("AAV")].parse::<f64>().unwrap();
         if close(ratio, 1.0 / a.fraction(an), 1e-6) {

@@ -51,7 +51,6 @@
 //! let v = maxwell_boltzmann(&s, 300.0, 1, true).unwrap();
 //! assert!((v[0] * 39.948 + v[1] * 39.948).norm() < 1e-12);
 //! ```
-#![forbid(unsafe_code)]
 
 pub mod dynamics;
 pub mod error;

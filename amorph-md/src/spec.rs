@@ -11,10 +11,10 @@
 use crate::error::{MdError, Result};
 use crate::ipi::{IpiAddress, IpiCalculator, IpiOptions};
 use crate::potential::{
-    Amounts, Coulomb, DEFAULT_DSF_ALPHA, DEFAULT_DSF_CUTOFF, DEFAULT_EWALD_ACCURACY,
-    DefaultChooser, PotentialChooser, PotentialSpec,
+    Coulomb, DEFAULT_DSF_ALPHA, DEFAULT_DSF_CUTOFF, DEFAULT_EWALD_ACCURACY, DefaultChooser,
+    PotentialChooser, PotentialSpec,
 };
-use amorph_core::{Calculator, SharedCalculator};
+use amorph_core::{Calculator, Composition, SharedCalculator};
 use std::fmt;
 use std::str::FromStr;
 use std::sync::Arc;
@@ -145,7 +145,7 @@ impl CalculatorSpec {
             CalculatorSpec::Ipi(address) => {
                 let ipi = IpiCalculator::bind(address.clone(), IpiOptions::default())?;
                 let shared = SharedCalculator::new(Box::new(ipi));
-                Arc::new(move |_: &Amounts| Ok(Box::new(shared.clone()) as Box<dyn Calculator>))
+                Arc::new(move |_: &Composition| Ok(Box::new(shared.clone()) as Box<dyn Calculator>))
             }
         })
     }

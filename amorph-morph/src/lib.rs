@@ -23,8 +23,6 @@
 //! let db = Database::open("amorph.db".as_ref()).unwrap();
 //! let outcomes = workflow.run(&["Li2O".to_string()], db).unwrap();
 //! ```
-#![forbid(unsafe_code)]
-#![warn(missing_docs)]
 
 mod analysis;
 pub mod config;

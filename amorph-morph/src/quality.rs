@@ -183,8 +183,8 @@ fn occupied_radius(e: Element) -> f64 {
 
 /// The largest empty pocket (Å) of `s`: over a grid of spacing ≤ `spacing` Å, the largest
 /// distance from a grid point to the surface of its nearest atom (distance minus the atom's
-/// [`occupied_radius`]); minimum image, exact for orthogonal cells, an upper bound for very
-/// skewed ones.
+/// radius: its common ion's Shannon crystal radius, else its covalent radius, else 1 Å);
+/// minimum image, exact for orthogonal cells, an upper bound for very skewed ones.
 pub fn largest_void_radius(s: &Structure, spacing: f64) -> f64 {
     let lat = s.lattice();
     let m = lat.matrix();

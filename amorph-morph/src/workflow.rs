@@ -13,6 +13,7 @@ use crate::results::{
     ProductionResult, Skippable, StageResult, V0Method, VolumeStep,
 };
 use crate::{MorphError, Result};
+use amorph_core::rng::derive_seed;
 use amorph_core::{Composition, Element, Lattice, Structure};
 use amorph_features::{Featurizer, PaperFeaturizer, Settings};
 use amorph_md::potential::Choice;
@@ -198,21 +199,11 @@ pub struct CompositionOutcome {
     pub result: std::result::Result<usize, String>,
 }
 
-/// A deterministic 64-bit seed for (master seed, formula, stage, index): FNV-1a.
-pub fn derive_seed(master: u64, formula: &str, stage: &str, index: u64) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    let mut eat = |bytes: &[u8]| {
-        for b in bytes {
-            h ^= u64::from(*b);
-            h = h.wrapping_mul(0x0000_0100_0000_01b3);
-        }
-    };
-    eat(&master.to_le_bytes());
-    eat(formula.as_bytes());
-    eat(&[0]);
-    eat(stage.as_bytes());
-    eat(&index.to_le_bytes());
-    h
+/// The seed of one use within the workflow: [`derive_seed`] over (formula, stage name, index),
+/// so every stage of every composition has its own stream whatever order they run in. A
+/// composition's own seed (stored in the database) is that of stage `""`, index 0.
+fn workflow_seed(master: u64, formula: &str, stage: &str, index: u64) -> u64 {
+    derive_seed(master, &[formula.into(), stage.into(), index.into()])
 }
 
 /// The MPMorph workflow, assembled from a configuration and its parts: the engine (by default
@@ -264,7 +255,7 @@ impl<'a> Workflow<'a> {
     }
 
     /// Runs MD with amorph-md and this chooser of calculators: a user's in-process
-    /// [`amorph_core::Calculator`], e.g. `|_: &[(Element, f64)]| Ok(Box::new(MyCalc) as Box<dyn
+    /// [`amorph_core::Calculator`], e.g. `|_: &Composition| Ok(Box::new(MyCalc) as Box<dyn
     /// Calculator>)`, or a [`amorph_md::potential::DefaultChooser`] with other settings.
     pub fn calculator(mut self, chooser: impl PotentialChooser + 'static) -> Self {
         self.engine = EngineSlot::Owned(Box::new(AmorphMd::with_chooser(
@@ -335,10 +326,7 @@ fn preflight(formulas: &[String], config: &Config, engine: &dyn Engine) -> Resul
     config.validate()?;
     formulas
         .iter()
-        .map(|f| {
-            let amounts: Vec<(Element, f64)> = Composition::parse(f)?.iter().collect();
-            engine.preflight(&amounts)
-        })
+        .map(|f| engine.preflight(&Composition::parse(f)?))
         .collect()
 }
 
@@ -351,7 +339,7 @@ fn run(formulas: &[String], ctx: &Ctx<'_>, db: Database) -> Result<Vec<Compositi
     for (f, choice) in formulas.iter().zip(&choices) {
         let comp = Composition::parse(f)?;
         let atoms = cell_counts(f, config)?.iter().map(|c| c.1).sum();
-        let seed = derive_seed(config.seed, f, "", 0);
+        let seed = workflow_seed(config.seed, f, "", 0);
         let row = db.add_composition(f, &comp.reduced_formula(), atoms, seed, config)?;
         db.set_potential(row.id, choice)?;
         rows.push((row, choice.clone()));
@@ -492,7 +480,7 @@ fn execute(
     input: Input,
 ) -> Result<StageOutput> {
     let (config, engine) = (ctx.config, ctx.engine);
-    let seed = |k: u64| derive_seed(config.seed, formula, &stage.name(), k);
+    let seed = |k: u64| workflow_seed(config.seed, formula, &stage.name(), k);
     let missing = || MorphError::MissingInput(stage);
     match (stage, input) {
         (Stage::Pack, _) => pack(formula, config, seed(0)),
@@ -858,8 +846,9 @@ fn check(
         }
     }
     frames.push(last.wrapped());
-    let counts: Vec<(Element, usize)> = amorph_md::potential::species_amounts(last.species())
-        .into_iter()
+    let counts: Vec<(Element, usize)> = last
+        .composition()?
+        .iter()
         .map(|(e, n)| (e, n as usize))
         .collect();
     let estimate = amorph_build::estimate_volume(&counts)?;

@@ -15,7 +15,7 @@
 #[path = "../../amorph-md/tests/ipi_common/mod.rs"]
 mod ipi_common;
 
-use amorph_core::{Calculator, Element, Lattice, SharedCalculator, Structure};
+use amorph_core::{Calculator, Composition, Element, Lattice, SharedCalculator, Structure};
 use amorph_md::ipi::{IpiAddress, IpiCalculator, IpiOptions};
 use amorph_md::potential::{ForceField, PairPotential, PairTerm};
 use amorph_morph::{AmorphMd, Config, Database};
@@ -109,7 +109,7 @@ fn workflow_through_ipi_equals_the_in_process_potential() {
 
     // In-process.
     let own: Arc<dyn amorph_md::potential::PotentialChooser> =
-        Arc::new(|_: &[(Element, f64)]| Ok(Box::new(lj()) as Box<dyn Calculator>));
+        Arc::new(|_: &Composition| Ok(Box::new(lj()) as Box<dyn Calculator>));
     run(&engine(own, &c), fresh_db(&dir, "own.db"), &c);
 
     // Through i-PI, one connection for all stages.
@@ -143,7 +143,7 @@ fn workflow_through_ipi_equals_the_in_process_potential() {
         .expect("start scripts/ipi_client.py");
     let shared = SharedCalculator::new(Box::new(ipi));
     let chooser: Arc<dyn amorph_md::potential::PotentialChooser> =
-        Arc::new(move |_: &[(Element, f64)]| Ok(Box::new(shared.clone()) as Box<dyn Calculator>));
+        Arc::new(move |_: &Composition| Ok(Box::new(shared.clone()) as Box<dyn Calculator>));
     let engine_ipi = engine(chooser, &c);
     run(&engine_ipi, fresh_db(&dir, "ipi.db"), &c);
     // Dropping the engine drops the last SharedCalculator, which tells the client to exit.

@@ -335,7 +335,7 @@ fn untrusted_rows_leave_the_arrhenius_fit() {
 /// A calculator that cannot give the stress is refused before any MD, and nothing is written.
 #[test]
 fn calculators_without_stress_are_refused_up_front() {
-    use amorph_core::{Calculation, Calculator, Capabilities, Element, Request};
+    use amorph_core::{Calculation, Calculator, Capabilities, Composition, Request};
     struct NoStress;
     impl Calculator for NoStress {
         fn name(&self) -> &str {
@@ -354,7 +354,7 @@ fn calculators_without_stress_are_refused_up_front() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("x.db");
     let workflow = Workflow::new(small_config())
-        .calculator(|_: &[(Element, f64)]| Ok(Box::new(NoStress) as Box<dyn Calculator>));
+        .calculator(|_: &Composition| Ok(Box::new(NoStress) as Box<dyn Calculator>));
     let e = workflow
         .preflight(&formulas(&["Li2O"]))
         .unwrap_err()

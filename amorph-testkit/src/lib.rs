@@ -23,7 +23,6 @@
 //!   same count as its last line.
 //!
 //! Records are small files, one per peer test, in [`record_dir`].
-#![warn(missing_docs)]
 
 use std::io::Write;
 use std::path::{Path, PathBuf};

@@ -4,7 +4,7 @@ use super::Outcome;
 use amorph_core::{Calculator, Request};
 use amorph_md::potential::{
     Coulomb, DEFAULT_DSF_ALPHA, DEFAULT_DSF_CUTOFF, DEFAULT_EWALD_ACCURACY, PedoneOptions,
-    PotentialSpec, pedone, species_amounts,
+    PotentialSpec, pedone,
 };
 use amorph_md::spec::CoulombKind;
 use anyhow::Context;
@@ -60,7 +60,7 @@ pub fn calculator(
     let spec: PotentialSpec = name
         .parse()
         .with_context(|| format!("--potential {name}"))?;
-    spec.build(&species_amounts(structure.species()), coulomb)
+    spec.build(&structure.composition()?, coulomb)
         .with_context(|| format!("--potential {name}"))
 }
 

@@ -1,8 +1,8 @@
 //! Command-line front end: parsing, the `--json` convention and one-line errors.
 //!
-//! The contract (see `../shared/design.md`): every command accepts `--json` and then prints
-//! exactly one JSON object on stdout; progress and logs go to stderr; on failure the command
-//! prints one line `error: ...` naming the bad input and exits non-zero.
+//! The contract (the README's "The command line"): every command accepts `--json` and then
+//! prints exactly one JSON object on stdout; progress and logs go to stderr; on failure the
+//! command prints one line `error: ...` naming the bad input and exits non-zero.
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;

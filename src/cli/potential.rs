@@ -27,11 +27,8 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let mut rows = Vec::new();
     let mut text = String::new();
     for f in &args.formulas {
-        let amounts: Vec<_> = Composition::parse(f)
-            .with_context(|| format!("formula {f}"))?
-            .iter()
-            .collect();
-        match spec.resolve(&amounts) {
+        let composition = Composition::parse(f).with_context(|| format!("formula {f}"))?;
+        match spec.resolve(&composition) {
             Ok(family) => {
                 text.push_str(&format!(
                     "{f}: {} — {}\n",

@@ -29,10 +29,10 @@ use std::path::Path;
 
 mod database;
 mod html;
-mod table;
+mod paper_table;
 
 pub use database::database_report;
-pub use table::table_report;
+pub use paper_table::table_report;
 
 /// An HTML report and its summary numbers.
 #[derive(Clone, Debug, PartialEq)]

@@ -38,7 +38,7 @@ pub struct ElementData {
     pub group: u8,
     /// Cohesive energy (eV/atom, positive) of the elemental ground state as the paper's feature
     /// table implies (PBE, Materials-Project-style); known for the 60 elements of the paper's
-    /// data set (reconstructed in `shared/reference/features.md`, Appendix A), `None` otherwise.
+    /// data set (solved from the paper's `avg_*` feature columns), `None` otherwise.
     pub cohesive_energy: Option<f64>,
     /// Bulk modulus (GPa) of the elemental ground state as the paper's table implies (DFT,
     /// integers); the 60 elements of the paper's data set, `None` otherwise.
@@ -187,7 +187,7 @@ mod tests {
         assert_eq!((o.row(), o.group()), (2, 16));
         let la = Element::from_symbol("La").unwrap();
         assert_eq!((la.row(), la.group()), (6, 3));
-        // Paper constants (features.md Appendix A): Ti's G solves to 1287 GPa in the paper data.
+        // Paper constants (solved from its feature table): Ti's G solves to 1287 GPa.
         let ti = Element::from_symbol("Ti").unwrap().data();
         assert_eq!(ti.shear_modulus, Some(1287.0));
         assert_eq!(

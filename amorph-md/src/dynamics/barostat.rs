@@ -1,9 +1,8 @@
 //! Stochastic cell rescaling (C-rescale), an isotropic barostat for NPT runs: [`CRescale`].
 
 use crate::error::{MdError, Result};
+use amorph_core::rng::{SeededRng, rng_from_seed};
 use amorph_core::units::EV_PER_A3_IN_BAR;
-use rand::SeedableRng;
-use rand_chacha::ChaCha12Rng;
 use rand_distr::{Distribution, StandardNormal};
 use serde::{Deserialize, Serialize};
 
@@ -56,7 +55,7 @@ pub enum PressureCoupling {
 /// ```
 ///
 /// `Δλ = (β_T Δt/4τ_p) f + sqrt(k_BT β_T Δt/2τ_p) R` (Euler–Maruyama, one normal draw `R`
-/// from a seeded ChaCha12 stream, `Δt` the time step times the interval), with the force on
+/// from a seeded [`amorph_core::rng::SeededRng`] stream, `Δt` the time step times the interval), with the force on
 /// λ `f = −2λ(P₀ − P_int − k_BT/2V)`, `P_int` from the stress of the last force evaluation and
 /// the kinetic energy after the first half kick. The two half drifts make the position
 /// update `x ← s x + dt v (s + 1/s)/2`. A thermostat that replaces the drift (Langevin BAOAB)
@@ -117,7 +116,7 @@ pub struct CRescale {
     coupling: PressureCoupling,
     /// Steps between moves (GROMACS's `nstpcouple`, the reference code's `nstbaro`).
     interval: u64,
-    rng: ChaCha12Rng,
+    rng: SeededRng,
     /// Accumulated effective-energy correction (eV), see the module documentation.
     work: f64,
     /// Δλ and the volume before the move of the step in progress (between
@@ -165,7 +164,7 @@ impl CRescale {
             temperature: None,
             coupling: PressureCoupling::Full,
             interval: 1,
-            rng: ChaCha12Rng::seed_from_u64(seed),
+            rng: rng_from_seed(seed),
             work: 0.0,
             pending: (0.0, 0.0),
         })

@@ -2,10 +2,9 @@
 
 use crate::error::{MdError, Result};
 use amorph_core::Structure;
+use amorph_core::rng::rng_from_seed;
 use amorph_core::units::{AMU_A2_PER_FS2_IN_EV, KB_EV};
 use nalgebra::Vector3;
-use rand::SeedableRng;
-use rand_chacha::ChaCha12Rng;
 use rand_distr::{Distribution, StandardNormal};
 use serde::{Deserialize, Serialize};
 
@@ -64,7 +63,7 @@ pub fn remove_momentum(velocities: &mut [Vector3<f64>], masses: &[f64]) {
 /// With `zero_momentum` the centre-of-mass velocity is removed and the velocities are then
 /// rescaled so that the instantaneous temperature over `3N − 3` degrees of freedom is exactly
 /// `temperature`; without it, over `3N`. The same seed gives the same velocities on every
-/// platform (ChaCha12 stream).
+/// platform (the [`amorph_core::rng::SeededRng`] stream of `seed`).
 ///
 /// Errors: a negative or non-finite temperature, or a system with no degrees of freedom (a
 /// single atom with its momentum removed) at `temperature > 0`.
@@ -99,7 +98,7 @@ pub fn maxwell_boltzmann(
             format!("a system of {n} atom(s) with its momentum removed has no degrees of freedom"),
         ));
     }
-    let mut rng = ChaCha12Rng::seed_from_u64(seed);
+    let mut rng = rng_from_seed(seed);
     let mut v: Vec<Vector3<f64>> = masses
         .iter()
         .map(|m| {

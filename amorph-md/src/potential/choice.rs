@@ -18,15 +18,12 @@ use super::tosi_fumi::{TF_ANIONS, TF_CATIONS, TF_SALTS, TF_ZBL_RADII, TosiFumiOp
 use super::tosi_fumi::{tf_salt_of, tosi_fumi};
 use super::uff::uff_zbl;
 use crate::error::{MdError, Result};
-use amorph_core::{Calculator, Element};
+use amorph_core::{Calculator, Composition, Element};
 use std::fmt;
 use std::str::FromStr;
 
 /// The ZBL switching radii (Å) of the stabilised Pedone, `pedone-zbl`.
 pub const PEDONE_ZBL_RADII: (f64, f64) = (0.7, 1.4);
-
-/// What a composition is made of: each element with its amount (any scale).
-pub type Amounts = [(Element, f64)];
 
 /// A built-in potential family.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -79,10 +76,10 @@ impl fmt::Display for Uncovered {
     }
 }
 
-fn distinct(amounts: &Amounts) -> Vec<Element> {
-    let mut els: Vec<Element> = amounts.iter().map(|(e, _)| *e).collect();
+/// The elements of `composition`, by atomic number.
+fn distinct(composition: &Composition) -> Vec<Element> {
+    let mut els = composition.elements();
     els.sort();
-    els.dedup();
     els
 }
 
@@ -102,16 +99,17 @@ fn uncovered_pairs(
     out
 }
 
-/// Net charge of `amounts` under `charge`, or the [`Uncovered::NetCharge`] when it is not zero.
-fn neutral(amounts: &Amounts, charge: impl Fn(Element) -> f64) -> Result<(), Uncovered> {
-    let net: f64 = amounts.iter().map(|(e, n)| n * charge(*e)).sum();
-    let scale: f64 = amounts.iter().map(|(e, n)| (n * charge(*e)).abs()).sum();
+/// Net charge of `composition` under `charge`, or the [`Uncovered::NetCharge`] when it is not
+/// zero.
+fn neutral(composition: &Composition, charge: impl Fn(Element) -> f64) -> Result<(), Uncovered> {
+    let net: f64 = composition.iter().map(|(e, n)| n * charge(e)).sum();
+    let scale: f64 = composition.iter().map(|(e, n)| (n * charge(e)).abs()).sum();
     if net.abs() <= 1e-9 * scale.max(1.0) {
         return Ok(());
     }
     Err(Uncovered::NetCharge {
         net,
-        charges: distinct(amounts)
+        charges: distinct(composition)
             .into_iter()
             .map(|e| (e, charge(e)))
             .collect(),
@@ -165,24 +163,21 @@ impl Family {
         }
     }
 
-    /// `Ok` when the family has parameters for every species pair of `amounts` and its fixed
-    /// charges make the composition neutral.
+    /// `Ok` when the family has parameters for every species pair of `composition` and its
+    /// fixed charges make it neutral.
     ///
     /// ```
     /// use amorph_core::Composition;
     /// use amorph_md::potential::{Family, Uncovered};
-    /// let amounts = |f: &str| Composition::parse(f).unwrap().iter().collect::<Vec<_>>();
-    /// assert!(Family::Pedone.check(&amounts("Li2Si2O5")).is_ok());
-    /// assert!(Family::TosiFumi.check(&amounts("LiCl")).is_ok());
+    /// let c = |f: &str| Composition::parse(f).unwrap();
+    /// assert!(Family::Pedone.check(&c("Li2Si2O5")).is_ok());
+    /// assert!(Family::TosiFumi.check(&c("LiCl")).is_ok());
     /// // Ni is Ni²⁺ in Pedone's table: LiNiO2 would carry a net charge.
-    /// assert!(matches!(Family::Pedone.check(&amounts("LiNiO2")), Err(Uncovered::NetCharge { .. })));
-    /// assert!(matches!(Family::TosiFumi.check(&amounts("Li3PS4")), Err(Uncovered::Pairs(_))));
+    /// assert!(matches!(Family::Pedone.check(&c("LiNiO2")), Err(Uncovered::NetCharge { .. })));
+    /// assert!(matches!(Family::TosiFumi.check(&c("Li3PS4")), Err(Uncovered::Pairs(_))));
     /// ```
-    pub fn check(self, amounts: &Amounts) -> std::result::Result<(), Uncovered> {
-        let els = distinct(amounts);
-        if els.is_empty() {
-            return Err(Uncovered::Requirement("the composition is empty"));
-        }
+    pub fn check(self, composition: &Composition) -> std::result::Result<(), Uncovered> {
+        let els = distinct(composition);
         match self {
             Family::Pedone => {
                 let known = |e: Element| {
@@ -195,7 +190,7 @@ impl Family {
                 if !els.iter().any(|e| e.symbol() == "O") {
                     return Err(Uncovered::Requirement("no oxygen (a potential for oxides)"));
                 }
-                neutral(amounts, pedone_charge)
+                neutral(composition, pedone_charge)
             }
             Family::TosiFumi => {
                 let same_salt = |a: Element, b: Element| {
@@ -213,23 +208,23 @@ impl Family {
                         "one alkali and one halide are needed (no mixing rule for mixed salts)",
                     ));
                 }
-                neutral(amounts, tf_charge)
+                neutral(composition, tf_charge)
             }
             Family::Uff => Ok(()),
         }
     }
 
-    /// The family's force field for `amounts`, with `coulomb` for its charges and, with `zbl`,
+    /// The family's force field for `composition`, with `coulomb` for its charges and, with `zbl`,
     /// the family's ZBL wall (Pedone [`PEDONE_ZBL_RADII`], Tosi–Fumi [`TF_ZBL_RADII`]; UFF
     /// always has its own). Refuses a composition the family does not cover.
     pub fn build(
         self,
-        amounts: &Amounts,
+        composition: &Composition,
         coulomb: Coulomb,
         zbl: bool,
     ) -> Result<Box<dyn Calculator>> {
-        self.check(amounts).map_err(|why| MdError::NotCovered {
-            composition: formula(amounts),
+        self.check(composition).map_err(|why| MdError::NotCovered {
+            composition: formula(composition),
             reason: format!("{}: {why}", self.name()),
         })?;
         Ok(match self {
@@ -239,10 +234,11 @@ impl Family {
                 ..PedoneOptions::default()
             })?),
             Family::TosiFumi => {
-                let salt = tf_salt_of(&distinct(amounts)).ok_or_else(|| MdError::NotCovered {
-                    composition: formula(amounts),
-                    reason: "tosi-fumi: not one alkali with one halide".into(),
-                })?;
+                let salt =
+                    tf_salt_of(&distinct(composition)).ok_or_else(|| MdError::NotCovered {
+                        composition: formula(composition),
+                        reason: "tosi-fumi: not one alkali with one halide".into(),
+                    })?;
                 Box::new(tosi_fumi(
                     salt,
                     &TosiFumiOptions {
@@ -252,14 +248,15 @@ impl Family {
                     },
                 )?)
             }
-            Family::Uff => Box::new(uff_zbl(&distinct(amounts))?),
+            Family::Uff => Box::new(uff_zbl(&distinct(composition))?),
         })
     }
 }
 
-/// A formula string of `amounts` for messages (`Li3P1S4` style avoided: amounts of 1 omitted).
-fn formula(amounts: &Amounts) -> String {
-    amounts
+/// A formula string of `composition` for messages, elements in its order (`Li3PS4`, not
+/// `Li3P1S4`: amounts of 1 omitted).
+fn formula(composition: &Composition) -> String {
+    composition
         .iter()
         .map(|(e, n)| {
             if (n - 1.0).abs() < 1e-12 {
@@ -273,28 +270,28 @@ fn formula(amounts: &Amounts) -> String {
         .collect()
 }
 
-/// The first physical family ([`PHYSICAL_FAMILIES`]) that covers `amounts`, or
+/// The first physical family ([`PHYSICAL_FAMILIES`]) that covers `composition`, or
 /// [`MdError::NotCovered`] saying, family by family, why none does.
 ///
 /// ```
 /// use amorph_core::Composition;
 /// use amorph_md::potential::{choose_family, Family};
-/// let amounts = |f: &str| Composition::parse(f).unwrap().iter().collect::<Vec<_>>();
-/// assert_eq!(choose_family(&amounts("Li2O")).unwrap(), Family::Pedone);
-/// assert_eq!(choose_family(&amounts("LiF")).unwrap(), Family::TosiFumi);
-/// let err = choose_family(&amounts("Li3PS4")).unwrap_err().to_string();
+/// let c = |f: &str| Composition::parse(f).unwrap();
+/// assert_eq!(choose_family(&c("Li2O")).unwrap(), Family::Pedone);
+/// assert_eq!(choose_family(&c("LiF")).unwrap(), Family::TosiFumi);
+/// let err = choose_family(&c("Li3PS4")).unwrap_err().to_string();
 /// assert!(err.contains("Li3PS4") && err.contains("Li–S") && err.contains("i-PI"), "{err}");
 /// ```
-pub fn choose_family(amounts: &Amounts) -> Result<Family> {
+pub fn choose_family(composition: &Composition) -> Result<Family> {
     let mut reasons = Vec::new();
     for family in PHYSICAL_FAMILIES {
-        match family.check(amounts) {
+        match family.check(composition) {
             Ok(()) => return Ok(family),
             Err(why) => reasons.push(format!("{}: {why}", family.name())),
         }
     }
     Err(MdError::NotCovered {
-        composition: formula(amounts),
+        composition: formula(composition),
         reason: reasons.join("; "),
     })
 }
@@ -311,8 +308,8 @@ pub fn choose_family(amounts: &Amounts) -> Result<Family> {
 /// use amorph_md::potential::{Coulomb, PotentialSpec};
 /// let spec: PotentialSpec = "auto-zbl".parse().unwrap();
 /// assert_eq!(spec.to_string(), "auto-zbl");
-/// let amounts: Vec<_> = Composition::parse("NaCl").unwrap().iter().collect();
-/// let calc = spec.build(&amounts, Coulomb::dsf(0.2, 10.0).unwrap()).unwrap();
+/// let nacl = Composition::parse("NaCl").unwrap();
+/// let calc = spec.build(&nacl, Coulomb::dsf(0.2, 10.0).unwrap()).unwrap();
 /// assert_eq!(calc.name(), "tosi-fumi");
 /// assert!("lennard-jones".parse::<PotentialSpec>().is_err());
 /// ```
@@ -336,13 +333,13 @@ impl PotentialSpec {
         zbl: true,
     };
 
-    /// The family this spec uses for `amounts` (checking that it covers them).
-    pub fn resolve(&self, amounts: &Amounts) -> Result<Family> {
+    /// The family this spec uses for `composition` (checking that it covers it).
+    pub fn resolve(&self, composition: &Composition) -> Result<Family> {
         match self.family {
-            None => choose_family(amounts),
+            None => choose_family(composition),
             Some(f) => {
-                f.check(amounts).map_err(|why| MdError::NotCovered {
-                    composition: formula(amounts),
+                f.check(composition).map_err(|why| MdError::NotCovered {
+                    composition: formula(composition),
                     reason: format!("{}: {why}", f.name()),
                 })?;
                 Ok(f)
@@ -350,9 +347,15 @@ impl PotentialSpec {
         }
     }
 
-    /// The calculator of this spec for `amounts`; `coulomb` applies to the charged families.
-    pub fn build(&self, amounts: &Amounts, coulomb: Coulomb) -> Result<Box<dyn Calculator>> {
-        self.resolve(amounts)?.build(amounts, coulomb, self.zbl)
+    /// The calculator of this spec for `composition`; `coulomb` applies to the charged
+    /// families.
+    pub fn build(
+        &self,
+        composition: &Composition,
+        coulomb: Coulomb,
+    ) -> Result<Box<dyn Calculator>> {
+        self.resolve(composition)?
+            .build(composition, coulomb, self.zbl)
     }
 }
 
@@ -400,25 +403,12 @@ impl From<PotentialSpec> for String {
     }
 }
 
-/// The amounts of each species in `species` (e.g. a structure's species list).
-pub fn species_amounts(species: &[Element]) -> Vec<(Element, f64)> {
-    let mut out: Vec<(Element, f64)> = Vec::new();
-    for &e in species {
-        match out.iter_mut().find(|(x, _)| *x == e) {
-            Some((_, n)) => *n += 1.0,
-            None => out.push((e, 1.0)),
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use amorph_core::Composition;
 
-    fn amounts(f: &str) -> Vec<(Element, f64)> {
-        Composition::parse(f).unwrap().iter().collect()
+    fn comp(f: &str) -> Composition {
+        Composition::parse(f).unwrap()
     }
 
     #[test]
@@ -426,10 +416,10 @@ mod tests {
         for f in [
             "Li2O", "Li2Si2O5", "LiAlO2", "Li4P2O7", "Li2GeO3", "LiAlSiO4",
         ] {
-            assert_eq!(choose_family(&amounts(f)).unwrap(), Family::Pedone, "{f}");
+            assert_eq!(choose_family(&comp(f)).unwrap(), Family::Pedone, "{f}");
         }
         for f in ["LiF", "LiCl", "LiBr", "LiI", "NaCl", "KF", "KI"] {
-            assert_eq!(choose_family(&amounts(f)).unwrap(), Family::TosiFumi, "{f}");
+            assert_eq!(choose_family(&comp(f)).unwrap(), Family::TosiFumi, "{f}");
         }
         for (f, needle) in [
             ("Li3PS4", "pedone: no parameters for Li–S, P–S, S–S"),
@@ -443,7 +433,7 @@ mod tests {
                 "tosi-fumi: its fixed charges (Li +1, F -1) leave a net charge of +1.000 e",
             ),
         ] {
-            let e = choose_family(&amounts(f)).unwrap_err().to_string();
+            let e = choose_family(&comp(f)).unwrap_err().to_string();
             assert!(e.contains(needle), "{f}: {e}");
             assert!(e.contains("i-PI") && !e.contains('\n'), "{f}: {e}");
         }
@@ -469,17 +459,9 @@ mod tests {
     fn explicit_families_refuse_what_they_do_not_cover() {
         let dsf = Coulomb::dsf(0.2, 10.0).unwrap();
         let pedone: PotentialSpec = "pedone".parse().unwrap();
-        let e = pedone
-            .build(&amounts("LiCl"), dsf)
-            .err()
-            .unwrap()
-            .to_string();
+        let e = pedone.build(&comp("LiCl"), dsf).err().unwrap().to_string();
         assert!(e.contains("pedone: no parameters for Li–Cl, Cl–Cl"), "{e}");
         let uff: PotentialSpec = "uff".parse().unwrap();
-        assert_eq!(uff.build(&amounts("LiCl"), dsf).unwrap().name(), "uff-zbl");
-        assert_eq!(
-            species_amounts(&[Element::from_symbol("O").unwrap(); 3]),
-            vec![(Element::from_symbol("O").unwrap(), 3.0)]
-        );
+        assert_eq!(uff.build(&comp("LiCl"), dsf).unwrap().name(), "uff-zbl");
     }
 }

@@ -26,8 +26,8 @@ mod tosi_fumi;
 mod uff;
 
 pub use choice::{
-    Amounts, Family, PEDONE_ZBL_RADII, PHYSICAL_FAMILIES, POTENTIAL_NAMES, PotentialSpec,
-    Uncovered, choose_family, species_amounts,
+    Family, PEDONE_ZBL_RADII, PHYSICAL_FAMILIES, POTENTIAL_NAMES, PotentialSpec, Uncovered,
+    choose_family,
 };
 pub use coulomb::{Coulomb, EWALD_COST_WEIGHT, EwaldOptions, EwaldSplit};
 pub use forcefield::{DEFAULT_MIN_DISTANCE, DEFAULT_SKIN, ForceField, PARALLEL_MIN_PAIRS};
@@ -42,7 +42,7 @@ pub use tosi_fumi::{
 pub use uff::{KCAL_PER_MOL_IN_EV, UFF_CUTOFF, UFF_LJ, uff_lj, uff_zbl};
 
 use crate::error::Result;
-use amorph_core::Calculator;
+use amorph_core::{Calculator, Composition};
 
 /// Default DSF damping for `--coulomb dsf` (1/Å).
 pub const DEFAULT_DSF_ALPHA: f64 = 0.2;
@@ -51,19 +51,19 @@ pub const DEFAULT_DSF_CUTOFF: f64 = 10.0;
 /// Default Ewald relative accuracy for `--coulomb ewald`.
 pub const DEFAULT_EWALD_ACCURACY: f64 = 1e-10;
 
-/// Picks a calculator for a composition (each element with its amount). Implemented by
-/// [`DefaultChooser`] and by any `Fn(&Amounts) -> Result<Box<dyn Calculator>>`, so users can
+/// Picks a calculator for a composition. Implemented by [`DefaultChooser`] and by any
+/// `Fn(&Composition) -> Result<Box<dyn Calculator>>`, so users can
 /// override the choice. Called once before any MD (so that an uncovered composition is refused
 /// up front) and then for each run.
 pub trait PotentialChooser: Send + Sync {
     /// A calculator for structures of this composition.
-    fn choose(&self, amounts: &Amounts) -> Result<Box<dyn Calculator>>;
+    fn choose(&self, composition: &Composition) -> Result<Box<dyn Calculator>>;
 
-    /// What [`PotentialChooser::choose`] would give for `amounts`, checked before any MD.
+    /// What [`PotentialChooser::choose`] would give for `composition`, checked before any MD.
     /// The default builds the calculator and reports its name as physical (a user's chooser
     /// answers for its own physics).
-    fn preview(&self, amounts: &Amounts) -> Result<Choice> {
-        let calc = self.choose(amounts)?;
+    fn preview(&self, composition: &Composition) -> Result<Choice> {
+        let calc = self.choose(composition)?;
         Ok(Choice {
             potential: calc.name().to_string(),
             physical: true,
@@ -82,10 +82,10 @@ pub struct Choice {
 
 impl<F> PotentialChooser for F
 where
-    F: Fn(&Amounts) -> Result<Box<dyn Calculator>> + Send + Sync,
+    F: Fn(&Composition) -> Result<Box<dyn Calculator>> + Send + Sync,
 {
-    fn choose(&self, amounts: &Amounts) -> Result<Box<dyn Calculator>> {
-        self(amounts)
+    fn choose(&self, composition: &Composition) -> Result<Box<dyn Calculator>> {
+        self(composition)
     }
 }
 
@@ -96,10 +96,10 @@ where
 /// use amorph_core::Composition;
 /// use amorph_md::potential::{Coulomb, DefaultChooser, PotentialChooser, PotentialSpec};
 /// let chooser = DefaultChooser { spec: PotentialSpec::AUTO_ZBL, coulomb: Coulomb::dsf(0.2, 10.0).unwrap() };
-/// let amounts = |f: &str| Composition::parse(f).unwrap().iter().collect::<Vec<_>>();
-/// assert_eq!(chooser.choose(&amounts("Li2Si2O5")).unwrap().name(), "pedone");
-/// assert_eq!(chooser.choose(&amounts("KBr")).unwrap().name(), "tosi-fumi");
-/// assert!(chooser.choose(&amounts("Li3PS4")).is_err());
+/// let c = |f: &str| Composition::parse(f).unwrap();
+/// assert_eq!(chooser.choose(&c("Li2Si2O5")).unwrap().name(), "pedone");
+/// assert_eq!(chooser.choose(&c("KBr")).unwrap().name(), "tosi-fumi");
+/// assert!(chooser.choose(&c("Li3PS4")).is_err());
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct DefaultChooser {
@@ -110,14 +110,14 @@ pub struct DefaultChooser {
 }
 
 impl PotentialChooser for DefaultChooser {
-    fn choose(&self, amounts: &Amounts) -> Result<Box<dyn Calculator>> {
-        self.spec.build(amounts, self.coulomb)
+    fn choose(&self, composition: &Composition) -> Result<Box<dyn Calculator>> {
+        self.spec.build(composition, self.coulomb)
     }
 
-    fn preview(&self, amounts: &Amounts) -> Result<Choice> {
-        let family = self.spec.resolve(amounts)?;
+    fn preview(&self, composition: &Composition) -> Result<Choice> {
+        let family = self.spec.resolve(composition)?;
         Ok(Choice {
-            potential: self.choose(amounts)?.name().to_string(),
+            potential: self.choose(composition)?.name().to_string(),
             physical: family.is_physical(),
         })
     }

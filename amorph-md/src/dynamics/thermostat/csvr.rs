@@ -2,9 +2,8 @@
 
 use super::{Particles, Thermostat, check_temperature, check_time, cold_error, load, save};
 use crate::error::Result;
+use amorph_core::rng::{SeededRng, rng_from_seed};
 use amorph_core::units::KB_EV;
-use rand::SeedableRng;
-use rand_chacha::ChaCha12Rng;
 use rand_distr::{Distribution, Gamma, StandardNormal};
 use serde::{Deserialize, Serialize};
 
@@ -21,7 +20,7 @@ use serde::{Deserialize, Serialize};
 pub struct Csvr {
     temperature: f64,
     tau: f64,
-    rng: ChaCha12Rng,
+    rng: SeededRng,
 }
 
 impl Csvr {
@@ -32,7 +31,7 @@ impl Csvr {
         Ok(Csvr {
             temperature,
             tau: tau_fs,
-            rng: ChaCha12Rng::seed_from_u64(seed),
+            rng: rng_from_seed(seed),
         })
     }
 }

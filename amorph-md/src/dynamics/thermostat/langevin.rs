@@ -3,10 +3,9 @@
 use super::super::velocities::remove_momentum;
 use super::{Particles, Thermostat, check_temperature, check_time, load, save};
 use crate::error::Result;
+use amorph_core::rng::{SeededRng, rng_from_seed};
 use amorph_core::units::{AMU_A2_PER_FS2_IN_EV, KB_EV};
 use nalgebra::Vector3;
-use rand::SeedableRng;
-use rand_chacha::ChaCha12Rng;
 use rand_distr::{Distribution, StandardNormal};
 use serde::{Deserialize, Serialize};
 
@@ -24,7 +23,7 @@ use serde::{Deserialize, Serialize};
 pub struct Langevin {
     temperature: f64,
     tau: f64,
-    rng: ChaCha12Rng,
+    rng: SeededRng,
 }
 
 impl Langevin {
@@ -35,7 +34,7 @@ impl Langevin {
         Ok(Langevin {
             temperature,
             tau: tau_fs,
-            rng: ChaCha12Rng::seed_from_u64(seed),
+            rng: rng_from_seed(seed),
         })
     }
 }

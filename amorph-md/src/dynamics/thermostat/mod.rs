@@ -12,8 +12,9 @@
 //! With a barostat ([`super::CRescale`]) `drift` is called twice per step, with `dt/2` each,
 //! around the cell rescaling, so a `drift` must be a propagator over whatever time it is
 //! given.
-//! Stochastic thermostats own a seeded ChaCha12 stream whose state is part of
-//! [`Thermostat::save_state`], so a checkpointed run continues with the same random numbers.
+//! Stochastic thermostats own a seeded stream ([`amorph_core::rng::SeededRng`]) whose state is
+//! part of [`Thermostat::save_state`], so a checkpointed run continues with the same random
+//! numbers.
 //!
 //! Every thermostat here scales all velocities by one factor or (Langevin) projects its noise
 //! onto zero total momentum when the degrees of freedom are `3N − 3`, so a zero total momentum

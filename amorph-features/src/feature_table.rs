@@ -1,11 +1,10 @@
 //! Tables of features over many inputs, built in parallel, written as CSV or JSON.
 
-use crate::composition::Amounts;
 use crate::error::{FeatureError, Result};
 use crate::featurizer::{Featurizer, Input};
 use crate::structure::StructureContext;
 use crate::value::FeatureValue;
-use amorph_core::Structure;
+use amorph_core::{Composition, Structure};
 use rayon::prelude::*;
 use std::io::Write;
 
@@ -111,7 +110,7 @@ impl FeatureTable {
                 let label = sample
                     .label
                     .map(String::from)
-                    .unwrap_or_else(|| ctx.amounts().reduced_formula());
+                    .unwrap_or_else(|| ctx.composition().reduced_formula());
                 let values = featurizer
                     .featurize(&Input::Structure(&ctx))
                     .map_err(|e| wrap(e, fallback.clone()))?;
@@ -144,9 +143,9 @@ impl FeatureTable {
                     label: f.to_string(),
                     source: Box::new(e),
                 };
-                let a = Amounts::from_formula(f).map_err(wrap)?;
+                let c = Composition::parse(f).map_err(|e| wrap(e.into()))?;
                 let values = featurizer
-                    .featurize(&Input::Composition(&a))
+                    .featurize(&Input::Composition(&c))
                     .map_err(wrap)?;
                 Ok(FeatureRow {
                     label: f.to_string(),
