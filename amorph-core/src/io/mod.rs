@@ -217,9 +217,12 @@ fn source_name(path: &Path) -> String {
 }
 
 /// Reads every frame of a file (format from its name). POSCAR and LAMMPS data give one frame.
+///
+/// A file that does not exist is an [`Error::Io`] reading "PATH: no such file or directory",
+/// whatever its name (the file is opened before its name is looked at).
 pub fn read_frames(path: &Path) -> Result<Vec<Frame>> {
-    let format = Format::from_path(path)?;
     let reader = open_reader(path)?;
+    let format = Format::from_path(path)?;
     let name = source_name(path);
     match format {
         Format::Extxyz => extxyz::read(reader, &name),
@@ -233,8 +236,8 @@ pub fn read_frames(path: &Path) -> Result<Vec<Frame>> {
 /// XDATCAR or a multi-frame extxyz, that is its starting configuration; use
 /// [`read_frames`] for the others).
 pub fn read_structure(path: &Path) -> Result<Structure> {
-    let format = Format::from_path(path)?;
     let reader = open_reader(path)?;
+    let format = Format::from_path(path)?;
     let name = source_name(path);
     let frame = match format {
         Format::Extxyz => extxyz::read_first(reader, &name)?,
