@@ -48,6 +48,14 @@ use std::fs::File;
 use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
+/// The most atoms a file may declare (extxyz count line, POSCAR/XDATCAR counts, LAMMPS
+/// `N atoms`); a larger claim is a parse error before anything is allocated.
+pub(crate) const MAX_ATOMS_IN_FILE: usize = 100_000_000;
+
+/// The most entries reserved up front for per-atom arrays: they grow with the lines actually
+/// read, so a header that claims 10⁸ atoms in a short file costs nothing.
+pub(crate) const PREALLOCATE: usize = 1 << 16;
+
 /// One configuration with what a file may carry beside the structure.
 ///
 /// Units: energy eV, forces eV/Å, stress eV/Å³ (Voigt xx yy zz yz xz xy, ASE sign),
