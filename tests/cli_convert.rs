@@ -102,10 +102,14 @@ fn single_structure_outputs_need_one_frame() {
 
 #[test]
 fn errors_are_one_line_naming_the_input() {
-    let (ok, _, stderr) = amorph(&["convert", "notes.txt", "out.xyz"]);
+    // A file that exists under a name of no known format (a missing one is "no such file",
+    // see tests/cli_bad_input.rs).
+    let notes = tmp("notes.txt");
+    std::fs::write(&notes, "not a structure\n").unwrap();
+    let (ok, _, stderr) = amorph(&["convert", notes.to_str().unwrap(), "out.xyz"]);
     assert!(!ok);
     assert!(
-        stderr.starts_with("error: notes.txt: unknown file format"),
+        stderr.starts_with(&format!("error: {}: unknown file format", notes.display())),
         "{stderr}"
     );
     let bad = tmp("broken.xyz");

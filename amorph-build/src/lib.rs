@@ -4,7 +4,8 @@
 //!
 //! 1. **Atom count** ([`cell_counts`]): the integer formula repeated `ceil(target / atoms per
 //!    formula unit)` times, so a cell has at least `target` (default 100) atoms — Li2O gives
-//!    34 formula units = 102 atoms, as in mpmorph and atomate2.
+//!    34 formula units = 102 atoms, as in mpmorph and atomate2. At most [`MAX_ATOMS`] (10⁶):
+//!    0 atoms or more than that is an error, never a silent 3-atom cell or an endless packing.
 //! 2. **Volume** ([`estimate_volume`]): an embedded estimate (ionic sphere volumes for
 //!    compounds with anions, elemental molar volumes otherwise) with a density sanity check, so
 //!    that an absurd starting density (atomate2 issue #1046) is an error, not a silent melt.
@@ -29,7 +30,7 @@ mod volume;
 
 pub use pack::{PackOptions, min_periodic_distance, pack};
 pub use volume::{
-    DENSITY_RANGE, IONIC_PACKING_FRACTION, VolumeEstimate, VolumeMethod, cell_counts,
+    DENSITY_RANGE, IONIC_PACKING_FRACTION, MAX_ATOMS, VolumeEstimate, VolumeMethod, cell_counts,
     estimate_volume, volume_for_density,
 };
 

@@ -1,6 +1,6 @@
 //! Random packing with a true periodic minimum distance.
 
-use crate::{BuildError, Result};
+use crate::{BuildError, MAX_ATOMS, Result};
 use amorph_core::rng::{PackingRng, packing_rng_from_seed};
 use amorph_core::{Element, Lattice, NeighborList, Structure};
 use nalgebra::Vector3;
@@ -51,9 +51,17 @@ pub fn pack(
             "minimum distance {d} Å must be positive"
         )));
     }
-    let n: usize = counts.iter().map(|c| c.1).sum();
+    let n = counts
+        .iter()
+        .try_fold(0usize, |sum, c| sum.checked_add(c.1))
+        .unwrap_or(usize::MAX);
     if n == 0 {
         return Err(BuildError::Invalid("no atoms to pack".into()));
+    }
+    if n > MAX_ATOMS {
+        return Err(BuildError::Invalid(format!(
+            "{n} atoms is more than amorph builds (at most {MAX_ATOMS})"
+        )));
     }
     let hmin = lattice
         .perpendicular_widths()
@@ -244,6 +252,18 @@ mod tests {
 
     fn el(s: &str) -> Element {
         Element::from_symbol(s).unwrap()
+    }
+
+    #[test]
+    fn too_many_atoms_are_refused_at_once() {
+        let cell = Lattice::cubic(10.0).unwrap();
+        let opts = PackOptions::default();
+        let e = pack(&[(el("Li"), MAX_ATOMS + 1)], cell.clone(), &opts).unwrap_err();
+        assert!(e.to_string().contains("at most 1000000"), "{e}");
+        // A sum that overflows usize is refused too, not a panic.
+        let e = pack(&[(el("Li"), usize::MAX), (el("O"), 1)], cell.clone(), &opts).unwrap_err();
+        assert!(e.to_string().contains("at most 1000000"), "{e}");
+        assert!(pack(&[(el("Li"), 0)], cell, &opts).is_err());
     }
 
     #[test]

@@ -37,15 +37,44 @@ pub struct VolumeEstimate {
     pub method: VolumeMethod,
 }
 
+/// The largest cell amorph builds: 10⁶ atoms. Far beyond what the workflow's MD can run (its
+/// cells hold ~100 atoms), yet small enough that packing it ends in minutes; a larger request
+/// is a typo (`--atoms 100000000`) and is refused at once by [`cell_counts`] and [`pack`].
+pub const MAX_ATOMS: usize = 1_000_000;
+
 /// The integer formula of `amounts` (smallest integers with the same ratios, e.g. Li0.5La0.5TiO3
 /// → LiLaTi2O6) repeated `ceil(target_atoms / atoms per formula unit)` times: at least
 /// `target_atoms` atoms, as mpmorph's `get_random_packed` does.
+///
+/// Errors ([`BuildError::Invalid`]): an empty composition, a non-positive amount, amounts that
+/// are not rational, `target_atoms` of 0 or above [`MAX_ATOMS`], or a formula unit so large
+/// that the cell would exceed [`MAX_ATOMS`].
+///
+/// ```
+/// use amorph_build::{cell_counts, MAX_ATOMS};
+/// use amorph_core::Element;
+/// let li = Element::from_symbol("Li").unwrap();
+/// let o = Element::from_symbol("O").unwrap();
+/// assert_eq!(cell_counts(&[(li, 2.0), (o, 1.0)], 100).unwrap(), vec![(li, 68), (o, 34)]);
+/// assert!(cell_counts(&[(li, 2.0), (o, 1.0)], 0).is_err());
+/// assert!(cell_counts(&[(li, 2.0), (o, 1.0)], MAX_ATOMS + 1).is_err());
+/// ```
 pub fn cell_counts(
     amounts: &[(Element, f64)],
     target_atoms: usize,
 ) -> Result<Vec<(Element, usize)>> {
     if amounts.is_empty() {
         return Err(BuildError::Invalid("empty composition".into()));
+    }
+    if target_atoms == 0 {
+        return Err(BuildError::Invalid(
+            "the atom count must be at least 1 (got 0)".into(),
+        ));
+    }
+    if target_atoms > MAX_ATOMS {
+        return Err(BuildError::Invalid(format!(
+            "{target_atoms} atoms is more than amorph builds (at most {MAX_ATOMS})"
+        )));
     }
     if let Some((e, a)) = amounts.iter().find(|(_, a)| !(a.is_finite() && *a > 0.0)) {
         return Err(BuildError::Invalid(format!(
@@ -61,8 +90,27 @@ pub fn cell_counts(
                 .collect::<Vec<_>>()
         ))
     })?;
-    let per_fu: u64 = integer.iter().sum();
+    let per_fu = integer
+        .iter()
+        .try_fold(0u64, |sum, &c| sum.checked_add(c))
+        .filter(|&n| n <= MAX_ATOMS as u64)
+        .ok_or_else(|| {
+            BuildError::Invalid(format!(
+                "one formula unit of {} holds more than {MAX_ATOMS} atoms",
+                amounts
+                    .iter()
+                    .map(|(e, a)| format!("{e}{a}"))
+                    .collect::<String>()
+            ))
+        })?;
     let n_fu = (target_atoms as u64).div_ceil(per_fu).max(1);
+    if per_fu * n_fu > MAX_ATOMS as u64 {
+        return Err(BuildError::Invalid(format!(
+            "{n_fu} formula units of {per_fu} atoms make {} atoms, more than amorph builds \
+             (at most {MAX_ATOMS})",
+            per_fu * n_fu
+        )));
+    }
     Ok(amounts
         .iter()
         .zip(integer)
@@ -76,7 +124,7 @@ fn integer_formula(amounts: &[(Element, f64)]) -> Option<Vec<u64>> {
         let scaled: Vec<f64> = amounts.iter().map(|(_, a)| a * m as f64).collect();
         if scaled
             .iter()
-            .all(|x| (x - x.round()).abs() <= tol * x.max(1.0))
+            .all(|x| x.round() >= 1.0 && (x - x.round()).abs() <= tol * x.max(1.0))
         {
             let ints: Vec<u64> = scaled.iter().map(|x| x.round() as u64).collect();
             let g = ints.iter().fold(0u64, |g, &x| gcd(g, x));
@@ -205,6 +253,28 @@ mod tests {
         assert_eq!(reduced, li2o);
         assert!(cell_counts(&[], 100).is_err());
         assert!(cell_counts(&[(el("Li"), -1.0)], 100).is_err());
+    }
+
+    #[test]
+    fn atom_counts_are_bounded() {
+        let li2o = [(el("Li"), 2.0), (el("O"), 1.0)];
+        let msg = |r: Result<Vec<(Element, usize)>>| r.unwrap_err().to_string();
+        // 0 atoms used to give one formula unit (3 atoms); now an error.
+        assert!(msg(cell_counts(&li2o, 0)).contains("at least 1"));
+        assert!(msg(cell_counts(&li2o, 100_000_000)).contains("at most 1000000"));
+        assert!(msg(cell_counts(&li2o, usize::MAX)).contains("at most 1000000"));
+        // Up to the bound is allowed; whole formula units may not step over it
+        // (target 10⁶ → 333 334 Li2O = 1 000 002 atoms).
+        let near = cell_counts(&li2o, MAX_ATOMS - 2).unwrap();
+        assert_eq!(near.iter().map(|c| c.1).sum::<usize>(), 999_999);
+        assert!(msg(cell_counts(&li2o, MAX_ATOMS)).contains("more than amorph builds"));
+        // One formula unit beyond the bound, and amounts whose integers overflow u64.
+        assert!(msg(cell_counts(&[(el("Li"), 1e8), (el("O"), 1.0)], 1)).contains("formula unit"));
+        let big = [(el("Li"), 1.8e19), (el("O"), 1.8e19), (el("F"), 1.0)];
+        assert!(cell_counts(&big, 100).is_err());
+        // An amount so small next to the others that it rounds to no atom is refused, not
+        // silently dropped.
+        assert!(cell_counts(&[(el("Li"), 1e-7), (el("O"), 1.0)], 100).is_err());
     }
 
     #[test]

@@ -28,11 +28,30 @@ use std::collections::BTreeMap;
 /// assert!((s.density_g_cm3() - 0.673).abs() < 1e-3);
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "StructureRepr")]
 pub struct Structure {
     lattice: Lattice,
     species: Vec<Element>,
     positions: Vec<Vector3<f64>>,
     pbc: [bool; 3],
+}
+
+/// What a serialised [`Structure`] holds; deserialising goes through
+/// [`Structure::with_pbc`], so JSON (a checkpoint, the database) cannot make a structure
+/// whose species and positions disagree or whose positions are not finite.
+#[derive(Deserialize)]
+struct StructureRepr {
+    lattice: Lattice,
+    species: Vec<Element>,
+    positions: Vec<Vector3<f64>>,
+    pbc: [bool; 3],
+}
+
+impl TryFrom<StructureRepr> for Structure {
+    type Error = Error;
+    fn try_from(r: StructureRepr) -> Result<Self> {
+        Structure::with_pbc(r.lattice, r.species, r.positions, r.pbc)
+    }
 }
 
 impl Structure {

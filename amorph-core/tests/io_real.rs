@@ -181,6 +181,26 @@ fn path_api_round_trips_and_reports_errors() {
     // Missing file: Io error naming it.
     let e = io::read_frames(Path::new("/nonexistent/POSCAR")).unwrap_err();
     assert!(matches!(e, Error::Io { .. }) && e.to_string().contains("/nonexistent/POSCAR"));
+    // ... whatever its name: the file is opened before its name is read, so a missing
+    // `notes.txt` or `structure` is "no such file", not "unknown file format".
+    for name in [
+        "/nonexistent/notes.txt",
+        "/nonexistent/structure",
+        "/nonexistent/a.xyz",
+    ] {
+        let path = Path::new(name);
+        for e in [
+            io::read_frames(path).unwrap_err(),
+            io::read_structure(path).unwrap_err(),
+            io::read_trajectory(path, 1.0).unwrap_err(),
+        ] {
+            assert!(
+                matches!(&e, Error::Io { source, .. } if source.kind() == std::io::ErrorKind::NotFound)
+                    && e.to_string().starts_with(&format!("{name}: No such file")),
+                "{e}"
+            );
+        }
+    }
     // Parse errors name the file.
     let bad = tmp("bad.xyz");
     std::fs::write(&bad, "2\nProperties=species:S:1:pos:R:3\nLi 0 0 0\n").unwrap();

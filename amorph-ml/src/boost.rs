@@ -208,6 +208,15 @@ impl BoostTree {
         }
     }
 
+    /// Checks that the tree holds together for `n_features` columns (see
+    /// [`crate::tree::Tree::check`]).
+    pub fn check(&self, n_features: usize) -> std::result::Result<(), String> {
+        crate::tree::check_nodes(
+            self.nodes.iter().map(|n| (n.feature, n.left, n.right)),
+            n_features,
+        )
+    }
+
     /// Leaf value for one row.
     #[inline]
     pub fn predict_with(&self, feature: impl Fn(usize) -> f32) -> f32 {

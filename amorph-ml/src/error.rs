@@ -69,6 +69,15 @@ pub enum MlError {
     /// A saved model could not be (de)serialised.
     #[error("model (de)serialisation: {0}")]
     Serde(#[from] serde_json::Error),
+    /// A model file that is not a model this crate wrote: bad JSON, or parts that do not
+    /// fit together (a tree node pointing nowhere, a width that is not the feature count).
+    #[error("model {source_name}: {reason}")]
+    BadModel {
+        /// File name (or `<memory>`).
+        source_name: String,
+        /// What is wrong.
+        reason: String,
+    },
     /// An error reported by linfa.
     #[error("linfa: {0}")]
     Linfa(#[from] linfa::Error),

@@ -103,6 +103,58 @@ impl Model {
     }
 }
 
+impl Model {
+    /// Number of feature columns the fitted model expects (`None` before `fit`).
+    pub fn n_features(&self) -> Option<usize> {
+        match self {
+            Model::DecisionTree(m) => m.tree.as_ref().map(|t| t.n_features),
+            Model::RandomForest(m) => (!m.trees.is_empty()).then_some(m.n_features),
+            Model::GradientBoosting(m) => (!m.trees.is_empty()).then_some(m.n_features),
+            Model::Linear(m) => (!m.coef.is_empty()).then_some(m.coef.len()),
+        }
+    }
+
+    /// Checks that a model read from a file holds together (see [`crate::tree::Tree::check`]):
+    /// every tree's splits point forward to existing nodes and to existing features, the
+    /// forest's trees agree on the feature count, the numbers used in prediction are finite.
+    pub fn check(&self) -> std::result::Result<(), String> {
+        let finite = |what: &str, x: f64| {
+            if x.is_finite() {
+                Ok(())
+            } else {
+                Err(format!("{what} {x} is not finite"))
+            }
+        };
+        match self {
+            Model::DecisionTree(m) => m.tree.as_ref().map_or(Ok(()), |t| t.check()),
+            Model::RandomForest(m) => {
+                for (i, t) in m.trees.iter().enumerate() {
+                    if t.n_features != m.n_features {
+                        return Err(format!(
+                            "tree {i} has {} features, the forest {}",
+                            t.n_features, m.n_features
+                        ));
+                    }
+                    t.check().map_err(|e| format!("tree {i}: {e}"))?;
+                }
+                Ok(())
+            }
+            Model::GradientBoosting(m) => {
+                finite("base_score", m.base_score)?;
+                for (i, t) in m.trees.iter().enumerate() {
+                    t.check(m.n_features)
+                        .map_err(|e| format!("tree {i}: {e}"))?;
+                }
+                Ok(())
+            }
+            Model::Linear(m) => {
+                finite("intercept", m.intercept)?;
+                m.coef.iter().try_for_each(|&c| finite("coefficient", c))
+            }
+        }
+    }
+}
+
 impl Regressor for Model {
     fn fit(&mut self, x: ArrayView2<'_, f64>, y: ArrayView1<'_, f64>) -> Result<()> {
         self.inner_mut().fit(x, y)
@@ -150,9 +202,34 @@ impl TrainedModel {
     pub fn save(&self, path: &Path) -> Result<()> {
         save_json(self, path)
     }
-    /// Loads from JSON.
+    /// Loads from JSON (see [`TrainedModel::from_json`]).
     pub fn load(path: &Path) -> Result<Self> {
-        load_json(path)
+        let text = std::fs::read(path).map_err(|source| MlError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Self::from_json(&text, &path.display().to_string())
+    }
+
+    /// Parses the JSON that [`TrainedModel::save`] writes and checks that it holds together
+    /// ([`Model::check`], and one feature name per feature column of the model); errors are
+    /// [`MlError::BadModel`] naming `source_name`.
+    pub fn from_json(text: &[u8], source_name: &str) -> Result<Self> {
+        let bad = |reason: String| MlError::BadModel {
+            source_name: source_name.to_string(),
+            reason,
+        };
+        let m: TrainedModel = serde_json::from_slice(text).map_err(|e| bad(e.to_string()))?;
+        m.model.check().map_err(bad)?;
+        if let Some(n) = m.model.n_features()
+            && n != m.features.len()
+        {
+            return Err(bad(format!(
+                "{} feature names for a model of {n} features",
+                m.features.len()
+            )));
+        }
+        Ok(m)
     }
 }
 

@@ -166,15 +166,33 @@ impl Tree {
 
     /// Depth of the tree (a lone leaf has depth 0).
     pub fn depth(&self) -> usize {
-        fn go(t: &Tree, k: usize) -> usize {
-            let n = &t.nodes[k];
-            if n.feature == LEAF {
-                0
-            } else {
-                1 + go(t, n.left as usize).max(go(t, n.right as usize))
+        // Children come after their parent (see [`Tree::check`]), so one forward pass gives
+        // every node's depth without recursion.
+        let mut depth = vec![0usize; self.nodes.len()];
+        let mut max = 0;
+        for (k, n) in self.nodes.iter().enumerate() {
+            let here = depth[k];
+            max = max.max(here);
+            if n.feature != LEAF {
+                for c in [n.left as usize, n.right as usize] {
+                    if let Some(d) = depth.get_mut(c) {
+                        *d = here + 1;
+                    }
+                }
             }
         }
-        go(self, 0)
+        max
+    }
+
+    /// Checks that the tree holds together, as one read from a file must before it is used:
+    /// at least one node; every split on a feature below `n_features`, with both children
+    /// after it in `nodes` (what [`DecisionTreeRegressor`] writes, and what guarantees that
+    /// prediction ends at a leaf).
+    pub fn check(&self) -> std::result::Result<(), String> {
+        check_nodes(
+            self.nodes.iter().map(|n| (n.feature, n.left, n.right)),
+            self.n_features,
+        )
     }
 
     /// Number of leaves.
@@ -196,6 +214,36 @@ impl Tree {
         normalise(&mut imp);
         imp
     }
+}
+
+/// [`Tree::check`] on (feature, left, right) triples; shared with the boosted trees.
+pub(crate) fn check_nodes(
+    nodes: impl ExactSizeIterator<Item = (u32, u32, u32)>,
+    n_features: usize,
+) -> std::result::Result<(), String> {
+    let len = nodes.len();
+    if len == 0 {
+        return Err("a tree without nodes".into());
+    }
+    for (k, (feature, left, right)) in nodes.enumerate() {
+        if feature == LEAF {
+            continue;
+        }
+        if feature as usize >= n_features {
+            return Err(format!(
+                "node {k} splits on feature {feature} of {n_features}"
+            ));
+        }
+        for child in [left, right] {
+            let c = child as usize;
+            if c <= k || c >= len {
+                return Err(format!(
+                    "node {k} points to node {child} (children follow their parent, {len} nodes)"
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Scales `v` to sum 1 when its sum is positive.

@@ -244,6 +244,12 @@ impl Config {
         if !positive(self.min_distance) || self.target_atoms == 0 {
             return bad("packing", "min_distance and target_atoms must be positive");
         }
+        if self.target_atoms > amorph_build::MAX_ATOMS {
+            return bad(
+                "target_atoms",
+                &format!("at most {} atoms", amorph_build::MAX_ATOMS),
+            );
+        }
         Ok(())
     }
 }

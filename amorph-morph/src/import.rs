@@ -142,6 +142,21 @@ pub fn read_paper_table(path: &Path) -> Result<Vec<ImportedRow>, ImportError> {
         path: path.to_path_buf(),
         source,
     })?;
+    paper_rows(&table, path)
+}
+
+/// [`read_paper_table`] on text already in memory; `path` names it in errors.
+pub fn parse_paper_table(text: &str, path: &Path) -> Result<Vec<ImportedRow>, ImportError> {
+    let table =
+        Table::parse(text, &path.display().to_string()).map_err(|source| ImportError::Table {
+            path: path.to_path_buf(),
+            source,
+        })?;
+    paper_rows(&table, path)
+}
+
+/// Validates the rows of a parsed paper table.
+fn paper_rows(table: &Table, path: &Path) -> Result<Vec<ImportedRow>, ImportError> {
     let missing = |column: &str| ImportError::MissingColumn {
         path: path.to_path_buf(),
         column: column.to_string(),

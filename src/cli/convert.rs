@@ -28,9 +28,10 @@ pub struct Args {
 
 /// Runs the conversion.
 pub fn run(args: Args) -> anyhow::Result<Outcome> {
-    let in_format = Format::from_path(&args.input)?;
     let out_format = Format::from_path(&args.output)?;
+    // Read first: a missing input is "no such file" whatever its name.
     let mut frames = io::read_frames(&args.input)?;
+    let in_format = Format::from_path(&args.input)?;
     let total = frames.len();
     if let Some(k) = args.frame {
         let idx = if k < 0 { total as i64 + k } else { k };

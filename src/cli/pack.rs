@@ -15,7 +15,7 @@ pub struct Args {
     /// Output structure file (format from its name: .xyz/.extxyz, POSCAR/.vasp, .data).
     #[arg(short, long)]
     pub output: PathBuf,
-    /// Minimum number of atoms (the integer formula is repeated to reach it).
+    /// Minimum number of atoms (the integer formula is repeated to reach it; 1 to 10⁶).
     #[arg(long, default_value_t = 100)]
     pub atoms: usize,
     /// Density (g/cm³); default: amorph-build's estimate.
@@ -34,8 +34,8 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let comp =
         Composition::parse(&args.formula).with_context(|| format!("formula {}", args.formula))?;
     let amounts: Vec<(Element, f64)> = comp.iter().collect();
-    let counts =
-        cell_counts(&amounts, args.atoms).with_context(|| format!("formula {}", args.formula))?;
+    let counts = cell_counts(&amounts, args.atoms)
+        .with_context(|| format!("formula {}, --atoms {}", args.formula, args.atoms))?;
     let estimate = match args.density {
         Some(d) => volume_for_density(&counts, d).with_context(|| format!("--density {d}"))?,
         None => estimate_volume(&counts).with_context(|| format!("formula {}", args.formula))?,

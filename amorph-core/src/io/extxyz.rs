@@ -40,7 +40,7 @@
 //! * blank lines between frames and at the end are skipped.
 
 use super::text::{LineReader, SymbolCache, parse_f64, py_float};
-use super::{Frame, format_err, write_err};
+use super::{Frame, MAX_ATOMS_IN_FILE, PREALLOCATE, format_err, write_err};
 use crate::element::Element;
 use crate::error::{Error, Result};
 use crate::lattice::Lattice;
@@ -367,7 +367,7 @@ fn read_frame<R: BufRead>(
     let n: usize = count_tok
         .parse()
         .ok()
-        .filter(|&n| n <= 100_000_000)
+        .filter(|&n| n <= MAX_ATOMS_IN_FILE)
         .ok_or_else(|| {
             lr.err(format!(
                 "expected the number of atoms, found '{}'",
@@ -378,7 +378,7 @@ fn read_frame<R: BufRead>(
     let h = parse_header(lr, lr.line())?;
     let has_z = h.columns.iter().any(|c| c.kind == Kind::Z);
     let has = |k: Kind| h.columns.iter().any(|c| c.kind == k);
-    let cap = n.min(1 << 20);
+    let cap = n.min(PREALLOCATE);
     let mut species: Vec<Element> = Vec::with_capacity(cap);
     let mut pos: Vec<Vector3<f64>> = Vec::with_capacity(cap);
     let mut forces: Option<Vec<Vector3<f64>>> = has(Kind::Forces).then(|| Vec::with_capacity(cap));

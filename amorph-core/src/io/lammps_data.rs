@@ -27,7 +27,7 @@
 //! (nearest element within 0.1 amu), or from [`read_with_types`].
 
 use super::text::{LineReader, element_from_label, py_float};
-use super::{Frame, format_err, write_err};
+use super::{Frame, MAX_ATOMS_IN_FILE, format_err, write_err};
 use crate::element::Element;
 use crate::error::{Error, Result};
 use crate::lattice::Lattice;
@@ -263,7 +263,7 @@ fn read_impl(
                 n_atoms = Some(
                     c.parse()
                         .ok()
-                        .filter(|&c: &usize| c <= 100_000_000)
+                        .filter(|&c: &usize| c <= MAX_ATOMS_IN_FILE)
                         .ok_or_else(|| {
                             lr.err(format!("expected the number of atoms, found '{c}'"))
                         })?,

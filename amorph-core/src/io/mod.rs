@@ -48,6 +48,14 @@ use std::fs::File;
 use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
+/// The most atoms a file may declare (extxyz count line, POSCAR/XDATCAR counts, LAMMPS
+/// `N atoms`); a larger claim is a parse error before anything is allocated.
+pub(crate) const MAX_ATOMS_IN_FILE: usize = 100_000_000;
+
+/// The most entries reserved up front for per-atom arrays: they grow with the lines actually
+/// read, so a header that claims 10⁸ atoms in a short file costs nothing.
+pub(crate) const PREALLOCATE: usize = 1 << 16;
+
 /// One configuration with what a file may carry beside the structure.
 ///
 /// Units: energy eV, forces eV/Å, stress eV/Å³ (Voigt xx yy zz yz xz xy, ASE sign),
@@ -217,9 +225,12 @@ fn source_name(path: &Path) -> String {
 }
 
 /// Reads every frame of a file (format from its name). POSCAR and LAMMPS data give one frame.
+///
+/// A file that does not exist is an [`Error::Io`] reading "PATH: no such file or directory",
+/// whatever its name (the file is opened before its name is looked at).
 pub fn read_frames(path: &Path) -> Result<Vec<Frame>> {
-    let format = Format::from_path(path)?;
     let reader = open_reader(path)?;
+    let format = Format::from_path(path)?;
     let name = source_name(path);
     match format {
         Format::Extxyz => extxyz::read(reader, &name),
@@ -233,8 +244,8 @@ pub fn read_frames(path: &Path) -> Result<Vec<Frame>> {
 /// XDATCAR or a multi-frame extxyz, that is its starting configuration; use
 /// [`read_frames`] for the others).
 pub fn read_structure(path: &Path) -> Result<Structure> {
-    let format = Format::from_path(path)?;
     let reader = open_reader(path)?;
+    let format = Format::from_path(path)?;
     let name = source_name(path);
     let frame = match format {
         Format::Extxyz => extxyz::read_first(reader, &name)?,

@@ -20,7 +20,7 @@
 //! and, with velocities, a `Cartesian` block in Å/fs.
 
 use super::text::{LineReader, element_from_label};
-use super::{Frame, format_err, write_err};
+use super::{Frame, MAX_ATOMS_IN_FILE, PREALLOCATE, format_err, write_err};
 use crate::element::Element;
 use crate::error::{Error, Result};
 use crate::lattice::Lattice;
@@ -151,7 +151,7 @@ pub(crate) fn read_header<R: BufRead>(
         let c: usize = tok
             .parse()
             .ok()
-            .filter(|&c| c <= 100_000_000)
+            .filter(|&c| c <= MAX_ATOMS_IN_FILE)
             .ok_or_else(|| lr.err(format!("expected an atom count, found '{tok}'")))?;
         counts.push(c);
     }
@@ -192,8 +192,18 @@ pub(crate) fn read_header<R: BufRead>(
             counts.len()
         )));
     }
-    let total: usize = counts.iter().sum();
-    let mut species = Vec::with_capacity(total.min(1 << 20));
+    // Each count is at most 10⁸; so is their sum (a header that claims more atoms than any
+    // file holds is refused before anything is allocated for them).
+    let total = counts
+        .iter()
+        .try_fold(0usize, |sum, &c| sum.checked_add(c))
+        .filter(|&t| t <= MAX_ATOMS_IN_FILE)
+        .ok_or_else(|| {
+            lr.err(format!(
+                "the atom counts add up to more than {MAX_ATOMS_IN_FILE} atoms"
+            ))
+        })?;
+    let mut species = Vec::with_capacity(total.min(PREALLOCATE));
     for (e, c) in kinds.iter().zip(&counts) {
         species.extend(std::iter::repeat_n(*e, *c));
     }
@@ -225,7 +235,8 @@ fn read_body<R: BufRead>(lr: &mut LineReader<'_, R>, given: Option<&[Element]>) 
     }
     let cartesian = is_cartesian(mode);
     let n = h.species.len();
-    let mut pos = Vec::with_capacity(n);
+    // Grown line by line: the header's count is a claim, not yet the file's content.
+    let mut pos = Vec::with_capacity(n.min(PREALLOCATE));
     for i in 0..n {
         if !lr.advance()? {
             return Err(lr.eof_err(format!(
@@ -287,7 +298,7 @@ fn read_velocities<R: BufRead>(
     if lr.line().split_ascii_whitespace().count() < 3 {
         return Ok(None); // predictor-corrector block or nothing
     }
-    let mut v = Vec::with_capacity(n);
+    let mut v = Vec::with_capacity(n.min(PREALLOCATE));
     for i in 0..n {
         if i > 0 && !lr.advance()? {
             return Err(lr.eof_err(format!(

@@ -59,7 +59,7 @@ pub fn read(reader: impl BufRead, source_name: &str) -> Result<Vec<Frame>> {
             .line()
             .split_once('=')
             .and_then(|(_, n)| n.trim().parse::<u64>().ok());
-        let mut pos = Vec::with_capacity(n);
+        let mut pos = Vec::with_capacity(n.min(super::PREALLOCATE));
         for i in 0..n {
             if !lr.advance()? {
                 return Err(lr.eof_err(format!(

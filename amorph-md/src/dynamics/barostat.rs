@@ -256,6 +256,26 @@ impl CRescale {
         self.temperature
     }
 
+    /// Checks every parameter as the builders do, and the work integral: a barostat read from
+    /// a checkpoint passes this before it runs.
+    pub(crate) fn check(&self) -> Result<()> {
+        check_pressure(self.target_pressure_bar())?;
+        check_positive("tau", self.tau, "fs")?;
+        check_positive("compressibility", self.compressibility_per_bar(), "1/bar")?;
+        if let Some(t) = self.temperature {
+            CRescale::new(0.0, 1.0, 0)?.with_temperature(t)?;
+        }
+        CRescale::new(0.0, 1.0, 0)?.with_interval(self.interval)?;
+        if !self.work.is_finite() {
+            return Err(MdError::invalid(
+                "barostat work",
+                self.work,
+                "must be finite (eV)",
+            ));
+        }
+        Ok(())
+    }
+
     /// The pressure the barostat couples to.
     pub fn coupling(&self) -> PressureCoupling {
         self.coupling

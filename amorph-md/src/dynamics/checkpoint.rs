@@ -88,7 +88,13 @@ impl Checkpoint {
             path: path.to_path_buf(),
             source,
         })?;
-        let c: Checkpoint = serde_json::from_slice(&text).map_err(|e| MdError::Checkpoint {
+        Self::from_json(&text, path)
+    }
+
+    /// Parses a checkpoint's JSON text (what [`Checkpoint::read`] does after reading the
+    /// file); `path` names it in errors.
+    pub fn from_json(text: &[u8], path: &Path) -> Result<Self> {
+        let c: Checkpoint = serde_json::from_slice(text).map_err(|e| MdError::Checkpoint {
             path: path.to_path_buf(),
             reason: e.to_string(),
         })?;

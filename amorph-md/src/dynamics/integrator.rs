@@ -181,6 +181,24 @@ impl Md {
                 checkpoint.forces.len()
             )));
         }
+        let finite = |v: &[Vector3<f64>]| v.iter().all(|x| x.iter().all(|c| c.is_finite()));
+        if !finite(&checkpoint.velocities) || !finite(&checkpoint.forces) {
+            return Err(bad("a velocity or a force is not finite".into()));
+        }
+        let scalars = [
+            ("time_fs", checkpoint.time_fs),
+            ("energy", checkpoint.energy),
+            ("heat", checkpoint.heat),
+        ];
+        if let Some((name, x)) = scalars.iter().find(|(_, x)| !x.is_finite()) {
+            return Err(bad(format!("{name} {x} is not finite")));
+        }
+        if checkpoint
+            .stress
+            .is_some_and(|s| s.iter().any(|x| !x.is_finite()))
+        {
+            return Err(bad("the stress is not finite".into()));
+        }
         if thermostat.name() != checkpoint.thermostat {
             return Err(bad(format!(
                 "saved with thermostat '{}', resumed with '{}'",
@@ -217,6 +235,7 @@ impl Md {
         };
         md.attach(thermostat)?;
         if let Some(b) = checkpoint.barostat {
+            b.check()?;
             md.check_barostat(&b)?;
             md.barostat = Some(b);
         }

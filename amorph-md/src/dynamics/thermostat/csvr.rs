@@ -81,7 +81,10 @@ impl Thermostat for Csvr {
         save(self)
     }
     fn load_state(&mut self, state: serde_json::Value) -> Result<()> {
-        *self = load("csvr", state)?;
+        let saved: Csvr = load("csvr", state)?;
+        // The saved parameters pass the same checks as new ones.
+        Csvr::new(saved.temperature, saved.tau, 0)?;
+        *self = saved;
         Ok(())
     }
 }

@@ -72,7 +72,10 @@ impl Thermostat for Langevin {
         save(self)
     }
     fn load_state(&mut self, state: serde_json::Value) -> Result<()> {
-        *self = load("langevin", state)?;
+        let saved: Langevin = load("langevin", state)?;
+        // The saved parameters pass the same checks as new ones.
+        Langevin::new(saved.temperature, saved.tau, 0)?;
+        *self = saved;
         Ok(())
     }
 }

@@ -258,7 +258,10 @@ impl Thermostat for Berendsen {
         save(self)
     }
     fn load_state(&mut self, state: serde_json::Value) -> Result<()> {
-        *self = load("berendsen", state)?;
+        let saved: Berendsen = load("berendsen", state)?;
+        // The saved parameters pass the same checks as new ones.
+        Berendsen::new(saved.temperature, saved.tau)?;
+        *self = saved;
         Ok(())
     }
 }
@@ -327,7 +330,10 @@ impl Thermostat for VelocityRescale {
         save(self)
     }
     fn load_state(&mut self, state: serde_json::Value) -> Result<()> {
-        *self = load("rescale", state)?;
+        let saved: VelocityRescale = load("rescale", state)?;
+        // The saved parameters pass the same checks as new ones (interval ≥ 1).
+        VelocityRescale::new(saved.temperature, saved.window, saved.interval)?;
+        *self = saved;
         Ok(())
     }
 }

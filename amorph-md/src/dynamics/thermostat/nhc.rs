@@ -5,6 +5,11 @@ use crate::error::{MdError, Result};
 use amorph_core::units::KB_EV;
 use serde::{Deserialize, Serialize};
 
+/// The longest Nosé–Hoover chain (thermostats beyond the tenth do nothing measurable).
+const MAX_CHAIN: usize = 100;
+/// The most integration loops per half step (one to a few are used in practice).
+const MAX_LOOPS: usize = 1000;
+
 /// Nosé–Hoover chain thermostat in the Martyna–Tuckerman–Klein form (J. Chem. Phys. 97,
 /// 2635 (1992); Tuckerman et al., J. Phys. A 39, 5629 (2006)).
 ///
@@ -35,8 +40,8 @@ impl NoseHooverChain {
         Self::with_options(temperature, tau_fs, 3, 1, 3)
     }
 
-    /// Full control: chain length (≥ 1), loops per half step (≥ 1), Suzuki–Yoshida order
-    /// (1, 3 or 5).
+    /// Full control: chain length (1–100), loops per half step (1–1000),
+    /// Suzuki–Yoshida order (1, 3 or 5).
     pub fn with_options(
         temperature: f64,
         tau_fs: f64,
@@ -53,11 +58,19 @@ impl NoseHooverChain {
             ));
         }
         check_time("nhc", "tau", tau_fs)?;
-        if chain == 0 {
-            return Err(MdError::invalid("nhc chain length", 0.0, "must be ≥ 1"));
+        if !(1..=MAX_CHAIN).contains(&chain) {
+            return Err(MdError::invalid(
+                "nhc chain length",
+                chain as f64,
+                format!("must be 1–{MAX_CHAIN}"),
+            ));
         }
-        if loops == 0 {
-            return Err(MdError::invalid("nhc loops", 0.0, "must be ≥ 1"));
+        if !(1..=MAX_LOOPS).contains(&loops) {
+            return Err(MdError::invalid(
+                "nhc loops",
+                loops as f64,
+                format!("must be 1–{MAX_LOOPS}"),
+            ));
         }
         if ![1, 3, 5].contains(&order) {
             return Err(MdError::invalid(
@@ -201,7 +214,33 @@ impl Thermostat for NoseHooverChain {
         save(self)
     }
     fn load_state(&mut self, state: serde_json::Value) -> Result<()> {
-        *self = load("nhc", state)?;
+        let saved: NoseHooverChain = load("nhc", state)?;
+        // The saved parameters pass the same checks as new ones, and the chain's positions
+        // and momenta are finite and as long as each other.
+        NoseHooverChain::with_options(
+            saved.temperature,
+            saved.tau,
+            saved.eta.len(),
+            saved.loops,
+            saved.order,
+        )?;
+        if saved.p.len() != saved.eta.len() {
+            return Err(MdError::Thermostat {
+                thermostat: "nhc".into(),
+                reason: format!(
+                    "cannot restore the saved state: {} chain momenta for {} chain positions",
+                    saved.p.len(),
+                    saved.eta.len()
+                ),
+            });
+        }
+        if saved.eta.iter().chain(&saved.p).any(|x| !x.is_finite()) {
+            return Err(MdError::Thermostat {
+                thermostat: "nhc".into(),
+                reason: "cannot restore the saved state: a chain variable is not finite".into(),
+            });
+        }
+        *self = saved;
         Ok(())
     }
 }
