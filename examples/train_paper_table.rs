@@ -3,9 +3,7 @@
 //! tree count with `--trees` (`cargo run --release --example train_paper_table -- --trees 100`).
 //! Also run by `cargo test`, which passes its own arguments: anything but `--trees N` is ignored.
 
-use amorph_ml::{
-    ForestParams, Model, RandomForestRegressor, SplitSpec, Table, TrainOptions, train_table,
-};
+use amorph_ml::{ForestParams, SplitSpec, Table, TrainOptions, train_table};
 
 const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data/paper_ml/");
 
@@ -22,11 +20,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let test_ids = Table::read(format!("{DATA}test_ordered.dat").as_ref())?.row_ids();
     let opts = TrainOptions {
         target: "diff_coeff_mul_thousand".into(),
-        model: Model::RandomForest(RandomForestRegressor::new(ForestParams {
+        params: ForestParams {
             n_estimators: trees,
             seed: 62,
             ..Default::default()
-        })),
+        }
+        .into(),
         split: SplitSpec::TestIds(test_ids),
         cv_folds: None,
         cv_seed: 0,

@@ -18,8 +18,8 @@ fn median(mut v: Vec<f64>) -> f64 {
     v[v.len() / 2]
 }
 
-fn time<R: Regressor>(
-    mut make: impl FnMut() -> R,
+fn time<L: Learner>(
+    params: &L,
     xtr: &Array2<f64>,
     ytr: &Array1<f64>,
     xte: &Array2<f64>,
@@ -30,8 +30,7 @@ fn time<R: Regressor>(
     let mut r2 = 0.0;
     for _ in 0..reps {
         let t0 = Instant::now();
-        let mut m = make();
-        m.fit(xtr.view(), ytr.view()).unwrap();
+        let m = params.fit(xtr.view(), ytr.view()).unwrap();
         let p = m.predict(xte.view()).unwrap();
         times.push(t0.elapsed().as_secs_f64());
         r2 = metrics::r2(yte, p.as_slice().unwrap()).unwrap();
@@ -90,19 +89,15 @@ fn main() {
     let (xtr, ytr) = (x.select(Axis(0), &s.train), y.select(Axis(0), &s.train));
     let xte = x.select(Axis(0), &s.test);
     let yte: Vec<f64> = s.test.iter().map(|&i| y[i]).collect();
-    let rf = |n| {
-        move || {
-            RandomForestRegressor::new(ForestParams {
-                n_estimators: n,
-                seed: 62,
-                ..Default::default()
-            })
-        }
+    let rf = |n| ForestParams {
+        n_estimators: n,
+        seed: 62,
+        ..Default::default()
     };
-    let gbt = || GradientBoostingRegressor::new(BoostParams::paper());
-    let (tr, r2) = time(rf(100), &xtr, &ytr, &xte, &yte, reps);
+    let gbt = BoostParams::paper();
+    let (tr, r2) = time(&rf(100), &xtr, &ytr, &xte, &yte, reps);
     println!("paper  rf  100 trees        {tr:8.4} s  test R² {r2:.4}");
-    let (tg, r2) = time(gbt, &xtr, &ytr, &xte, &yte, reps);
+    let (tg, r2) = time(&gbt, &xtr, &ytr, &xte, &yte, reps);
     println!("paper  gbt hist (paper)     {tg:8.4} s  test R² {r2:.4}");
 
     if let Some(p) = get("--synthetic") {
@@ -116,9 +111,9 @@ fn main() {
         let xte = x.slice(ndarray::s![n_train.., ..]).to_owned();
         let yte = y.slice(ndarray::s![n_train..]).to_vec();
         let reps = reps.min(3);
-        let (tr, r2) = time(rf(20), &xtr, &ytr, &xte, &yte, reps);
+        let (tr, r2) = time(&rf(20), &xtr, &ytr, &xte, &yte, reps);
         println!("synth  rf  20 trees         {tr:8.4} s  test R² {r2:.4}");
-        let (tg, r2) = time(gbt, &xtr, &ytr, &xte, &yte, reps);
+        let (tg, r2) = time(&gbt, &xtr, &ytr, &xte, &yte, reps);
         println!("synth  gbt hist (paper)     {tg:8.4} s  test R² {r2:.4}");
     }
 }

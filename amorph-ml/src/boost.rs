@@ -16,7 +16,7 @@
 use crate::error::{MlError, Result};
 use crate::matrix::{check_predict, check_xy};
 use crate::rng::Rng;
-use crate::tree::{LEAF, normalise};
+use crate::tree::{LEAF, check_nodes, normalise};
 use ndarray::{Array1, ArrayView1, ArrayView2};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -103,8 +103,15 @@ impl BoostParams {
         }
     }
 
-    /// Checks the ranges of the parameters.
-    pub fn validate(&self) -> Result<()> {
+    /// Checks the ranges of the parameters; the error names the first bad one.
+    ///
+    /// ```
+    /// use amorph_ml::{BoostParams, MlError};
+    ///
+    /// let bad = BoostParams { max_bin: 1000, ..BoostParams::paper() };
+    /// assert!(matches!(bad.check(), Err(MlError::InvalidParameter { name: "max_bin", .. })));
+    /// ```
+    pub fn check(&self) -> Result<()> {
         if self.n_estimators == 0 {
             return Err(bad("n_estimators", "must be at least 1".into()));
         }
@@ -208,15 +215,6 @@ impl BoostTree {
         }
     }
 
-    /// Checks that the tree holds together for `n_features` columns (see
-    /// [`crate::tree::Tree::check`]).
-    pub fn check(&self, n_features: usize) -> std::result::Result<(), String> {
-        crate::tree::check_nodes(
-            self.nodes.iter().map(|n| (n.feature, n.left, n.right)),
-            n_features,
-        )
-    }
-
     /// Leaf value for one row.
     #[inline]
     pub fn predict_with(&self, feature: impl Fn(usize) -> f32) -> f32 {
@@ -224,17 +222,48 @@ impl BoostTree {
     }
 }
 
-/// Gradient-boosted trees regressor.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+/// Fitted gradient-boosted trees, made by [`BoostParams::fit`] or loaded from a saved model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "BoostRepr")]
 pub struct GradientBoostingRegressor {
-    /// Hyper-parameters.
-    pub params: BoostParams,
-    /// The initial prediction used (set by `fit`).
-    pub base_score: f64,
-    /// Fitted trees.
-    pub trees: Vec<BoostTree>,
-    /// Number of features seen at fit time.
-    pub n_features: usize,
+    params: BoostParams,
+    base_score: f64,
+    trees: Vec<BoostTree>,
+    n_features: usize,
+}
+
+/// The serialised form of [`GradientBoostingRegressor`], checked before it becomes one.
+#[derive(Deserialize)]
+struct BoostRepr {
+    params: BoostParams,
+    base_score: f64,
+    trees: Vec<BoostTree>,
+    n_features: usize,
+}
+
+impl TryFrom<BoostRepr> for GradientBoostingRegressor {
+    type Error = String;
+    fn try_from(r: BoostRepr) -> std::result::Result<Self, String> {
+        if r.trees.is_empty() {
+            return Err("a boosted model needs at least one tree".into());
+        }
+        if !r.base_score.is_finite() {
+            return Err(format!("base_score {} is not finite", r.base_score));
+        }
+        for (k, t) in r.trees.iter().enumerate() {
+            check_nodes(
+                t.nodes.iter().map(|n| (n.feature, n.left, n.right)),
+                r.n_features,
+            )
+            .map_err(|e| format!("tree {k}: {e}"))?;
+        }
+        Ok(GradientBoostingRegressor {
+            params: r.params,
+            base_score: r.base_score,
+            trees: r.trees,
+            n_features: r.n_features,
+        })
+    }
 }
 
 #[derive(Clone, Copy, Default)]
@@ -819,25 +848,39 @@ fn prune(tree: &mut BoostTree, gamma: f32) {
     tree.nodes = nodes;
 }
 
-impl GradientBoostingRegressor {
-    /// An unfitted model.
-    pub fn new(params: BoostParams) -> Self {
-        GradientBoostingRegressor {
-            params,
-            base_score: 0.0,
-            trees: Vec::new(),
-            n_features: 0,
-        }
+impl BoostParams {
+    /// Checks the parameters, then fits the boosted trees on `x` (rows = samples) and `y`, every
+    /// row with weight 1.
+    ///
+    /// ```
+    /// use amorph_ml::{BoostParams, Regressor};
+    /// use ndarray::{Array1, Array2};
+    ///
+    /// let x = Array2::from_shape_fn((40, 2), |(i, j)| (i + 3 * j) as f64);
+    /// let y: Array1<f64> = x.column(0).mapv(|v| 0.5 * v);
+    /// let gbt = BoostParams::paper().fit(x.view(), y.view())?;
+    /// assert_eq!(gbt.trees().len(), 100);
+    /// let imp = gbt.gain_importances();
+    /// assert!((imp.iter().sum::<f64>() - 1.0).abs() < 1e-9);
+    /// assert_eq!(gbt.importances(), Some(imp));
+    /// # Ok::<(), amorph_ml::MlError>(())
+    /// ```
+    pub fn fit(
+        &self,
+        x: ArrayView2<'_, f64>,
+        y: ArrayView1<'_, f64>,
+    ) -> Result<GradientBoostingRegressor> {
+        self.fit_weighted(x, y, None)
     }
 
-    /// Fits with optional non-negative sample weights.
+    /// As [`fit`](Self::fit), with optional non-negative sample weights.
     pub fn fit_weighted(
-        &mut self,
+        &self,
         x: ArrayView2<'_, f64>,
         y: ArrayView1<'_, f64>,
         sample_weight: Option<ArrayView1<'_, f64>>,
-    ) -> Result<()> {
-        self.params.validate()?;
+    ) -> Result<GradientBoostingRegressor> {
+        self.check()?;
         let xm = check_xy(x, y)?;
         let (n, p) = (xm.n_rows, xm.n_cols);
         let w: Vec<f32> = match sample_weight {
@@ -857,7 +900,7 @@ impl GradientBoostingRegressor {
         if wsum <= 0.0 {
             return Err(MlError::Empty("all sample weights are zero".into()));
         }
-        let params = self.params.clone();
+        let params = self;
         let xf: Vec<f32> = xm.data.iter().map(|&v| v as f32).collect();
         let yf: Vec<f32> = y.iter().map(|&v| v as f32).collect();
         let base = match params.base_score {
@@ -920,7 +963,7 @@ impl GradientBoostingRegressor {
                         .filter(|&r| sampled[r as usize] && w[r as usize] > 0.0)
                         .collect();
                     let mut leaves = Vec::new();
-                    let tree = grow_hist(b, &mut rows, &gh, &feats, &reg, &params, &mut leaves);
+                    let tree = grow_hist(b, &mut rows, &gh, &feats, &reg, params, &mut leaves);
                     for (s, e, v) in leaves {
                         for &r in &rows[s..e] {
                             pred[r as usize] += v;
@@ -944,7 +987,7 @@ impl GradientBoostingRegressor {
                         .zip(&w)
                         .map(|(&s, &wi)| s && wi > 0.0)
                         .collect();
-                    let tree = grow_exact(&xf, n, &sorted, &gh, &sampled, &feats, &reg, &params);
+                    let tree = grow_exact(&xf, n, &sorted, &gh, &sampled, &feats, &reg, params);
                     pred.par_iter_mut().enumerate().for_each(|(r, pr)| {
                         *pr += tree.predict_with(|j| xf[j * n + r]);
                     });
@@ -953,10 +996,35 @@ impl GradientBoostingRegressor {
             };
             trees.push(tree);
         }
-        self.base_score = base as f64;
-        self.trees = trees;
-        self.n_features = p;
-        Ok(())
+        Ok(GradientBoostingRegressor {
+            params: self.clone(),
+            base_score: base as f64,
+            trees,
+            n_features: p,
+        })
+    }
+}
+
+impl GradientBoostingRegressor {
+    /// The hyper-parameters it was fitted with.
+    pub fn params(&self) -> &BoostParams {
+        &self.params
+    }
+
+    /// The initial prediction (the weighted mean of the target unless
+    /// [`BoostParams::base_score`] was set).
+    pub fn base_score(&self) -> f64 {
+        self.base_score
+    }
+
+    /// The fitted trees (at least one).
+    pub fn trees(&self) -> &[BoostTree] {
+        &self.trees
+    }
+
+    /// Number of features seen at fit time.
+    pub fn n_features(&self) -> usize {
+        self.n_features
     }
 
     /// Cut points the `hist` method would use for each column of `x` (for inspection and tests).
@@ -971,9 +1039,6 @@ impl GradientBoostingRegressor {
     }
 
     pub(crate) fn predict_view(&self, x: ArrayView2<'_, f64>) -> Result<Array1<f64>> {
-        if self.trees.is_empty() {
-            return Err(MlError::NotFitted);
-        }
         check_predict(x, self.n_features)?;
         let base = self.base_score as f32;
         let out: Vec<f64> = (0..x.nrows())
@@ -992,10 +1057,7 @@ impl GradientBoostingRegressor {
 
     /// Gain importances as XGBoost's `feature_importances_` (mean loss change of the splits on
     /// each feature), normalised to sum 1.
-    pub fn gain_importances(&self) -> Result<Vec<f64>> {
-        if self.trees.is_empty() {
-            return Err(MlError::NotFitted);
-        }
+    pub fn gain_importances(&self) -> Vec<f64> {
         let mut total = vec![0.0; self.n_features];
         let mut count = vec![0usize; self.n_features];
         for t in &self.trees {
@@ -1012,6 +1074,6 @@ impl GradientBoostingRegressor {
             .map(|(&t, &c)| if c > 0 { t / c as f64 } else { 0.0 })
             .collect();
         normalise(&mut imp);
-        Ok(imp)
+        imp
     }
 }

@@ -38,9 +38,6 @@ pub enum MlError {
         /// Why it is invalid.
         reason: String,
     },
-    /// `predict` or `importances` called on a model that has not been fitted.
-    #[error("the model has not been fitted")]
-    NotFitted,
     /// A table could not be parsed.
     #[error("table {source_name}, line {line}: {reason}")]
     Parse {

@@ -56,78 +56,132 @@ impl ForestParams {
         }
     }
 
-    /// Checks the ranges of the parameters.
-    pub fn validate(&self) -> Result<()> {
+    /// Checks the ranges of the parameters; the error names the first bad one.
+    ///
+    /// ```
+    /// use amorph_ml::{ForestParams, MlError};
+    ///
+    /// let bad = ForestParams { n_estimators: 0, ..Default::default() };
+    /// assert!(matches!(bad.check(), Err(MlError::InvalidParameter { name: "n_estimators", .. })));
+    /// ```
+    pub fn check(&self) -> Result<()> {
         if self.n_estimators == 0 {
             return Err(MlError::InvalidParameter {
                 name: "n_estimators",
                 reason: "must be at least 1".into(),
             });
         }
-        self.tree_params(0).validate()
-    }
-}
-
-/// A random forest of regression trees.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
-pub struct RandomForestRegressor {
-    /// Hyper-parameters.
-    pub params: ForestParams,
-    /// Fitted trees (empty before `fit`).
-    pub trees: Vec<Tree>,
-    /// Number of features seen at fit time.
-    pub n_features: usize,
-}
-
-impl RandomForestRegressor {
-    /// An unfitted forest.
-    pub fn new(params: ForestParams) -> Self {
-        RandomForestRegressor {
-            params,
-            trees: Vec::new(),
-            n_features: 0,
-        }
+        self.tree_params(0).check()
     }
 
-    /// Fits the forest on `(x, y)`.
-    pub fn fit_view(&mut self, x: ArrayView2<'_, f64>, y: ArrayView1<'_, f64>) -> Result<()> {
-        self.params.validate()?;
+    /// Checks the parameters, then fits a forest on `x` (rows = samples) and `y`.
+    ///
+    /// ```
+    /// use amorph_ml::{ForestParams, Regressor};
+    /// use ndarray::{Array1, Array2};
+    ///
+    /// let x = Array2::from_shape_fn((50, 2), |(i, j)| (i * (j + 1)) as f64);
+    /// let y: Array1<f64> = x.column(0).mapv(|v| if v < 25.0 { 0.0 } else { 1.0 });
+    /// let forest = ForestParams { n_estimators: 10, seed: 7, ..Default::default() }
+    ///     .fit(x.view(), y.view())?;
+    /// let (mean, std) = forest.predict_with_std(x.view())?;
+    /// assert_eq!(mean, forest.predict(x.view())?);
+    /// assert_eq!((forest.trees().len(), std.len()), (10, 50));
+    /// # Ok::<(), amorph_ml::MlError>(())
+    /// ```
+    pub fn fit(
+        &self,
+        x: ArrayView2<'_, f64>,
+        y: ArrayView1<'_, f64>,
+    ) -> Result<RandomForestRegressor> {
+        self.check()?;
         let xm = check_xy(x, y)?;
         let yv = y.to_vec();
         let sorted = presort(&xm);
         let n = xm.n_rows;
-        let params = &self.params;
-        self.trees = (0..params.n_estimators)
+        let trees = (0..self.n_estimators)
             .into_par_iter()
             .map(|t| {
-                let mut rng = Rng::stream(params.seed, t as u64);
+                let mut rng = Rng::stream(self.seed, t as u64);
                 let mut w = vec![0.0f64; n];
-                if params.bootstrap {
+                if self.bootstrap {
                     for _ in 0..n {
                         w[rng.below(n)] += 1.0;
                     }
                 } else {
                     w.iter_mut().for_each(|v| *v = 1.0);
                 }
-                let tp = params.tree_params(rng.next_u64());
+                let tp = self.tree_params(rng.next_u64());
                 grow(&xm, &sorted, &yv, &w, &tp, &mut rng)
             })
             .collect();
-        self.n_features = xm.n_cols;
-        Ok(())
+        Ok(RandomForestRegressor {
+            params: self.clone(),
+            trees,
+            n_features: xm.n_cols,
+        })
+    }
+}
+
+/// A fitted random forest of regression trees, made by [`ForestParams::fit`] or loaded from a
+/// saved model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "ForestRepr")]
+pub struct RandomForestRegressor {
+    params: ForestParams,
+    trees: Vec<Tree>,
+    n_features: usize,
+}
+
+/// The serialised form of [`RandomForestRegressor`], checked before it becomes one.
+#[derive(Deserialize)]
+struct ForestRepr {
+    params: ForestParams,
+    trees: Vec<Tree>,
+    n_features: usize,
+}
+
+impl TryFrom<ForestRepr> for RandomForestRegressor {
+    type Error = String;
+    fn try_from(r: ForestRepr) -> std::result::Result<Self, String> {
+        if r.trees.is_empty() {
+            return Err("a random forest needs at least one tree".into());
+        }
+        for (k, t) in r.trees.iter().enumerate() {
+            if t.n_features != r.n_features {
+                return Err(format!(
+                    "tree {k} has {} features, the forest {}",
+                    t.n_features, r.n_features
+                ));
+            }
+            t.check_structure().map_err(|e| format!("tree {k}: {e}"))?;
+        }
+        Ok(RandomForestRegressor {
+            params: r.params,
+            trees: r.trees,
+            n_features: r.n_features,
+        })
+    }
+}
+
+impl RandomForestRegressor {
+    /// The hyper-parameters it was fitted with.
+    pub fn params(&self) -> &ForestParams {
+        &self.params
     }
 
-    fn check_fitted(&self) -> Result<()> {
-        if self.trees.is_empty() {
-            Err(MlError::NotFitted)
-        } else {
-            Ok(())
-        }
+    /// The fitted trees (at least one).
+    pub fn trees(&self) -> &[Tree] {
+        &self.trees
+    }
+
+    /// Number of features seen at fit time.
+    pub fn n_features(&self) -> usize {
+        self.n_features
     }
 
     /// Mean prediction and standard deviation over the trees, per row.
     pub fn predict_with_std(&self, x: ArrayView2<'_, f64>) -> Result<(Array1<f64>, Array1<f64>)> {
-        self.check_fitted()?;
         check_predict(x, self.n_features)?;
         let k = self.trees.len() as f64;
         let rows: Vec<(f64, f64)> = (0..x.nrows())
@@ -150,14 +204,9 @@ impl RandomForestRegressor {
         ))
     }
 
-    pub(crate) fn predict_view(&self, x: ArrayView2<'_, f64>) -> Result<Array1<f64>> {
-        Ok(self.predict_with_std(x)?.0)
-    }
-
     /// Impurity (MDI) importances as scikit-learn computes them: per-tree normalised, averaged
     /// over trees with at least one split, normalised to sum 1.
-    pub fn impurity_importances(&self) -> Result<Vec<f64>> {
-        self.check_fitted()?;
+    pub fn impurity_importances(&self) -> Vec<f64> {
         let mut acc = vec![0.0; self.n_features];
         let mut used = 0usize;
         for t in &self.trees {
@@ -172,6 +221,6 @@ impl RandomForestRegressor {
             acc.iter_mut().for_each(|a| *a /= used as f64);
         }
         normalise(&mut acc);
-        Ok(acc)
+        acc
     }
 }

@@ -11,10 +11,11 @@ use linfa_linear::LinearRegression;
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Axis, concatenate};
 use serde::{Deserialize, Serialize};
 
-/// Which linear model.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub enum LinearKind {
+/// Hyper-parameters of a linear model: which one, and ridge's penalty.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, Default)]
+pub enum LinearParams {
     /// Ordinary least squares.
+    #[default]
     Ols,
     /// Ridge regression with L2 penalty `alpha` ≥ 0.
     Ridge {
@@ -23,56 +24,54 @@ pub enum LinearKind {
     },
 }
 
-/// A linear model `y = x·coef + intercept`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct LinearModel {
-    /// Which model.
-    pub kind: LinearKind,
-    /// Coefficients (empty before `fit`).
-    pub coef: Vec<f64>,
-    /// Intercept.
-    pub intercept: f64,
-}
-
-impl LinearModel {
-    /// An unfitted OLS model.
-    pub fn ols() -> Self {
-        LinearModel {
-            kind: LinearKind::Ols,
-            coef: Vec::new(),
-            intercept: 0.0,
+impl LinearParams {
+    /// Checks the ranges of the parameters (ridge's `alpha` finite and ≥ 0).
+    ///
+    /// ```
+    /// use amorph_ml::{LinearParams, MlError};
+    ///
+    /// let bad = LinearParams::Ridge { alpha: -1.0 };
+    /// assert!(matches!(bad.check(), Err(MlError::InvalidParameter { name: "alpha", .. })));
+    /// ```
+    pub fn check(&self) -> Result<()> {
+        match *self {
+            LinearParams::Ols => Ok(()),
+            LinearParams::Ridge { alpha } if alpha >= 0.0 && alpha.is_finite() => Ok(()),
+            LinearParams::Ridge { alpha } => Err(MlError::InvalidParameter {
+                name: "alpha",
+                reason: format!("{alpha} is not a finite value ≥ 0"),
+            }),
         }
     }
 
-    /// An unfitted ridge model.
-    pub fn ridge(alpha: f64) -> Self {
-        LinearModel {
-            kind: LinearKind::Ridge { alpha },
-            coef: Vec::new(),
-            intercept: 0.0,
-        }
-    }
-
-    /// Fits the model.
-    pub fn fit_view(&mut self, x: ArrayView2<'_, f64>, y: ArrayView1<'_, f64>) -> Result<()> {
+    /// Checks the parameters, then fits `y = x·coef + intercept`.
+    ///
+    /// ```
+    /// use amorph_ml::{LinearParams, Regressor};
+    /// use ndarray::array;
+    ///
+    /// let x = array![[0.0, 1.0], [1.0, 0.0], [2.0, 2.0], [3.0, 1.0]];
+    /// let y = array![2.5, 2.0, 6.0, 5.5]; // 1·x0 + 1.5·x1 + 1
+    /// let m = LinearParams::Ols.fit(x.view(), y.view())?;
+    /// assert!((m.coef()[1] - 1.5).abs() < 1e-9 && (m.intercept() - 1.0).abs() < 1e-9);
+    /// assert_eq!(m.importances(), None);
+    /// # Ok::<(), amorph_ml::MlError>(())
+    /// ```
+    pub fn fit(&self, x: ArrayView2<'_, f64>, y: ArrayView1<'_, f64>) -> Result<LinearModel> {
+        self.check()?;
         check_xy(x, y)?;
         let lin = |e: linfa_linear::LinearError<f64>| MlError::Linear(e.to_string());
-        match self.kind {
-            LinearKind::Ols => {
+        let (coef, intercept) = match *self {
+            LinearParams::Ols => {
                 let ds = Dataset::new(x.to_owned(), y.to_owned());
                 let m = LinearRegression::new().fit(&ds).map_err(lin)?;
-                self.coef = m.params().to_vec();
-                self.intercept = m.intercept();
+                (m.params().to_vec(), m.intercept())
             }
-            LinearKind::Ridge { alpha } => {
-                if !(alpha >= 0.0 && alpha.is_finite()) {
-                    return Err(MlError::InvalidParameter {
-                        name: "alpha",
-                        reason: format!("{alpha} is not a finite value ≥ 0"),
-                    });
-                }
+            LinearParams::Ridge { alpha } => {
                 let p = x.ncols();
-                let xm = x.mean_axis(Axis(0)).ok_or(MlError::NotFitted)?;
+                let xm = x
+                    .mean_axis(Axis(0))
+                    .ok_or_else(|| MlError::Empty("feature matrix has no rows".into()))?;
                 let ym = y.mean().unwrap_or(0.0);
                 let xc = &x - &xm;
                 let yc = &y - ym;
@@ -86,17 +85,74 @@ impl LinearModel {
                     .with_intercept(false)
                     .fit(&ds)
                     .map_err(lin)?;
-                self.coef = m.params().to_vec();
-                self.intercept = ym - xm.dot(m.params());
+                (m.params().to_vec(), ym - xm.dot(m.params()))
             }
+        };
+        Ok(LinearModel {
+            params: *self,
+            coef,
+            intercept,
+        })
+    }
+}
+
+/// A fitted linear model `y = x·coef + intercept`, made by [`LinearParams::fit`] or loaded from
+/// a saved model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "LinearRepr")]
+pub struct LinearModel {
+    /// Saved under `kind`, its name in model files since the first version.
+    #[serde(rename = "kind")]
+    params: LinearParams,
+    coef: Vec<f64>,
+    intercept: f64,
+}
+
+/// The serialised form of [`LinearModel`], checked before it becomes one.
+#[derive(Deserialize)]
+struct LinearRepr {
+    kind: LinearParams,
+    coef: Vec<f64>,
+    intercept: f64,
+}
+
+impl TryFrom<LinearRepr> for LinearModel {
+    type Error = String;
+    fn try_from(r: LinearRepr) -> std::result::Result<Self, String> {
+        if r.coef.is_empty() {
+            return Err("a linear model needs at least one coefficient".into());
         }
-        Ok(())
+        if let Some(x) = std::iter::once(&r.intercept)
+            .chain(&r.coef)
+            .find(|x| !x.is_finite())
+        {
+            return Err(format!("a linear model with the non-finite parameter {x}"));
+        }
+        Ok(LinearModel {
+            params: r.kind,
+            coef: r.coef,
+            intercept: r.intercept,
+        })
+    }
+}
+
+impl LinearModel {
+    /// The hyper-parameters it was fitted with.
+    pub fn params(&self) -> &LinearParams {
+        &self.params
+    }
+
+    /// The coefficients, one per feature.
+    pub fn coef(&self) -> &[f64] {
+        &self.coef
+    }
+
+    /// The intercept.
+    pub fn intercept(&self) -> f64 {
+        self.intercept
     }
 
     pub(crate) fn predict_view(&self, x: ArrayView2<'_, f64>) -> Result<Array1<f64>> {
-        if self.coef.is_empty() {
-            return Err(MlError::NotFitted);
-        }
         check_predict(x, self.coef.len())?;
         let c = Array1::from(self.coef.clone());
         Ok(x.dot(&c) + self.intercept)

@@ -1,9 +1,15 @@
-//! The [`Regressor`] trait, the serialisable [`Model`] enum and linfa interop.
+//! The two halves of training: [`Learner`] (hyper-parameters that [`check`](Learner::check)
+//! themselves and [`fit`](Learner::fit) a new model) and [`Regressor`] (a fitted model that
+//! predicts); the [`ModelParams`] and serialisable [`Model`] enums over every kind; linfa
+//! interop.
+//!
+//! There is one way to train, linfa's: checked parameters → fitted model. A model object
+//! exists only once it is fitted, so nothing can predict before it has been trained.
 
 use crate::boost::{BoostParams, GradientBoostingRegressor};
 use crate::error::{MlError, Result};
 use crate::forest::{ForestParams, RandomForestRegressor};
-use crate::linear::LinearModel;
+use crate::linear::{LinearModel, LinearParams};
 use crate::tree::{DecisionTreeRegressor, TreeParams};
 use linfa::dataset::{AsSingleTargets, DatasetBase};
 use linfa::traits::{Fit, PredictInplace};
@@ -12,11 +18,40 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
-/// A regression model: fit on a matrix and a target, predict, and (optionally) report feature
-/// importances. Implementations validate their input and return typed errors.
+/// Hyper-parameters that train a model: [`check`](Learner::check) validates them and names the
+/// bad one, [`fit`](Learner::fit) checks them and returns a new fitted model. Implemented by
+/// [`TreeParams`], [`ForestParams`], [`BoostParams`], [`LinearParams`] and [`ModelParams`],
+/// which also have `check` and `fit` as inherent methods (no import needed to call them).
+///
+/// ```
+/// use amorph_ml::{ForestParams, Learner, LinearParams, Regressor};
+/// use ndarray::{Array1, Array2};
+///
+/// fn train_r2<L: Learner>(params: &L, x: &Array2<f64>, y: &Array1<f64>) -> amorph_ml::Result<f64> {
+///     let model = params.fit(x.view(), y.view())?;
+///     let p = model.predict(x.view())?;
+///     amorph_ml::metrics::r2(y.as_slice().unwrap(), p.as_slice().unwrap())
+/// }
+///
+/// let x = Array2::from_shape_fn((30, 2), |(i, j)| (i * (j + 2) % 11) as f64);
+/// let y: Array1<f64> = x.rows().into_iter().map(|r| r[0] - 2.0 * r[1]).collect();
+/// assert!(train_r2(&LinearParams::Ols, &x, &y)? > 0.999);
+/// assert!(train_r2(&ForestParams { n_estimators: 5, ..Default::default() }, &x, &y)? > 0.8);
+/// # Ok::<(), amorph_ml::MlError>(())
+/// ```
+pub trait Learner {
+    /// The fitted model that [`fit`](Learner::fit) returns.
+    type Model: Regressor;
+    /// Checks the ranges of the parameters; the error ([`MlError::InvalidParameter`]) names
+    /// the first bad one.
+    fn check(&self) -> Result<()>;
+    /// Checks the parameters, validates `x` (rows = samples) and `y`, and fits a new model.
+    fn fit(&self, x: ArrayView2<'_, f64>, y: ArrayView1<'_, f64>) -> Result<Self::Model>;
+}
+
+/// A fitted regression model: predicts, and (optionally) reports feature importances.
+/// Predictions validate their input (width, finite values) and return typed errors.
 pub trait Regressor: Send + Sync {
-    /// Fits the model on `x` (rows = samples) and `y`.
-    fn fit(&mut self, x: ArrayView2<'_, f64>, y: ArrayView1<'_, f64>) -> Result<()>;
     /// Predicts one value per row of `x`.
     fn predict(&self, x: ArrayView2<'_, f64>) -> Result<Array1<f64>>;
     /// Built-in feature importances, normalised to sum 1, if the model has them.
@@ -25,52 +60,130 @@ pub trait Regressor: Send + Sync {
     }
 }
 
+macro_rules! learner {
+    ($params:ty, $model:ty) => {
+        impl Learner for $params {
+            type Model = $model;
+            fn check(&self) -> Result<()> {
+                <$params>::check(self)
+            }
+            fn fit(&self, x: ArrayView2<'_, f64>, y: ArrayView1<'_, f64>) -> Result<$model> {
+                <$params>::fit(self, x, y)
+            }
+        }
+    };
+}
+
+learner!(TreeParams, DecisionTreeRegressor);
+learner!(ForestParams, RandomForestRegressor);
+learner!(BoostParams, GradientBoostingRegressor);
+learner!(LinearParams, LinearModel);
+learner!(ModelParams, Model);
+
 impl Regressor for DecisionTreeRegressor {
-    fn fit(&mut self, x: ArrayView2<'_, f64>, y: ArrayView1<'_, f64>) -> Result<()> {
-        self.fit_weighted(x, y, None)
-    }
     fn predict(&self, x: ArrayView2<'_, f64>) -> Result<Array1<f64>> {
         self.predict_view(x)
     }
     fn importances(&self) -> Option<Vec<f64>> {
-        self.tree.as_ref().map(|t| t.impurity_importances())
+        Some(self.impurity_importances())
     }
 }
 
 impl Regressor for RandomForestRegressor {
-    fn fit(&mut self, x: ArrayView2<'_, f64>, y: ArrayView1<'_, f64>) -> Result<()> {
-        self.fit_view(x, y)
-    }
     fn predict(&self, x: ArrayView2<'_, f64>) -> Result<Array1<f64>> {
-        self.predict_view(x)
+        Ok(self.predict_with_std(x)?.0)
     }
     fn importances(&self) -> Option<Vec<f64>> {
-        self.impurity_importances().ok()
+        Some(self.impurity_importances())
     }
 }
 
 impl Regressor for GradientBoostingRegressor {
-    fn fit(&mut self, x: ArrayView2<'_, f64>, y: ArrayView1<'_, f64>) -> Result<()> {
-        self.fit_weighted(x, y, None)
-    }
     fn predict(&self, x: ArrayView2<'_, f64>) -> Result<Array1<f64>> {
         self.predict_view(x)
     }
     fn importances(&self) -> Option<Vec<f64>> {
-        self.gain_importances().ok()
+        Some(self.gain_importances())
     }
 }
 
 impl Regressor for LinearModel {
-    fn fit(&mut self, x: ArrayView2<'_, f64>, y: ArrayView1<'_, f64>) -> Result<()> {
-        self.fit_view(x, y)
-    }
     fn predict(&self, x: ArrayView2<'_, f64>) -> Result<Array1<f64>> {
         self.predict_view(x)
     }
 }
 
-/// Any model of this crate, for saving and loading without knowing the kind in advance.
+/// The hyper-parameters of any model of this crate (what `amorph train` chooses from);
+/// [`fit`](ModelParams::fit) returns the matching [`Model`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum ModelParams {
+    /// A single regression tree.
+    DecisionTree(TreeParams),
+    /// A random forest.
+    RandomForest(ForestParams),
+    /// Gradient-boosted trees.
+    GradientBoosting(BoostParams),
+    /// OLS or ridge.
+    Linear(LinearParams),
+}
+
+impl ModelParams {
+    /// Checks the parameters of the chosen model; the error names the bad one.
+    pub fn check(&self) -> Result<()> {
+        match self {
+            ModelParams::DecisionTree(p) => p.check(),
+            ModelParams::RandomForest(p) => p.check(),
+            ModelParams::GradientBoosting(p) => p.check(),
+            ModelParams::Linear(p) => p.check(),
+        }
+    }
+
+    /// Checks the parameters and fits the chosen model on `x` (rows = samples) and `y`.
+    ///
+    /// ```
+    /// use amorph_ml::{Model, ModelParams, TreeParams};
+    /// use ndarray::array;
+    ///
+    /// let params: ModelParams = TreeParams::default().into();
+    /// let model = params.fit(array![[0.0], [1.0]].view(), array![3.0, 4.0].view())?;
+    /// assert!(matches!(model, Model::DecisionTree(_)));
+    /// # Ok::<(), amorph_ml::MlError>(())
+    /// ```
+    pub fn fit(&self, x: ArrayView2<'_, f64>, y: ArrayView1<'_, f64>) -> Result<Model> {
+        Ok(match self {
+            ModelParams::DecisionTree(p) => Model::DecisionTree(p.fit(x, y)?),
+            ModelParams::RandomForest(p) => Model::RandomForest(p.fit(x, y)?),
+            ModelParams::GradientBoosting(p) => Model::GradientBoosting(p.fit(x, y)?),
+            ModelParams::Linear(p) => Model::Linear(p.fit(x, y)?),
+        })
+    }
+}
+
+impl From<TreeParams> for ModelParams {
+    fn from(p: TreeParams) -> Self {
+        ModelParams::DecisionTree(p)
+    }
+}
+
+impl From<ForestParams> for ModelParams {
+    fn from(p: ForestParams) -> Self {
+        ModelParams::RandomForest(p)
+    }
+}
+
+impl From<BoostParams> for ModelParams {
+    fn from(p: BoostParams) -> Self {
+        ModelParams::GradientBoosting(p)
+    }
+}
+
+impl From<LinearParams> for ModelParams {
+    fn from(p: LinearParams) -> Self {
+        ModelParams::Linear(p)
+    }
+}
+
+/// Any fitted model of this crate, for saving and loading without knowing the kind in advance.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Model {
@@ -93,72 +206,21 @@ impl Model {
             Model::Linear(m) => m,
         }
     }
-    fn inner_mut(&mut self) -> &mut dyn Regressor {
-        match self {
-            Model::DecisionTree(m) => m,
-            Model::RandomForest(m) => m,
-            Model::GradientBoosting(m) => m,
-            Model::Linear(m) => m,
-        }
-    }
 }
 
 impl Model {
-    /// Number of feature columns the fitted model expects (`None` before `fit`).
-    pub fn n_features(&self) -> Option<usize> {
+    /// Number of feature columns the model expects.
+    pub fn n_features(&self) -> usize {
         match self {
-            Model::DecisionTree(m) => m.tree.as_ref().map(|t| t.n_features),
-            Model::RandomForest(m) => (!m.trees.is_empty()).then_some(m.n_features),
-            Model::GradientBoosting(m) => (!m.trees.is_empty()).then_some(m.n_features),
-            Model::Linear(m) => (!m.coef.is_empty()).then_some(m.coef.len()),
-        }
-    }
-
-    /// Checks that a model read from a file holds together (see [`crate::tree::Tree::check`]):
-    /// every tree's splits point forward to existing nodes and to existing features, the
-    /// forest's trees agree on the feature count, the numbers used in prediction are finite.
-    pub fn check(&self) -> std::result::Result<(), String> {
-        let finite = |what: &str, x: f64| {
-            if x.is_finite() {
-                Ok(())
-            } else {
-                Err(format!("{what} {x} is not finite"))
-            }
-        };
-        match self {
-            Model::DecisionTree(m) => m.tree.as_ref().map_or(Ok(()), |t| t.check()),
-            Model::RandomForest(m) => {
-                for (i, t) in m.trees.iter().enumerate() {
-                    if t.n_features != m.n_features {
-                        return Err(format!(
-                            "tree {i} has {} features, the forest {}",
-                            t.n_features, m.n_features
-                        ));
-                    }
-                    t.check().map_err(|e| format!("tree {i}: {e}"))?;
-                }
-                Ok(())
-            }
-            Model::GradientBoosting(m) => {
-                finite("base_score", m.base_score)?;
-                for (i, t) in m.trees.iter().enumerate() {
-                    t.check(m.n_features)
-                        .map_err(|e| format!("tree {i}: {e}"))?;
-                }
-                Ok(())
-            }
-            Model::Linear(m) => {
-                finite("intercept", m.intercept)?;
-                m.coef.iter().try_for_each(|&c| finite("coefficient", c))
-            }
+            Model::DecisionTree(m) => m.tree().n_features,
+            Model::RandomForest(m) => m.n_features(),
+            Model::GradientBoosting(m) => m.n_features(),
+            Model::Linear(m) => m.coef().len(),
         }
     }
 }
 
 impl Regressor for Model {
-    fn fit(&mut self, x: ArrayView2<'_, f64>, y: ArrayView1<'_, f64>) -> Result<()> {
-        self.inner_mut().fit(x, y)
-    }
     fn predict(&self, x: ArrayView2<'_, f64>) -> Result<Array1<f64>> {
         self.inner().predict(x)
     }
@@ -212,18 +274,17 @@ impl TrainedModel {
     }
 
     /// Parses the JSON that [`TrainedModel::save`] writes and checks that it holds together
-    /// ([`Model::check`], and one feature name per feature column of the model); errors are
-    /// [`MlError::BadModel`] naming `source_name`.
+    /// (every model checks its own trees or coefficients as it is read, and there must be one
+    /// feature name per feature column of the model); errors are [`MlError::BadModel`] naming
+    /// `source_name`.
     pub fn from_json(text: &[u8], source_name: &str) -> Result<Self> {
         let bad = |reason: String| MlError::BadModel {
             source_name: source_name.to_string(),
             reason,
         };
         let m: TrainedModel = serde_json::from_slice(text).map_err(|e| bad(e.to_string()))?;
-        m.model.check().map_err(bad)?;
-        if let Some(n) = m.model.n_features()
-            && n != m.features.len()
-        {
+        let n = m.model.n_features();
+        if n != m.features.len() {
             return Err(bad(format!(
                 "{} feature names for a model of {n} features",
                 m.features.len()
@@ -235,45 +296,31 @@ impl TrainedModel {
 
 // ---------------------------------------------------------------- linfa interop
 
+// linfa's `Fit` on a `Dataset` runs the parameters' own `fit(x, y)`. Call it as
+// `linfa::traits::Fit::fit(&params, &dataset)`: the inherent `fit` takes `x` and `y`.
 macro_rules! linfa_fit {
-    ($params:ty, $model:ty, $build:expr) => {
+    ($params:ty, $model:ty) => {
         impl<D: Data<Elem = f64>, T: AsSingleTargets<Elem = f64>> Fit<ArrayBase<D, Ix2>, T, MlError>
             for $params
         {
             type Object = $model;
             fn fit(&self, dataset: &DatasetBase<ArrayBase<D, Ix2>, T>) -> Result<$model> {
-                let mut m: $model = $build(self.clone());
-                Regressor::fit(
-                    &mut m,
-                    dataset.records().view(),
-                    dataset.as_single_targets(),
-                )?;
-                Ok(m)
+                <$params>::fit(self, dataset.records().view(), dataset.as_single_targets())
             }
         }
     };
 }
 
-linfa_fit!(
-    ForestParams,
-    RandomForestRegressor,
-    RandomForestRegressor::new
-);
-linfa_fit!(
-    BoostParams,
-    GradientBoostingRegressor,
-    GradientBoostingRegressor::new
-);
-linfa_fit!(
-    TreeParams,
-    DecisionTreeRegressor,
-    DecisionTreeRegressor::new
-);
+linfa_fit!(ForestParams, RandomForestRegressor);
+linfa_fit!(BoostParams, GradientBoostingRegressor);
+linfa_fit!(TreeParams, DecisionTreeRegressor);
+linfa_fit!(LinearParams, LinearModel);
+linfa_fit!(ModelParams, Model);
 
 macro_rules! linfa_predict {
     ($model:ty) => {
-        /// linfa prediction; rows it cannot predict (wrong width, non-finite values, unfitted
-        /// model) come back as NaN — use [`Regressor::predict`] for a typed error instead.
+        /// linfa prediction; input it cannot predict (wrong width, non-finite values) comes back
+        /// as NaN — use [`Regressor::predict`] for a typed error instead.
         impl<D: Data<Elem = f64>> PredictInplace<ArrayBase<D, Ix2>, Array1<f64>> for $model {
             fn predict_inplace(&self, x: &ArrayBase<D, Ix2>, y: &mut Array1<f64>) {
                 match Regressor::predict(self, x.view()) {

@@ -2,7 +2,7 @@
 
 use crate::error::{MlError, Result};
 use crate::metrics::Scores;
-use crate::model::Regressor;
+use crate::model::{Learner, Regressor};
 use crate::rng::Rng;
 use ndarray::{Array1, ArrayView1, ArrayView2, Axis};
 use serde::{Deserialize, Serialize};
@@ -113,9 +113,22 @@ pub struct CvResult {
     pub mae_mean: f64,
 }
 
-/// K-fold cross-validation of a fresh clone of `model` on each fold.
-pub fn cross_validate<R: Regressor + Clone>(
-    model: &R,
+/// K-fold cross-validation: on each fold a new model fitted by `params` on the other folds
+/// predicts the held-out rows.
+///
+/// ```
+/// use amorph_ml::{LinearParams, cross_validate};
+/// use ndarray::{Array1, Array2};
+///
+/// let x = Array2::from_shape_fn((20, 1), |(i, _)| i as f64);
+/// let y: Array1<f64> = x.column(0).mapv(|v| 3.0 * v + 1.0);
+/// let cv = cross_validate(&LinearParams::Ols, x.view(), y.view(), 4, 0)?;
+/// assert_eq!(cv.folds.len(), 4);
+/// assert!(cv.rmse_mean < 1e-9);
+/// # Ok::<(), amorph_ml::MlError>(())
+/// ```
+pub fn cross_validate<L: Learner + ?Sized>(
+    params: &L,
     x: ArrayView2<'_, f64>,
     y: ArrayView1<'_, f64>,
     k: usize,
@@ -134,8 +147,7 @@ pub fn cross_validate<R: Regressor + Clone>(
         let yt: Array1<f64> = y.select(Axis(0), &s.train);
         let xv = x.select(Axis(0), &s.test);
         let yv: Vec<f64> = s.test.iter().map(|&i| y[i]).collect();
-        let mut m = model.clone();
-        m.fit(xt.view(), yt.view())?;
+        let m = params.fit(xt.view(), yt.view())?;
         let p = m.predict(xv.view())?;
         folds.push(Scores::new(&yv, p.as_slice().unwrap_or(&p.to_vec()))?);
     }

@@ -112,8 +112,15 @@ impl Default for TreeParams {
 }
 
 impl TreeParams {
-    /// Checks the ranges of the parameters.
-    pub fn validate(&self) -> Result<()> {
+    /// Checks the ranges of the parameters; the error names the first bad one.
+    ///
+    /// ```
+    /// use amorph_ml::{MlError, TreeParams};
+    ///
+    /// let bad = TreeParams { min_samples_split: 1, ..Default::default() };
+    /// assert!(matches!(bad.check(), Err(MlError::InvalidParameter { name: "min_samples_split", .. })));
+    /// ```
+    pub fn check(&self) -> Result<()> {
         if self.min_samples_split < 2 {
             return Err(MlError::InvalidParameter {
                 name: "min_samples_split",
@@ -184,20 +191,18 @@ impl Tree {
         max
     }
 
-    /// Checks that the tree holds together, as one read from a file must before it is used:
-    /// at least one node; every split on a feature below `n_features`, with both children
-    /// after it in `nodes` (what [`DecisionTreeRegressor`] writes, and what guarantees that
-    /// prediction ends at a leaf).
-    pub fn check(&self) -> std::result::Result<(), String> {
+    /// Number of leaves.
+    pub fn n_leaves(&self) -> usize {
+        self.nodes.iter().filter(|n| n.feature == LEAF).count()
+    }
+
+    /// Checks what prediction relies on (used when a saved tree is loaded): at least one node,
+    /// children after their parent and inside the array, split features below `n_features`.
+    pub(crate) fn check_structure(&self) -> std::result::Result<(), String> {
         check_nodes(
             self.nodes.iter().map(|n| (n.feature, n.left, n.right)),
             self.n_features,
         )
-    }
-
-    /// Number of leaves.
-    pub fn n_leaves(&self) -> usize {
-        self.nodes.iter().filter(|n| n.feature == LEAF).count()
     }
 
     /// Impurity (MDI) importances, normalised to sum 1 (all zero for a lone leaf).
@@ -216,7 +221,9 @@ impl Tree {
     }
 }
 
-/// [`Tree::check`] on (feature, left, right) triples; shared with the boosted trees.
+/// Checks a flat tree given as `(feature, left, right)` per node, root first: non-empty,
+/// inner nodes' children after them and inside the array (so every walk ends at a leaf), split
+/// features below `n_features`.
 pub(crate) fn check_nodes(
     nodes: impl ExactSizeIterator<Item = (u32, u32, u32)>,
     n_features: usize,
@@ -455,29 +462,37 @@ pub(crate) fn grow(
     }
 }
 
-/// A single regression tree (scikit-learn's `DecisionTreeRegressor`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
-pub struct DecisionTreeRegressor {
-    /// Hyper-parameters.
-    pub params: TreeParams,
-    /// The fitted tree (`None` before `fit`).
-    pub tree: Option<Tree>,
-}
-
-impl DecisionTreeRegressor {
-    /// An unfitted tree with the given parameters.
-    pub fn new(params: TreeParams) -> Self {
-        DecisionTreeRegressor { params, tree: None }
+impl TreeParams {
+    /// Checks the parameters, then fits a tree on `x` (rows = samples) and `y`, every row with
+    /// weight 1.
+    ///
+    /// ```
+    /// use amorph_ml::{Regressor, TreeParams};
+    /// use ndarray::array;
+    ///
+    /// let x = array![[0.0], [1.0], [2.0], [3.0]];
+    /// let y = array![1.0, 1.0, 5.0, 5.0];
+    /// let tree = TreeParams { max_depth: Some(1), ..Default::default() }.fit(x.view(), y.view())?;
+    /// assert_eq!(tree.predict(x.view())?, y);
+    /// assert_eq!(tree.tree().depth(), 1);
+    /// # Ok::<(), amorph_ml::MlError>(())
+    /// ```
+    pub fn fit(
+        &self,
+        x: ArrayView2<'_, f64>,
+        y: ArrayView1<'_, f64>,
+    ) -> Result<DecisionTreeRegressor> {
+        self.fit_weighted(x, y, None)
     }
 
-    /// Fits with optional non-negative sample weights (default all 1).
+    /// As [`fit`](Self::fit), with optional non-negative sample weights (default all 1).
     pub fn fit_weighted(
-        &mut self,
+        &self,
         x: ArrayView2<'_, f64>,
         y: ArrayView1<'_, f64>,
         sample_weight: Option<ArrayView1<'_, f64>>,
-    ) -> Result<()> {
-        self.params.validate()?;
+    ) -> Result<DecisionTreeRegressor> {
+        self.check()?;
         let xm = check_xy(x, y)?;
         let w: Vec<f64> = match sample_weight {
             Some(sw) => {
@@ -496,19 +511,60 @@ impl DecisionTreeRegressor {
             None => vec![1.0; xm.n_rows],
         };
         let sorted = presort(&xm);
-        let mut rng = Rng::new(self.params.seed);
+        let mut rng = Rng::new(self.seed);
         let yv = y.to_vec();
-        self.tree = Some(grow(&xm, &sorted, &yv, &w, &self.params, &mut rng));
-        Ok(())
+        Ok(DecisionTreeRegressor {
+            params: self.clone(),
+            tree: grow(&xm, &sorted, &yv, &w, self, &mut rng),
+        })
+    }
+}
+
+/// A fitted regression tree (scikit-learn's `DecisionTreeRegressor` after `fit`), made by
+/// [`TreeParams::fit`] or loaded from a saved model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "TreeModelRepr")]
+pub struct DecisionTreeRegressor {
+    params: TreeParams,
+    tree: Tree,
+}
+
+/// The serialised form of [`DecisionTreeRegressor`], checked before it becomes one.
+#[derive(Deserialize)]
+struct TreeModelRepr {
+    params: TreeParams,
+    tree: Tree,
+}
+
+impl TryFrom<TreeModelRepr> for DecisionTreeRegressor {
+    type Error = String;
+    fn try_from(r: TreeModelRepr) -> std::result::Result<Self, String> {
+        r.tree.check_structure()?;
+        Ok(DecisionTreeRegressor {
+            params: r.params,
+            tree: r.tree,
+        })
+    }
+}
+
+impl DecisionTreeRegressor {
+    /// The hyper-parameters it was fitted with.
+    pub fn params(&self) -> &TreeParams {
+        &self.params
     }
 
     /// The fitted tree.
-    pub fn fitted(&self) -> Result<&Tree> {
-        self.tree.as_ref().ok_or(MlError::NotFitted)
+    pub fn tree(&self) -> &Tree {
+        &self.tree
+    }
+
+    /// Impurity (MDI) importances, normalised to sum 1 (all zero for a lone leaf).
+    pub fn impurity_importances(&self) -> Vec<f64> {
+        self.tree.impurity_importances()
     }
 
     pub(crate) fn predict_view(&self, x: ArrayView2<'_, f64>) -> Result<Array1<f64>> {
-        let t = self.fitted()?;
+        let t = &self.tree;
         check_predict(x, t.n_features)?;
         Ok(x.rows()
             .into_iter()

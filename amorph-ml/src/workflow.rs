@@ -4,7 +4,7 @@
 use crate::error::{MlError, Result};
 use crate::importance::permutation_importance;
 use crate::metrics::Scores;
-use crate::model::{Model, Regressor, TrainedModel};
+use crate::model::{ModelParams, Regressor, TrainedModel};
 use crate::split::{CvResult, cross_validate, split_by_ids, train_test_split};
 use crate::table::Table;
 use ndarray::{Array1, Axis};
@@ -29,8 +29,8 @@ pub enum SplitSpec {
 pub struct TrainOptions {
     /// Target column.
     pub target: String,
-    /// The (unfitted) model to train.
-    pub model: Model,
+    /// The model to train, as its hyper-parameters.
+    pub params: ModelParams,
     /// The train/test split.
     pub split: SplitSpec,
     /// Folds of the cross-validation on the training part (`None` or < 2: none).
@@ -124,7 +124,8 @@ fn ranked(names: &[String], values: &[f64], std: Option<&[f64]>) -> Vec<FeatureI
     v
 }
 
-/// Trains `opts.model` on a table: features are all numeric columns but the row id and target.
+/// Trains the model of `opts.params` on a table: features are all numeric columns but the row
+/// id and the target.
 pub fn train_table(table: &Table, opts: &TrainOptions) -> Result<(TrainedModel, TrainReport)> {
     let features = table.feature_names(&opts.target)?;
     let x = table.matrix(&features)?;
@@ -146,7 +147,7 @@ pub fn train_table(table: &Table, opts: &TrainOptions) -> Result<(TrainedModel, 
     );
     let cv = match opts.cv_folds {
         Some(k) if k >= 2 => Some(CvSummary::from(&cross_validate(
-            &opts.model,
+            &opts.params,
             xtr.view(),
             ytr.view(),
             k,
@@ -154,9 +155,8 @@ pub fn train_table(table: &Table, opts: &TrainOptions) -> Result<(TrainedModel, 
         )?)),
         _ => None,
     };
-    let mut model = opts.model.clone();
     let t0 = std::time::Instant::now();
-    model.fit(xtr.view(), ytr.view())?;
+    let model = opts.params.fit(xtr.view(), ytr.view())?;
     let fit_seconds = t0.elapsed().as_secs_f64();
     let score = |xs: &ndarray::Array2<f64>, ys: &Array1<f64>| -> Result<Scores> {
         let p = model.predict(xs.view())?;

@@ -65,14 +65,14 @@ fn top(imp: &[f64], names: &[String], k: usize) -> Vec<String> {
 fn random_forest_paper_split() {
     let d = paper_split();
     let peer = &peers()["rf"];
-    let mut rf = RandomForestRegressor::new(ForestParams {
+    let params = ForestParams {
         n_estimators: 100,
         seed: 62,
         ..Default::default()
-    });
-    rf.fit(d.xtr.view(), d.ytr.view()).unwrap();
+    };
+    let rf = params.fit(d.xtr.view(), d.ytr.view()).unwrap();
     let s = test_scores(&rf, &d);
-    let cv = cross_validate(&rf, d.xtr.view(), d.ytr.view(), 5, 62).unwrap();
+    let cv = cross_validate(&params, d.xtr.view(), d.ytr.view(), 5, 62).unwrap();
     eprintln!(
         "RF test {s:?}; 5-fold CV RMSE {:.4} ± {:.4}",
         cv.rmse_mean, cv.rmse_sd
@@ -96,13 +96,13 @@ fn boosting_paper_split() {
         (TreeMethod::Exact, "xgb_exact"),
     ] {
         let peer = &peers[key];
-        let mut g = GradientBoostingRegressor::new(BoostParams {
+        let params = BoostParams {
             tree_method: method,
             ..BoostParams::paper()
-        });
-        g.fit(d.xtr.view(), d.ytr.view()).unwrap();
+        };
+        let g = params.fit(d.xtr.view(), d.ytr.view()).unwrap();
         let s = test_scores(&g, &d);
-        let cv = cross_validate(&g, d.xtr.view(), d.ytr.view(), 5, 62).unwrap();
+        let cv = cross_validate(&params, d.xtr.view(), d.ytr.view(), 5, 62).unwrap();
         eprintln!(
             "GBT {method:?} test {s:?}; 5-fold CV RMSE {:.4} ± {:.4}",
             cv.rmse_mean, cv.rmse_sd

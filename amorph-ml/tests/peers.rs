@@ -40,9 +40,8 @@ fn deep_tree_matches_sklearn() {
         Array1::from(vector(&f["y"])),
         matrix(&f["x_query"]),
     );
-    let mut t = DecisionTreeRegressor::new(TreeParams::default());
-    t.fit(x.view(), y.view()).unwrap();
-    let tree = t.fitted().unwrap();
+    let t = TreeParams::default().fit(x.view(), y.view()).unwrap();
+    let tree = t.tree();
     assert_eq!(tree.depth() as u64, f["tree"]["depth"].as_u64().unwrap());
     assert_eq!(
         tree.n_leaves() as u64,
@@ -53,17 +52,10 @@ fn deep_tree_matches_sklearn() {
 
     let x1 = x.slice(ndarray::s![.., ..1]);
     let q1 = xq.slice(ndarray::s![.., ..1]);
-    let mut t1 = DecisionTreeRegressor::new(TreeParams::default());
-    t1.fit(x1, y.view()).unwrap();
+    let t1 = TreeParams::default().fit(x1, y.view()).unwrap();
     let r = &f["tree_1d"];
-    assert_eq!(
-        t1.fitted().unwrap().depth() as u64,
-        r["depth"].as_u64().unwrap()
-    );
-    assert_eq!(
-        t1.fitted().unwrap().n_leaves() as u64,
-        r["n_leaves"].as_u64().unwrap()
-    );
+    assert_eq!(t1.tree().depth() as u64, r["depth"].as_u64().unwrap());
+    assert_eq!(t1.tree().n_leaves() as u64, r["n_leaves"].as_u64().unwrap());
     let d = max_abs_diff(
         t1.predict(q1).unwrap().as_slice().unwrap(),
         &vector(&r["pred_query"]),
@@ -80,12 +72,13 @@ fn limited_tree_matches_sklearn() {
         Array1::from(vector(&f["y"])),
         matrix(&f["x_query"]),
     );
-    let mut t = DecisionTreeRegressor::new(TreeParams {
+    let t = TreeParams {
         max_depth: Some(4),
         min_samples_leaf: 3,
         ..Default::default()
-    });
-    t.fit(x.view(), y.view()).unwrap();
+    }
+    .fit(x.view(), y.view())
+    .unwrap();
     let pq = t.predict(xq.view()).unwrap();
     let r = &f["tree_depth4_leaf3"];
     assert!(max_abs_diff(pq.as_slice().unwrap(), &vector(&r["pred_query"])) < 1e-12);
@@ -118,8 +111,9 @@ fn exact_boosting_matches_xgboost() {
         matrix(&f["x_query"]),
     );
     let r = &f["xgb_exact"];
-    let mut g = GradientBoostingRegressor::new(boost_params(&r["params"], TreeMethod::Exact));
-    g.fit(x.view(), y.view()).unwrap();
+    let g = boost_params(&r["params"], TreeMethod::Exact)
+        .fit(x.view(), y.view())
+        .unwrap();
     let d = max_abs_diff(
         g.predict(xq.view()).unwrap().as_slice().unwrap(),
         &vector(&r["pred_query"]),
@@ -143,8 +137,9 @@ fn hist_boosting_matches_xgboost_small() {
         matrix(&f["x_query"]),
     );
     let r = &f["xgb_hist16"];
-    let mut g = GradientBoostingRegressor::new(boost_params(&r["params"], TreeMethod::Hist));
-    g.fit(x.view(), y.view()).unwrap();
+    let g = boost_params(&r["params"], TreeMethod::Hist)
+        .fit(x.view(), y.view())
+        .unwrap();
     let d = max_abs_diff(
         g.predict(xq.view()).unwrap().as_slice().unwrap(),
         &vector(&r["pred_query"]),
@@ -189,12 +184,12 @@ fn paper_hist_predictions_match_xgboost() {
     let names: Vec<String> = serde_json::from_value(f["features"].clone()).unwrap();
     let x = t.matrix(&names).unwrap();
     let y = t.column("diff_coeff_mul_thousand").unwrap();
-    let mut g = GradientBoostingRegressor::new(BoostParams::paper());
-    g.fit(
-        x.select(Axis(0), &train).view(),
-        y.select(Axis(0), &train).view(),
-    )
-    .unwrap();
+    let g = BoostParams::paper()
+        .fit(
+            x.select(Axis(0), &train).view(),
+            y.select(Axis(0), &train).view(),
+        )
+        .unwrap();
     let p = g.predict(x.select(Axis(0), &test).view()).unwrap();
     let d = max_abs_diff(
         p.as_slice().unwrap(),

@@ -27,14 +27,12 @@ proptest! {
         let x = data(&r);
         let c = match feature { 0 => cut, 1 => cut / 100.0, _ => 2.5 + cut / 20.0 };
         let y: Array1<f64> = x.column(feature).iter().map(|&v| if v <= c { lo } else { hi }).collect();
-        let mut stump = DecisionTreeRegressor::new(TreeParams { max_depth: Some(1), ..Default::default() });
-        stump.fit(x.view(), y.view()).unwrap();
+        let stump = TreeParams { max_depth: Some(1), ..Default::default() }.fit(x.view(), y.view()).unwrap();
         // Exact up to the rounding of a mean of equal values.
         let close = |a: &Array1<f64>, b: &Array1<f64>| a.iter().zip(b).all(|(u, v)| (u - v).abs() <= 1e-12 * v.abs().max(1.0));
         prop_assert!(close(&stump.predict(x.view()).unwrap(), &y));
         let y2: Array1<f64> = x.column(0).iter().map(|&v| (v * 0.1).sin()).collect();
-        let mut deep = DecisionTreeRegressor::new(TreeParams::default());
-        deep.fit(x.view(), y2.view()).unwrap();
+        let deep = TreeParams::default().fit(x.view(), y2.view()).unwrap();
         let distinct = {
             let mut v: Vec<f64> = x.column(0).to_vec();
             v.sort_by(f64::total_cmp);
@@ -50,8 +48,7 @@ proptest! {
     fn forest_predictions_within_target_range(r in rows(5..50), q in rows(1..20), seed in 0u64..1000) {
         let x = data(&r);
         let y: Array1<f64> = r.iter().map(|t| t.0 * t.1 + t.2).collect();
-        let mut f = RandomForestRegressor::new(ForestParams { n_estimators: 10, seed, ..Default::default() });
-        f.fit(x.view(), y.view()).unwrap();
+        let f = ForestParams { n_estimators: 10, seed, ..Default::default() }.fit(x.view(), y.view()).unwrap();
         let (lo, hi) = y.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| (a.min(v), b.max(v)));
         for p in f.predict(data(&q).view()).unwrap() {
             prop_assert!(p >= lo - 1e-9 && p <= hi + 1e-9, "{p} outside [{lo}, {hi}]");
@@ -63,14 +60,14 @@ proptest! {
     fn importances_sum_to_one(r in rows(8..50), seed in 0u64..1000) {
         let x = data(&r);
         let y: Array1<f64> = r.iter().map(|t| t.0 + 10.0 * t.1).collect();
-        let mut models: Vec<Model> = vec![
-            Model::DecisionTree(DecisionTreeRegressor::new(TreeParams { seed, ..Default::default() })),
-            Model::RandomForest(RandomForestRegressor::new(ForestParams { n_estimators: 8, seed, ..Default::default() })),
-            Model::GradientBoosting(GradientBoostingRegressor::new(BoostParams { n_estimators: 5, min_child_weight: 0.0, seed, ..Default::default() })),
-            Model::GradientBoosting(GradientBoostingRegressor::new(BoostParams { n_estimators: 5, min_child_weight: 0.0, tree_method: TreeMethod::Exact, ..Default::default() })),
+        let params: Vec<ModelParams> = vec![
+            TreeParams { seed, ..Default::default() }.into(),
+            ForestParams { n_estimators: 8, seed, ..Default::default() }.into(),
+            BoostParams { n_estimators: 5, min_child_weight: 0.0, seed, ..Default::default() }.into(),
+            BoostParams { n_estimators: 5, min_child_weight: 0.0, tree_method: TreeMethod::Exact, ..Default::default() }.into(),
         ];
-        for m in &mut models {
-            m.fit(x.view(), y.view()).unwrap();
+        for p in &params {
+            let m = p.fit(x.view(), y.view()).unwrap();
             let imp = m.importances().unwrap();
             prop_assert_eq!(imp.len(), 3);
             prop_assert!(imp.iter().all(|&v| v >= 0.0));
@@ -85,16 +82,12 @@ proptest! {
         let x = data(&r);
         let y: Array1<f64> = r.iter().map(|t| t.0 - t.2).collect();
         let fp = ForestParams { n_estimators: 6, max_features: MaxFeatures::Count(2), seed, ..Default::default() };
-        let mut a = RandomForestRegressor::new(fp.clone());
-        let mut b = RandomForestRegressor::new(fp);
-        a.fit(x.view(), y.view()).unwrap();
-        b.fit(x.view(), y.view()).unwrap();
+        let a = fp.fit(x.view(), y.view()).unwrap();
+        let b = fp.fit(x.view(), y.view()).unwrap();
         prop_assert_eq!(&a, &b);
         let bp = BoostParams { n_estimators: 6, subsample: 0.7, colsample_bytree: 0.6, seed, ..Default::default() };
-        let mut g = GradientBoostingRegressor::new(bp.clone());
-        let mut h = GradientBoostingRegressor::new(bp);
-        g.fit(x.view(), y.view()).unwrap();
-        h.fit(x.view(), y.view()).unwrap();
+        let g = bp.fit(x.view(), y.view()).unwrap();
+        let h = bp.fit(x.view(), y.view()).unwrap();
         prop_assert_eq!(&g, &h);
         let m = Model::RandomForest(a);
         let back: Model = serde_json::from_str(&serde_json::to_string(&m).unwrap()).unwrap();
@@ -110,30 +103,32 @@ fn different_seeds_give_different_forests() {
     let x = data(&r);
     let y: Array1<f64> = r.iter().map(|t| t.0 + t.1).collect();
     let fit = |seed| {
-        let mut f = RandomForestRegressor::new(ForestParams {
+        ForestParams {
             n_estimators: 4,
             seed,
             ..Default::default()
-        });
-        f.fit(x.view(), y.view()).unwrap();
-        f
+        }
+        .fit(x.view(), y.view())
+        .unwrap()
     };
     assert_ne!(fit(1), fit(2));
 }
 
-fn all_models() -> Vec<Model> {
+fn all_params() -> Vec<ModelParams> {
     vec![
-        Model::DecisionTree(DecisionTreeRegressor::default()),
-        Model::RandomForest(RandomForestRegressor::new(ForestParams {
+        TreeParams::default().into(),
+        ForestParams {
             n_estimators: 3,
             ..Default::default()
-        })),
-        Model::GradientBoosting(GradientBoostingRegressor::new(BoostParams {
+        }
+        .into(),
+        BoostParams {
             n_estimators: 3,
             ..Default::default()
-        })),
-        Model::Linear(LinearModel::ols()),
-        Model::Linear(LinearModel::ridge(1.0)),
+        }
+        .into(),
+        LinearParams::Ols.into(),
+        LinearParams::Ridge { alpha: 1.0 }.into(),
     ]
 }
 
@@ -141,11 +136,11 @@ fn all_models() -> Vec<Model> {
 fn bad_input_gives_typed_errors() {
     let x = Array2::from_shape_fn((6, 2), |(i, j)| (i * 2 + j) as f64 + (i * i) as f64 * 0.1);
     let y = Array1::from(vec![1.0, 2.0, 3.0, 4.0, 5.0, 7.0]);
-    for mut m in all_models() {
+    for p in all_params() {
         let mut xn = x.clone();
         xn[[3, 1]] = f64::NAN;
         assert!(matches!(
-            m.fit(xn.view(), y.view()),
+            p.fit(xn.view(), y.view()),
             Err(MlError::NonFinite {
                 what: "features",
                 row: 3,
@@ -156,7 +151,7 @@ fn bad_input_gives_typed_errors() {
         let mut yi = y.clone();
         yi[2] = f64::INFINITY;
         assert!(matches!(
-            m.fit(x.view(), yi.view()),
+            p.fit(x.view(), yi.view()),
             Err(MlError::NonFinite {
                 what: "target",
                 row: 2,
@@ -164,7 +159,7 @@ fn bad_input_gives_typed_errors() {
             })
         ));
         assert!(matches!(
-            m.fit(x.view(), y.slice(ndarray::s![..5])),
+            p.fit(x.view(), y.slice(ndarray::s![..5])),
             Err(MlError::LengthMismatch {
                 expected: 6,
                 got: 5,
@@ -172,11 +167,11 @@ fn bad_input_gives_typed_errors() {
             })
         ));
         assert!(matches!(
-            m.fit(Array2::<f64>::zeros((0, 2)).view(), Array1::zeros(0).view()),
+            p.fit(Array2::<f64>::zeros((0, 2)).view(), Array1::zeros(0).view()),
             Err(MlError::Empty(_))
         ));
-        assert!(matches!(m.predict(x.view()), Err(MlError::NotFitted)));
-        m.fit(x.view(), y.view()).unwrap();
+        // (No unfitted model exists to predict from: `fit` is what makes one.)
+        let m = p.fit(x.view(), y.view()).unwrap();
         assert!(matches!(
             m.predict(Array2::zeros((2, 3)).view()),
             Err(MlError::LengthMismatch {
@@ -199,9 +194,8 @@ fn bad_input_gives_typed_errors() {
     ));
     let t = Table::parse("id y a\n0 1 nan\n1 2 3\n", "t").unwrap();
     let xa = t.matrix(&t.feature_names("y").unwrap()).unwrap();
-    let mut rf = RandomForestRegressor::default();
     assert!(matches!(
-        rf.fit(xa.view(), t.column("y").unwrap().view()),
+        ForestParams::default().fit(xa.view(), t.column("y").unwrap().view()),
         Err(MlError::NonFinite {
             row: 0,
             column: 0,
@@ -217,10 +211,10 @@ fn bad_input_gives_typed_errors() {
         Err(MlError::InvalidParameter { .. })
     ));
     assert!(matches!(
-        GradientBoostingRegressor::new(BoostParams {
+        BoostParams {
             max_bin: 1000,
             ..Default::default()
-        })
+        }
         .fit(x.view(), y.view()),
         Err(MlError::InvalidParameter {
             name: "max_bin",
@@ -239,17 +233,18 @@ fn linear_models_recover_coefficients() {
         .into_iter()
         .map(|r| 1.5 * r[0] - 2.0 * r[1] + 0.25)
         .collect();
-    let mut ols = LinearModel::ols();
-    ols.fit(x.view(), y.view()).unwrap();
-    assert!((ols.coef[0] - 1.5).abs() < 1e-8 && (ols.coef[1] + 2.0).abs() < 1e-8);
-    assert!((ols.intercept - 0.25).abs() < 1e-8);
+    let ols = LinearParams::Ols.fit(x.view(), y.view()).unwrap();
+    assert!((ols.coef()[0] - 1.5).abs() < 1e-8 && (ols.coef()[1] + 2.0).abs() < 1e-8);
+    assert!((ols.intercept() - 0.25).abs() < 1e-8);
     // Ridge shrinks the coefficients, and α → 0 approaches OLS.
-    let mut r = LinearModel::ridge(50.0);
-    r.fit(x.view(), y.view()).unwrap();
-    assert!(r.coef[0].abs() < 1.5 && r.coef[1].abs() < 2.0);
-    let mut r0 = LinearModel::ridge(1e-9);
-    r0.fit(x.view(), y.view()).unwrap();
-    assert!((r0.coef[0] - 1.5).abs() < 1e-6);
+    let r = LinearParams::Ridge { alpha: 50.0 }
+        .fit(x.view(), y.view())
+        .unwrap();
+    assert!(r.coef()[0].abs() < 1.5 && r.coef()[1].abs() < 2.0);
+    let r0 = LinearParams::Ridge { alpha: 1e-9 }
+        .fit(x.view(), y.view())
+        .unwrap();
+    assert!((r0.coef()[0] - 1.5).abs() < 1e-6);
 }
 
 #[test]
@@ -283,12 +278,13 @@ fn permutation_importance_finds_the_informative_feature() {
         .collect();
     let x = data(&r);
     let y: Array1<f64> = r.iter().map(|t| 3.0 * t.0).collect();
-    let mut f = RandomForestRegressor::new(ForestParams {
+    let f = ForestParams {
         n_estimators: 10,
         seed: 4,
         ..Default::default()
-    });
-    f.fit(x.view(), y.view()).unwrap();
+    }
+    .fit(x.view(), y.view())
+    .unwrap();
     let pi = permutation_importance(&f, x.view(), y.view(), 3, 9).unwrap();
     assert!(pi.mean[0] > 0.5, "{:?}", pi.mean);
     assert!(

@@ -1,10 +1,7 @@
 //! The paper's random forest on a feature table (its Fig. 4): importances and parity.
 
 use crate::error::Result;
-use amorph_ml::{
-    ForestParams, Model, RandomForestRegressor, SplitSpec, Table, TrainOptions,
-    workflow::FeatureImportance,
-};
+use amorph_ml::{ForestParams, SplitSpec, Table, TrainOptions, workflow::FeatureImportance};
 
 /// Test fraction of the paper's random split.
 const TEST_FRACTION: f64 = 0.15;
@@ -42,11 +39,12 @@ impl ForestResult {
 pub fn random_forest(table: &Table, target: &str, trees: usize, seed: u64) -> Result<ForestResult> {
     let opts = TrainOptions {
         target: target.to_string(),
-        model: Model::RandomForest(RandomForestRegressor::new(ForestParams {
+        params: ForestParams {
             n_estimators: trees,
             seed,
             ..ForestParams::default()
-        })),
+        }
+        .into(),
         split: SplitSpec::Random {
             test_fraction: TEST_FRACTION,
             seed,

@@ -4,8 +4,8 @@
 use super::Outcome;
 use amorph_ml::workflow::{PredictReport, SplitSpec, TrainOptions, predict_table, train_table};
 use amorph_ml::{
-    BoostParams, DecisionTreeRegressor, ForestParams, GradientBoostingRegressor, LinearModel,
-    Model, RandomForestRegressor, Table, TrainedModel, TreeMethod, TreeParams,
+    BoostParams, ForestParams, LinearParams, ModelParams, Table, TrainedModel, TreeMethod,
+    TreeParams,
 };
 use anyhow::{Context, bail};
 use std::fmt::Write as _;
@@ -100,15 +100,16 @@ pub struct TrainArgs {
     pub output: Option<PathBuf>,
 }
 
-fn build_model(a: &TrainArgs) -> Model {
+/// The hyper-parameters the arguments choose (checked when the model is fitted).
+fn model_params(a: &TrainArgs) -> ModelParams {
     match a.model {
-        ModelKind::Rf => Model::RandomForest(RandomForestRegressor::new(ForestParams {
+        ModelKind::Rf => ModelParams::RandomForest(ForestParams {
             n_estimators: a.trees,
             max_depth: a.max_depth,
             seed: a.seed,
             ..ForestParams::default()
-        })),
-        ModelKind::Gbt => Model::GradientBoosting(GradientBoostingRegressor::new(BoostParams {
+        }),
+        ModelKind::Gbt => ModelParams::GradientBoosting(BoostParams {
             n_estimators: a.trees,
             max_depth: a.max_depth.unwrap_or(4),
             learning_rate: a.eta,
@@ -124,14 +125,16 @@ fn build_model(a: &TrainArgs) -> Model {
             },
             seed: a.seed,
             ..BoostParams::default()
-        })),
-        ModelKind::Tree => Model::DecisionTree(DecisionTreeRegressor::new(TreeParams {
+        }),
+        ModelKind::Tree => ModelParams::DecisionTree(TreeParams {
             max_depth: a.max_depth,
             seed: a.seed,
             ..TreeParams::default()
-        })),
-        ModelKind::Ols => Model::Linear(LinearModel::ols()),
-        ModelKind::Ridge => Model::Linear(LinearModel::ridge(a.ridge_alpha)),
+        }),
+        ModelKind::Ols => ModelParams::Linear(LinearParams::Ols),
+        ModelKind::Ridge => ModelParams::Linear(LinearParams::Ridge {
+            alpha: a.ridge_alpha,
+        }),
     }
 }
 
@@ -155,7 +158,7 @@ pub fn run_train(a: TrainArgs) -> anyhow::Result<Outcome> {
     };
     let opts = TrainOptions {
         target: a.target.clone(),
-        model: build_model(&a),
+        params: model_params(&a),
         split,
         cv_folds: (a.cv >= 2).then_some(a.cv),
         cv_seed: a.seed,
