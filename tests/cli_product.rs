@@ -206,6 +206,18 @@ fn tiny_workflow_database_commands_and_resume() {
         );
         assert!(r["quality_note"].is_string(), "{r}");
     }
+    // The CSV export holds the same cells, one per column, whatever commas a note contains.
+    let out = common::amorph(&["export", "--db", "t.db", "--csv"], &d);
+    assert!(out.status.success());
+    let mut reader = csv::Reader::from_reader(out.stdout.as_slice());
+    let header = reader.headers().unwrap().clone();
+    let records: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+    assert_eq!(records.len(), rows.len());
+    let note = header.iter().position(|h| h == "quality_note").unwrap();
+    for (rec, r) in records.iter().zip(rows) {
+        assert_eq!(rec.len(), header.len());
+        assert_eq!(&rec[note], r["quality_note"].as_str().unwrap());
+    }
     // Li2O at 1500 K beside the paper's AIMD (the paper has no LiF, and no Li2O at 1000 K).
     let v = json_ok(&["fidelity", "--db", "t.db", "--table", PAPER], &d);
     let rows = v["rows"].as_array().unwrap();

@@ -341,19 +341,14 @@ pub fn export(args: DbArgs) -> anyhow::Result<Outcome> {
         Some(Value::String(s)) => s.clone(),
         Some(v) => v.to_string(),
     };
-    let mut csv = columns.join(",") + "\n";
+    // RFC 4180 through the csv crate: a quality note holds commas and must stay one cell.
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(&columns)?;
     for r in &rows {
-        csv.push_str(
-            &columns
-                .iter()
-                .map(|c| cell(r.get(c)))
-                .collect::<Vec<_>>()
-                .join(","),
-        );
-        csv.push('\n');
+        w.write_record(columns.iter().map(|c| cell(r.get(c))))?;
     }
     let text = if args.csv {
-        csv
+        String::from_utf8(w.into_inner()?)?
     } else {
         serde_json::to_string_pretty(&json)?
     };
