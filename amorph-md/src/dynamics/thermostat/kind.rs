@@ -9,20 +9,15 @@ use std::str::FromStr;
 /// temperature `t` (K), the time constant `tau` (fs) and the RNG `seed`. Adding a thermostat
 /// to the configuration files and the command line is one entry here (and its own file).
 macro_rules! thermostat_kinds {
-    ($($(#[$doc:meta])* $variant:ident = $name:literal => |$t:ident, $tau:ident, $seed:ident| $build:expr;)+) => {
+    (
+        $(#[$meta:meta])*
+        pub enum ThermostatKind {
+            $($(#[$doc:meta])* $variant:ident = $name:literal => |$t:ident, $tau:ident, $seed:ident| $build:expr;)+
+        }
+    ) => {
+        $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
         #[serde(try_from = "String", into = "String")]
-        #[doc = "A built-in thermostat by name: `nhc`, `csvr`, `langevin`, `berendsen`, `rescale` or `nve`."]
-        #[doc = "Serialised as that name; [`ThermostatKind::build`] makes the thermostat."]
-        #[doc = ""]
-        #[doc = "```"]
-        #[doc = "use amorph_md::dynamics::ThermostatKind;"]
-        #[doc = "let kind: ThermostatKind = \"csvr\".parse().unwrap();"]
-        #[doc = "let t = kind.build(1000.0, 100.0, 7).unwrap();"]
-        #[doc = "assert_eq!(t.name(), \"csvr\");"]
-        #[doc = "assert_eq!(t.target_temperature(), Some(1000.0));"]
-        #[doc = "assert!(\"andersen\".parse::<ThermostatKind>().is_err());"]
-        #[doc = "```"]
         pub enum ThermostatKind {
             $($(#[$doc])* $variant,)+
         }
@@ -67,18 +62,31 @@ macro_rules! thermostat_kinds {
 }
 
 thermostat_kinds! {
-    /// Nosé–Hoover chain (MTK, chain 3), period τ.
-    Nhc = "nhc" => |t, tau, seed| NoseHooverChain::new(t, tau)?;
-    /// Bussi–Donadio–Parrinello stochastic velocity rescaling, coupling time τ.
-    Csvr = "csvr" => |t, tau, seed| Csvr::new(t, tau, seed)?;
-    /// Langevin, BAOAB splitting, friction 1/τ.
-    Langevin = "langevin" => |t, tau, seed| Langevin::new(t, tau, seed)?;
-    /// Berendsen weak coupling, τ (not canonical; pre-equilibration).
-    Berendsen = "berendsen" => |t, tau, seed| Berendsen::new(t, tau)?;
-    /// Velocity rescaling to the target every step (not canonical; pre-equilibration).
-    Rescale = "rescale" => |t, tau, seed| VelocityRescale::new(t, 0.0, 1)?;
-    /// No thermostat (NVE).
-    Nve = "nve" => |t, tau, seed| Nve;
+    /// A built-in thermostat by name: `nhc`, `csvr`, `langevin`, `berendsen`, `rescale` or `nve`.
+    /// Serialised as that name; [`ThermostatKind::build`] makes the thermostat.
+    ///
+    /// ```
+    /// use amorph_md::dynamics::ThermostatKind;
+    /// let kind: ThermostatKind = "csvr".parse().unwrap();
+    /// let t = kind.build(1000.0, 100.0, 7).unwrap();
+    /// assert_eq!(t.name(), "csvr");
+    /// assert_eq!(t.target_temperature(), Some(1000.0));
+    /// assert!("andersen".parse::<ThermostatKind>().is_err());
+    /// ```
+    pub enum ThermostatKind {
+        /// Nosé–Hoover chain (MTK, chain 3), period τ.
+        Nhc = "nhc" => |t, tau, seed| NoseHooverChain::new(t, tau)?;
+        /// Bussi–Donadio–Parrinello stochastic velocity rescaling, coupling time τ.
+        Csvr = "csvr" => |t, tau, seed| Csvr::new(t, tau, seed)?;
+        /// Langevin, BAOAB splitting, friction 1/τ.
+        Langevin = "langevin" => |t, tau, seed| Langevin::new(t, tau, seed)?;
+        /// Berendsen weak coupling, τ (not canonical; pre-equilibration).
+        Berendsen = "berendsen" => |t, tau, seed| Berendsen::new(t, tau)?;
+        /// Velocity rescaling to the target every step (not canonical; pre-equilibration).
+        Rescale = "rescale" => |t, tau, seed| VelocityRescale::new(t, 0.0, 1)?;
+        /// No thermostat (NVE).
+        Nve = "nve" => |t, tau, seed| Nve;
+    }
 }
 
 /// The names [`ThermostatKind`] parses, as one comma-separated line for messages.
