@@ -16,8 +16,11 @@ use serde::{Deserialize, Serialize};
 /// assert_eq!(c.production_steps, 500);
 /// assert!(Config::from_toml_str("productoin_steps = 500").is_err());
 /// ```
+// Grows with the workflow: start from a preset (`Config::paper()`, `demo()`, `smoke()`) or a
+// TOML file and set fields, so that new settings do not break callers.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Config {
     /// Minimum number of atoms per cell (mpmorph `target_atoms`, 100).
     pub target_atoms: usize,

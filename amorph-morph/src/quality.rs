@@ -36,6 +36,7 @@ use serde::{Deserialize, Serialize};
 /// The thresholds of the plausibility checks.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
+#[non_exhaustive]
 pub struct QualitySettings {
     /// Allowed density / estimate at the anneal temperatures (0.55–1.4): liquids at
     /// 1000–2500 K lie at 0.65–0.95 (molten LiCl at 1000 K: 0.84).

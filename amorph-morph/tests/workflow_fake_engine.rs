@@ -75,13 +75,11 @@ impl Engine for Analytic {
 }
 
 fn small_config() -> Config {
-    let mut c = Config {
-        temperatures: vec![2000.0, 1000.0],
-        equilibration_steps: 20,
-        production_steps: 800,
-        frame_interval: 2,
-        ..Config::demo()
-    };
+    let mut c = Config::demo();
+    c.temperatures = vec![2000.0, 1000.0];
+    c.equilibration_steps = 20;
+    c.production_steps = 800;
+    c.frame_interval = 2;
     // The analytic Li walk has no repulsion: Li atoms pass through each other, which the
     // default like-ion floor rightly flags (see `untrusted_rows_leave_the_arrhenius_fit`).
     c.quality.like_ion_floor = 0.0;
@@ -272,10 +270,8 @@ fn bad_inputs() {
     let db = Database::open(&dir.path().join("x.db")).unwrap();
     let err = run(&formulas(&["Xx2O"]), &small_config(), &engine, db, &|_| {}).unwrap_err();
     assert!(err.to_string().contains("Xx"), "{err}");
-    let bad = Config {
-        time_step_fs: 0.0,
-        ..small_config()
-    };
+    let mut bad = small_config();
+    bad.time_step_fs = 0.0;
     let db = Database::open(&dir.path().join("y.db")).unwrap();
     assert!(run(&formulas(&["Li2O"]), &bad, &engine, db, &|_| {}).is_err());
     std::fs::write(dir.path().join("z.db"), b"this is not sqlite").unwrap();
@@ -286,10 +282,8 @@ fn bad_inputs() {
 fn untrusted_rows_leave_the_arrhenius_fit() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("wf.db");
-    let config = Config {
-        quality: Default::default(),
-        ..small_config()
-    };
+    let mut config = small_config();
+    config.quality = Default::default();
     let engine = Analytic {
         calls: AtomicUsize::new(0),
         fail_on: None,

@@ -16,6 +16,7 @@ use std::time::Instant;
 
 /// Settings of an MD run that do not belong to the thermostat.
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
 pub struct MdConfig {
     /// Time step (fs), > 0.
     pub timestep_fs: f64,
