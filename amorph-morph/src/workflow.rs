@@ -109,8 +109,9 @@ impl From<Stage> for String {
 }
 
 impl std::fmt::Display for Stage {
+    /// The stage's name; honours width and alignment (`{:<22}` in `amorph status`).
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.name())
+        f.pad(&self.name())
     }
 }
 
@@ -910,4 +911,24 @@ fn production(
     stage.trajectory = Some((trajectory, t));
     stage.thermo = Some(summary);
     Ok(stage)
+}
+
+#[cfg(test)]
+mod stage_tests {
+    use super::Stage;
+
+    #[test]
+    fn a_stage_prints_its_name_padded_as_asked_and_parses_back() {
+        for stage in [
+            Stage::Pack,
+            Stage::Equilibrate(5000.0),
+            Stage::Check(1000.0),
+        ] {
+            let name = stage.name();
+            assert_eq!(format!("{stage}"), name);
+            // `amorph status` lines the stages up in a column.
+            assert_eq!(format!("{stage:<22}|"), format!("{name:<22}|"));
+            assert_eq!(name.parse::<Stage>().unwrap(), stage);
+        }
+    }
 }
