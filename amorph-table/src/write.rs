@@ -7,11 +7,11 @@ use std::io::{self, Write};
 /// A field as written in `separator`'s dialect: quoted (with `"` doubled) when it would not
 /// read back as itself, otherwise unchanged.
 ///
-/// Both dialects quote a field holding `"`, or starting with `#` (which would make a first
-/// field a comment). [`Separator::Comma`] also quotes one holding a comma or a line break, or
+/// Both dialects quote a field holding `"`. [`Separator::Comma`] also quotes one holding a comma or a line break, or
 /// with whitespace at either end; [`Separator::Whitespace`] (and [`Separator::Loose`], written
 /// as whitespace) one that is empty or holds any whitespace. Line breaks are quoted but cannot
-/// be read back: tables are read line by line.
+/// be read back: tables are read line by line. ([`write_table`] also quotes a line's first
+/// field when it starts with `#`, which would make the line a comment.)
 ///
 /// ```
 /// use amorph_table::{Separator, quote_field};
@@ -22,7 +22,6 @@ use std::io::{self, Write};
 /// ```
 pub fn quote_field(field: &str, separator: Separator) -> Cow<'_, str> {
     let quote = field.contains('"')
-        || field.starts_with('#')
         || match separator {
             Separator::Comma => field.contains([',', '\n', '\r']) || field.trim() != field,
             Separator::Whitespace | Separator::Loose => {
@@ -57,14 +56,15 @@ pub fn quote_field(field: &str, separator: Separator) -> Cow<'_, str> {
 /// assert_eq!(t.rows()[0], ["0", "Li F", "1e-6"]);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-pub fn write_table<W, S, R>(
+pub fn write_table<W, N, S, R>(
     mut w: W,
-    names: &[S],
+    names: &[N],
     rows: &[R],
     separator: Separator,
 ) -> io::Result<()>
 where
     W: Write,
+    N: AsRef<str>,
     S: AsRef<str>,
     R: AsRef<[S]>,
 {
@@ -86,21 +86,28 @@ where
     } else {
         (Separator::Whitespace, " ")
     };
-    let line = |fields: &[S]| -> String {
-        if fields.len() == 1 && fields[0].as_ref().is_empty() {
-            return "\"\"".to_string(); // not a blank line
-        }
-        let quoted: Vec<Cow<'_, str>> = fields
-            .iter()
-            .map(|f| quote_field(f.as_ref(), dialect))
-            .collect();
-        quoted.join(sep)
-    };
-    writeln!(w, "{}", line(names))?;
+    writeln!(w, "{}", line(names, dialect, sep))?;
     for r in rows {
-        writeln!(w, "{}", line(r.as_ref()))?;
+        writeln!(w, "{}", line(r.as_ref(), dialect, sep))?;
     }
     Ok(())
+}
+
+/// One line of quoted fields.
+fn line<S: AsRef<str>>(fields: &[S], dialect: Separator, sep: &str) -> String {
+    if fields.len() == 1 && fields[0].as_ref().is_empty() {
+        return "\"\"".to_string(); // not a blank line
+    }
+    let quoted: Vec<Cow<'_, str>> = fields
+        .iter()
+        .enumerate()
+        .map(|(k, f)| match quote_field(f.as_ref(), dialect) {
+            // A first field `#…` would make the line a comment.
+            Cow::Borrowed(b) if k == 0 && b.starts_with('#') => Cow::Owned(format!("\"{b}\"")),
+            q => q,
+        })
+        .collect();
+    quoted.join(sep)
 }
 
 #[cfg(test)]
@@ -135,8 +142,12 @@ mod tests {
             "\"a,b\"\n\"\"\n"
         );
         assert_eq!(
-            written(&["a", "b"], &[vec!["#1", " x"]], Separator::Comma),
-            "a,b\n\"#1\",\" x\"\n"
+            written(
+                &["a", "b"],
+                &[vec!["#1", " #x"], vec!["1", "#"]],
+                Separator::Comma
+            ),
+            "a,b\n\"#1\",\" #x\"\n1,#\n"
         );
         for text in [
             written(&["a,b", "c"], &[vec!["", "x y"]], Separator::Whitespace),
