@@ -62,7 +62,7 @@ proptest! {
     }
 
     #[test]
-    fn what_the_reader_accepts_survives_a_write(text in "[a-z0-9 ,;\"#\t\n]{0,80}") {
+    fn what_the_reader_accepts_survives_a_write(text in "[a-z0-9 ,;\"#\t\n\r\u{a0}\u{85}]{0,80}") {
         if let Ok(t) = Table::parse(&text, "<any>") {
             for separator in [Separator::Comma, Separator::Whitespace] {
                 let mut out = Vec::new();
