@@ -14,6 +14,7 @@
 //! | [`features`] | `amorph-features` | the paper's descriptors |
 //! | [`ml`] | `amorph-ml` | random forests, gradient boosting |
 //! | [`sisso`] | `amorph-sisso` | SISSO symbolic regression |
+//! | [`table`] | `amorph-table` | the one reader (and writer) of whitespace- or comma-separated text tables |
 //! | [`analysis`] | this crate | anion families, correlations beside Table 1, per-element means, per-composition Arrhenius fits, the paper's random forest |
 //! | [`plot`] | this crate | every figure as SVG (typed series in), PNG by rasterising |
 //! | [`report`] | this crate | the self-contained HTML report of a database or of the paper's table |
@@ -30,6 +31,7 @@ pub use amorph_md as md;
 pub use amorph_ml as ml;
 pub use amorph_morph as morph;
 pub use amorph_sisso as sisso;
+pub use amorph_table as table;
 
 pub mod analysis;
 mod error;

@@ -2,6 +2,7 @@
 
 use crate::error::{DiffusionError, Result};
 use amorph_core::units::KB_EV;
+use amorph_table::Separator;
 
 /// An Arrhenius fit with the covariance of its two parameters.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
@@ -157,45 +158,27 @@ pub struct ArrheniusRow {
     pub d_std: Option<f64>,
 }
 
-fn tokens(line: &str) -> Vec<String> {
-    let mut out = vec![];
-    let mut cur = String::new();
-    let mut quoted = false;
-    for ch in line.chars() {
-        match ch {
-            '"' => quoted = !quoted,
-            c if !quoted && (c.is_whitespace() || c == ',' || c == ';') => {
-                if !cur.is_empty() {
-                    out.push(std::mem::take(&mut cur));
-                }
-            }
-            c => cur.push(c),
-        }
-    }
-    if !cur.is_empty() {
-        out.push(cur);
-    }
-    out
-}
-
 /// Parses a whitespace-, comma- or semicolon-separated table of temperatures and
 /// diffusivities. With a header, columns are found by name (case-insensitive): temperature
 /// `temperature | temp | t | t_k | temperature_k`; diffusivity `d | diffusivity | d_cm2_s |
 /// diffusivity_cm2_s | diff_coeff_mul_thousand` (the paper's `feature_target.dat`, in 1e-3 cm²/s,
 /// converted here); optional uncertainty `d_std | std | sigma | d_err | error |
 /// diffusivity_std_cm2_s`; optional group `formula | composition | group | name | system`.
-/// Without a header the columns are `T D [σ]`. Lines starting with `#` after the header are
-/// comments.
+/// Without a header the columns are `T D [σ]`. The first non-blank line is the header even
+/// when it starts with `#` (numpy's `savetxt` writes `# T D`); lines starting with `#` after it
+/// are comments. Rows may be longer than the header; a row without a column that is used is an
+/// error naming its line.
+///
+/// Lines and fields are read by `amorph-table` (the workspace's one table reader) in its
+/// [`Loose`](amorph_table::Separator::Loose) dialect: any run of whitespace, commas and
+/// semicolons separates, empty fields are dropped, double quotes group (`"Li F"`).
 pub fn parse_table(text: &str) -> Result<Vec<ArrheniusRow>> {
-    let mut lines = text
-        .lines()
-        .enumerate()
-        .map(|(i, l)| (i + 1, l.trim()))
-        .filter(|(_, l)| !l.is_empty());
-    let Some((_, first)) = lines.next() else {
+    let split = |line: &str| Separator::Loose.split(line);
+    let mut lines = amorph_table::lines(text);
+    let Some(first) = lines.next() else {
         return Err(DiffusionError::Fit("empty Arrhenius table".into()));
     };
-    let head = tokens(first.trim_start_matches('#'));
+    let head = split(first.text.trim_start_matches('#'));
     let numeric = head.iter().all(|t| t.parse::<f64>().is_ok());
     let find = |names: &[&str]| {
         head.iter()
@@ -234,16 +217,13 @@ pub fn parse_table(text: &str) -> Result<Vec<ArrheniusRow>> {
         (ti, di, si, gi, scale)
     };
     let mut rows = vec![];
-    let all = if numeric {
-        vec![(1usize, first)]
-    } else {
-        vec![]
-    };
-    for (no, line) in all.into_iter().chain(lines) {
-        if line.starts_with('#') {
+    let all = if numeric { vec![first] } else { vec![] };
+    for line in all.into_iter().chain(lines) {
+        if line.is_comment() {
             continue;
         }
-        let t = tokens(line);
+        let no = line.number;
+        let t = split(line.text);
         let get = |i: usize| -> Result<f64> {
             t.get(i)
                 .ok_or_else(|| DiffusionError::Fit(format!("line {no}: missing column {}", i + 1)))?
@@ -298,6 +278,45 @@ pub fn fit_groups(rows: &[ArrheniusRow]) -> Result<Vec<(Option<String>, Arrheniu
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn table_dialect() {
+        // A header commented out (numpy's savetxt), separators mixed, comments after it.
+        let rows =
+            parse_table("# T; D; sigma\n1000 1e-6 1e-7\n1500;1e-5, 1e-6\n# c\n2000,,4e-5 3e-6 x\n")
+                .unwrap();
+        assert_eq!(rows.len(), 3);
+        assert_eq!(
+            (rows[1].temperature_k, rows[1].d, rows[1].d_std),
+            (1500.0, 1e-5, Some(1e-6))
+        );
+        assert_eq!(rows[2].d_std, Some(3e-6));
+        // The paper's column names, its 1e-3 scale, quoted groups.
+        let rows = parse_table(
+            "\"Unnamed: 0\",Formula,diff_coeff_mul_thousand,Temperature\n0,\"Li F\",2,1000\n",
+        )
+        .unwrap();
+        assert_eq!(rows[0].group.as_deref(), Some("Li F"));
+        assert_eq!(rows[0].d, 2e-3);
+        // Headerless: the first line is data, and errors name real line numbers.
+        let rows = parse_table("\n1000 1e-6\n1500 2e-6\n").unwrap();
+        assert_eq!((rows.len(), rows[0].d_std), (2, None));
+        let msg = |t: &str| parse_table(t).unwrap_err().to_string();
+        assert_eq!(msg("\n\n1000\n"), "fit failed: line 3: missing column 2");
+        assert_eq!(
+            msg("T D\n\n1000 x\n"),
+            "fit failed: line 3: column 2 is not a number"
+        );
+        assert_eq!(
+            msg("T D\n# only comments\n"),
+            "fit failed: Arrhenius table has no data rows"
+        );
+        assert_eq!(
+            msg("x y\n1 2\n"),
+            "fit failed: no temperature column in header: x y"
+        );
+        assert_eq!(msg(" \n"), "fit failed: empty Arrhenius table");
+    }
 
     #[test]
     fn pymatgen_fit_arrhenius_fixture() {

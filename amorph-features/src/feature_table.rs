@@ -194,9 +194,10 @@ impl FeatureTable {
     }
 
     /// Writes CSV: `formula[,source][,temperature],<columns>`; an undefined value is an empty
-    /// field.
-    /// Numbers are written in Rust's shortest round-trip form.
-    pub fn write_csv<W: Write>(&self, mut w: W) -> Result<()> {
+    /// field. Numbers are written in Rust's shortest round-trip form; a label is quoted when
+    /// it would not read back as itself (`amorph_table::write_table`, the writer that matches
+    /// the workspace's table reader).
+    pub fn write_csv<W: Write>(&self, w: W) -> Result<()> {
         let with_t = self.has_temperature();
         let with_src = self.has_source();
         let mut header = vec!["formula"];
@@ -207,22 +208,26 @@ impl FeatureTable {
             header.push("temperature");
         }
         header.extend(self.names.iter().copied());
-        writeln!(w, "{}", header.join(","))?;
-        for r in &self.rows {
-            let mut fields = vec![csv_field(&r.label)];
-            if with_src {
-                fields.push(csv_field(r.source.as_deref().unwrap_or("")));
-            }
-            if with_t {
-                fields.push(r.temperature.map(|t| t.to_string()).unwrap_or_default());
-            }
-            fields.extend(
-                r.values
-                    .iter()
-                    .map(|v| v.map(|x| x.to_string()).unwrap_or_default()),
-            );
-            writeln!(w, "{}", fields.join(","))?;
-        }
+        let rows: Vec<Vec<String>> = self
+            .rows
+            .iter()
+            .map(|r| {
+                let mut fields = vec![r.label.clone()];
+                if with_src {
+                    fields.push(r.source.clone().unwrap_or_default());
+                }
+                if with_t {
+                    fields.push(r.temperature.map(|t| t.to_string()).unwrap_or_default());
+                }
+                fields.extend(
+                    r.values
+                        .iter()
+                        .map(|v| v.map(|x| x.to_string()).unwrap_or_default()),
+                );
+                fields
+            })
+            .collect();
+        amorph_table::write_table(w, &header, &rows, amorph_table::Separator::Comma)?;
         Ok(())
     }
 
@@ -260,13 +265,5 @@ impl FeatureTable {
             })
             .collect();
         json!({ "columns": self.names, "rows": rows })
-    }
-}
-
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
     }
 }

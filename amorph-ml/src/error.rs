@@ -83,5 +83,41 @@ pub enum MlError {
     Linear(String),
 }
 
+/// A table that cannot be read, in this crate's words: no header or no rows is
+/// [`MlError::Empty`], a ragged row [`MlError::Parse`] naming its line, an unreadable file
+/// [`MlError::Io`] (its cause kept as the source).
+impl From<amorph_table::TableError> for MlError {
+    fn from(e: amorph_table::TableError) -> MlError {
+        use amorph_table::TableError as T;
+        match e {
+            T::NoHeader { source_name } => {
+                MlError::Empty(format!("table {source_name} has no header"))
+            }
+            T::NoRows { source_name } => MlError::Empty(format!("table {source_name} has no rows")),
+            T::Ragged {
+                source_name,
+                line,
+                fields,
+                columns,
+            } => MlError::Parse {
+                source_name,
+                line,
+                reason: format!("{fields} fields, header has {columns}"),
+            },
+            T::TooFewColumns {
+                source_name,
+                line,
+                columns,
+                needed,
+            } => MlError::Parse {
+                source_name,
+                line,
+                reason: format!("{columns} columns, at least {needed} needed"),
+            },
+            T::Io { path, source } => MlError::Io { path, source },
+        }
+    }
+}
+
 /// Result alias of this crate.
 pub type Result<T> = std::result::Result<T, MlError>;

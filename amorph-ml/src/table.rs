@@ -1,10 +1,11 @@
-//! Reader for whitespace- or comma-separated tables with a header line.
+//! Tables of features and targets, read by `amorph-table` (the workspace's one table reader).
 //!
 //! The separator is a comma when the header contains one, otherwise runs of whitespace.
 //! Double-quoted fields may contain separators (the paper's header starts with
-//! `"Unnamed: 0"`). The first column is the row id; a column is numeric when every cell parses
-//! as a float (`nan`/`inf` included — they are rejected later, when used as features).
-//! Non-numeric columns such as `formula` are carried along but never used as features.
+//! `"Unnamed: 0"`); `#` lines and blank lines are skipped. The first column is the row id; a
+//! column is numeric when every cell parses as a float (`nan`/`inf` included — they are
+//! rejected later, when used as features). Non-numeric columns such as `formula` are carried
+//! along but never used as features; [`Table::matrix`] and [`Table::column`] give `ndarray`s.
 
 use crate::error::{MlError, Result};
 use ndarray::{Array1, Array2};
@@ -20,81 +21,31 @@ pub struct Table {
     numeric: Vec<Option<Vec<f64>>>,
 }
 
-fn split_line(line: &str, comma: bool) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    let mut in_quotes = false;
-    let mut have = false;
-    for ch in line.chars() {
-        if ch == '"' {
-            in_quotes = !in_quotes;
-            have = true;
-        } else if !in_quotes && ((comma && ch == ',') || (!comma && ch.is_whitespace())) {
-            if comma || have {
-                out.push(cur.trim().to_string());
-                cur.clear();
-                have = false;
-            }
-        } else {
-            cur.push(ch);
-            have = true;
+impl From<amorph_table::Table> for Table {
+    fn from(table: amorph_table::Table) -> Table {
+        let amorph_table::Parts {
+            names,
+            rows,
+            numeric,
+        } = table.into_parts();
+        Table {
+            names,
+            cells: rows,
+            numeric,
         }
     }
-    if comma || have {
-        out.push(cur.trim().to_string());
-    }
-    out
 }
 
 impl Table {
-    /// Parses table text; `source_name` names it in errors.
+    /// Parses table text; `source_name` names it in errors: [`MlError::Empty`] for a text
+    /// without header or rows, [`MlError::Parse`] naming the line of a ragged row.
     pub fn parse(text: &str, source_name: &str) -> Result<Table> {
-        let mut lines = text
-            .lines()
-            .enumerate()
-            .filter(|(_, l)| !l.trim().is_empty() && !l.trim_start().starts_with('#'));
-        let Some((_, header)) = lines.next() else {
-            return Err(MlError::Empty(format!("table {source_name} has no header")));
-        };
-        let comma = header.contains(',');
-        let names = split_line(header, comma);
-        let mut cells = Vec::new();
-        for (k, line) in lines {
-            let row = split_line(line, comma);
-            if row.len() != names.len() {
-                return Err(MlError::Parse {
-                    source_name: source_name.to_string(),
-                    line: k + 1,
-                    reason: format!("{} fields, header has {}", row.len(), names.len()),
-                });
-            }
-            cells.push(row);
-        }
-        if cells.is_empty() {
-            return Err(MlError::Empty(format!("table {source_name} has no rows")));
-        }
-        let numeric = (0..names.len())
-            .map(|j| {
-                cells
-                    .iter()
-                    .map(|r| r[j].parse::<f64>().ok())
-                    .collect::<Option<Vec<f64>>>()
-            })
-            .collect();
-        Ok(Table {
-            names,
-            cells,
-            numeric,
-        })
+        Ok(amorph_table::Table::parse(text, source_name)?.into())
     }
 
-    /// Reads and parses a file.
+    /// Reads and parses a file ([`MlError::Io`] when it cannot be read).
     pub fn read(path: &Path) -> Result<Table> {
-        let text = std::fs::read_to_string(path).map_err(|source| MlError::Io {
-            path: path.to_path_buf(),
-            source,
-        })?;
-        Table::parse(&text, &path.display().to_string())
+        Ok(amorph_table::Table::read(path)?.into())
     }
 
     /// Number of rows.

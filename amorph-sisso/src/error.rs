@@ -38,5 +38,40 @@ pub enum SissoError {
     },
 }
 
+/// A table that cannot be read, in this crate's words: [`SissoError::Table`] naming the
+/// table (and the line of a ragged row), or [`SissoError::Io`] with its cause.
+impl From<amorph_table::TableError> for SissoError {
+    fn from(e: amorph_table::TableError) -> SissoError {
+        use amorph_table::TableError as T;
+        let (source_name, message) = match e {
+            T::Io { path, source } => {
+                return SissoError::Io {
+                    path: path.display().to_string(),
+                    source,
+                };
+            }
+            T::NoHeader { source_name } => (source_name, "empty file".to_string()),
+            T::TooFewColumns { source_name, .. } => (
+                source_name,
+                "the header needs an id column and at least one data column".to_string(),
+            ),
+            T::Ragged {
+                source_name,
+                line,
+                fields,
+                columns,
+            } => (
+                source_name,
+                format!("line {line}: {fields} fields, the header has {columns}"),
+            ),
+            T::NoRows { source_name } => (source_name, "no data rows".to_string()),
+        };
+        SissoError::Table {
+            source_name,
+            message,
+        }
+    }
+}
+
 /// Result alias of this crate.
 pub type Result<T> = std::result::Result<T, SissoError>;

@@ -1,7 +1,11 @@
-//! Reading whitespace- or comma-separated tables with a header.
+//! Numeric tables with a header and row ids, read by `amorph-table` (the workspace's one table
+//! reader).
 
 use crate::error::{Result, SissoError};
 use std::path::Path;
+
+/// An id column and at least one data column.
+const OPTIONS: amorph_table::Options = amorph_table::Options { min_columns: 2 };
 
 /// A numeric table: the first column holds row ids; non-numeric columns are dropped.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -18,108 +22,57 @@ pub struct Table {
     pub skipped: Vec<String>,
 }
 
-fn split_line(line: &str, comma: bool) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    let mut quoted = false;
-    let mut had_token = false;
-    for c in line.chars() {
-        match c {
-            '"' => {
-                quoted = !quoted;
-                had_token = true;
-            }
-            ',' if comma && !quoted => {
-                out.push(std::mem::take(&mut cur).trim().to_string());
-                had_token = false;
-            }
-            c if !comma && !quoted && c.is_whitespace() => {
-                if had_token || !cur.is_empty() {
-                    out.push(std::mem::take(&mut cur));
-                    had_token = false;
-                }
-            }
-            _ => {
-                cur.push(c);
-                had_token = true;
-            }
-        }
-    }
-    if comma {
-        out.push(cur.trim().to_string());
-    } else if had_token || !cur.is_empty() {
-        out.push(cur);
-    }
-    out
-}
-
 impl Table {
     /// Reads a table from a file (see [`Table::parse`]).
     pub fn read(path: &Path) -> Result<Table> {
-        let text = std::fs::read_to_string(path).map_err(|e| SissoError::Io {
-            path: path.display().to_string(),
-            source: e,
-        })?;
-        Table::parse(&text, &path.display().to_string())
+        let table = amorph_table::Table::read_with(path, &OPTIONS)?;
+        Table::from_table(table, &path.display().to_string())
     }
 
     /// Parses a table: header line, then rows. Comma-separated when the header contains a comma,
     /// whitespace-separated otherwise; `"quoted names"` may contain spaces; lines starting with
-    /// `#` and blank lines are ignored. The first column is the row id.
+    /// `#` and blank lines are ignored. The first column is the row id. (Read by
+    /// `amorph-table`, the workspace's one table reader.)
     pub fn parse(text: &str, source_name: &str) -> Result<Table> {
-        let err = |message: String| SissoError::Table {
-            source_name: source_name.to_string(),
-            message,
-        };
-        let mut lines = text
-            .lines()
-            .enumerate()
-            .filter(|(_, l)| !l.trim().is_empty() && !l.trim_start().starts_with('#'));
-        let (_, header) = lines.next().ok_or_else(|| err("empty file".into()))?;
-        let comma = header.contains(',');
-        let head = split_line(header, comma);
-        if head.len() < 2 {
-            return Err(err(
-                "the header needs an id column and at least one data column".into(),
-            ));
-        }
-        let ncol = head.len();
-        let mut cells: Vec<Vec<String>> = vec![Vec::new(); ncol];
-        for (lineno, line) in lines {
-            let row = split_line(line, comma);
-            if row.len() != ncol {
-                return Err(err(format!(
-                    "line {}: {} fields, the header has {ncol}",
-                    lineno + 1,
-                    row.len()
-                )));
-            }
-            for (k, v) in row.into_iter().enumerate() {
-                cells[k].push(v);
-            }
-        }
-        if cells[0].is_empty() {
-            return Err(err("no data rows".into()));
-        }
-        let mut table = Table {
-            id_name: head[0].clone(),
-            ids: std::mem::take(&mut cells[0]),
+        Table::from_table(
+            amorph_table::Table::parse_with(text, source_name, &OPTIONS)?,
+            source_name,
+        )
+    }
+
+    /// The numeric view of a table: its first column as the ids, then every other column
+    /// whose cells are all numbers (the others named in `skipped`). A numeric column whose
+    /// name appears twice is an error.
+    fn from_table(table: amorph_table::Table, source_name: &str) -> Result<Table> {
+        let amorph_table::Parts {
+            mut names,
+            rows,
+            numeric,
+        } = table.into_parts();
+        let mut out = Table {
+            id_name: std::mem::take(&mut names[0]),
+            ids: rows
+                .into_iter()
+                .map(|mut r| std::mem::take(&mut r[0]))
+                .collect(),
             ..Table::default()
         };
-        for (k, name) in head.iter().enumerate().skip(1) {
-            let parsed: Option<Vec<f64>> = cells[k].iter().map(|v| v.parse::<f64>().ok()).collect();
-            match parsed {
+        for (name, column) in names.into_iter().zip(numeric).skip(1) {
+            match column {
                 Some(col) => {
-                    if table.names.contains(name) {
-                        return Err(err(format!("column `{name}` appears twice")));
+                    if out.names.contains(&name) {
+                        return Err(SissoError::Table {
+                            source_name: source_name.to_string(),
+                            message: format!("column `{name}` appears twice"),
+                        });
                     }
-                    table.names.push(name.clone());
-                    table.columns.push(col);
+                    out.names.push(name);
+                    out.columns.push(col);
                 }
-                None => table.skipped.push(name.clone()),
+                None => out.skipped.push(name),
             }
         }
-        Ok(table)
+        Ok(out)
     }
 
     /// Number of rows.

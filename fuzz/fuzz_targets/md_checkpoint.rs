@@ -17,12 +17,7 @@ impl Calculator for Zero {
         "zero"
     }
     fn calculate(&mut self, s: &Structure, _: Request) -> Result<Calculation> {
-        Ok(Calculation {
-            energy: 0.0,
-            forces: vec![Vector3::zeros(); s.len()],
-            stress: Some([0.0; 6]),
-            energies: None,
-        })
+        Ok(Calculation::new(0.0, vec![Vector3::zeros(); s.len()]).with_stress([0.0; 6]))
     }
 }
 
