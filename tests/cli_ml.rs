@@ -137,3 +137,45 @@ fn bad_input_is_a_one_line_error() {
         "{stderr}"
     );
 }
+
+/// Every model kind `amorph train` writes, `amorph predict` reads back (linear models could
+/// not be read before: their file held `"kind"` twice) and applies to the table it was trained
+/// on: the R² over all rows lies between the report's train and test R². (Not the rounded
+/// `test_ordered.dat`: OLS on the paper's near-collinear columns has coefficients of 10⁷, which
+/// turn its four-decimal rounding into nonsense.)
+#[test]
+fn every_saved_model_kind_predicts() {
+    let table = format!("{DATA}feature_target.dat");
+    let test = format!("{DATA}test_ordered.dat");
+    for kind in ["ols", "ridge", "tree"] {
+        let model = tmp(&format!("{kind}.json"));
+        let (ok, stdout, stderr) = run(&[
+            "train",
+            &table,
+            "--model",
+            kind,
+            "--target",
+            TARGET,
+            "--test-rows",
+            &test,
+            "--cv",
+            "0",
+            "--json",
+            "-o",
+            model.to_str().unwrap(),
+        ]);
+        assert!(ok, "{kind}: {stderr}");
+        let j: Value = serde_json::from_str(stdout.trim()).unwrap();
+        let (ok, stdout, stderr) = run(&["predict", model.to_str().unwrap(), &table, "--json"]);
+        assert!(ok, "{kind}: {stderr}");
+        let p: Value = serde_json::from_str(stdout.trim()).unwrap();
+        assert_eq!(p["n_rows"], 792, "{kind}");
+        let mse = |v: &Value| v["rmse"].as_f64().unwrap().powi(2);
+        let (all, train, test) = (mse(&p["scores"]), mse(&j["train"]), mse(&j["test"]));
+        let want = (673.0 * train + 119.0 * test) / 792.0;
+        assert!(
+            (all - want).abs() <= 1e-9 * want,
+            "{kind}: MSE {all} vs {want}"
+        );
+    }
+}

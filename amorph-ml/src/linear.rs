@@ -101,8 +101,10 @@ impl LinearParams {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(try_from = "LinearRepr")]
 pub struct LinearModel {
-    /// Saved under `kind`, its name in model files since the first version.
-    #[serde(rename = "kind")]
+    /// Saved under `method`. Files of amorph 0.1.0 saved it under `kind`, the name of
+    /// [`crate::Model`]'s tag too, so they could not be read back; [`crate::TrainedModel`]
+    /// reads them.
+    #[serde(rename = "method")]
     params: LinearParams,
     coef: Vec<f64>,
     intercept: f64,
@@ -111,7 +113,7 @@ pub struct LinearModel {
 /// The serialised form of [`LinearModel`], checked before it becomes one.
 #[derive(Deserialize)]
 struct LinearRepr {
-    kind: LinearParams,
+    method: LinearParams,
     coef: Vec<f64>,
     intercept: f64,
 }
@@ -129,7 +131,7 @@ impl TryFrom<LinearRepr> for LinearModel {
             return Err(format!("a linear model with the non-finite parameter {x}"));
         }
         Ok(LinearModel {
-            params: r.kind,
+            params: r.method,
             coef: r.coef,
             intercept: r.intercept,
         })

@@ -282,7 +282,10 @@ impl TrainedModel {
             source_name: source_name.to_string(),
             reason,
         };
-        let m: TrainedModel = serde_json::from_slice(text).map_err(|e| bad(e.to_string()))?;
+        let m: TrainedModel = match serde_json::from_slice(text) {
+            Ok(m) => m,
+            Err(e) => Self::from_legacy_linear(text).ok_or_else(|| bad(e.to_string()))?,
+        };
         let n = m.model.n_features();
         if n != m.features.len() {
             return Err(bad(format!(
@@ -291,6 +294,25 @@ impl TrainedModel {
             )));
         }
         Ok(m)
+    }
+}
+
+impl TrainedModel {
+    /// A linear model as amorph 0.1.0 saved it: `"kind"` twice in the model object, first the
+    /// model's tag `"linear"`, then the method (`"Ols"` or `{"Ridge": …}`), which serde cannot
+    /// read as one object. A JSON value keeps the last `"kind"`, the method; the model is
+    /// rebuilt from it. `None` when `text` is not such a file.
+    fn from_legacy_linear(text: &[u8]) -> Option<TrainedModel> {
+        let mut v: serde_json::Value = serde_json::from_slice(text).ok()?;
+        let model = v.get_mut("model")?.as_object_mut()?;
+        let method = model.remove("kind")?;
+        let is_method = method == "Ols" || method.get("Ridge").is_some();
+        if !is_method {
+            return None;
+        }
+        model.insert("kind".into(), "linear".into());
+        model.insert("method".into(), method);
+        serde_json::from_value(v).ok()
     }
 }
 

@@ -51,3 +51,42 @@ fn tree_models_saved_before_the_new_api_predict_the_same() {
         );
     }
 }
+
+/// amorph 0.1.0 wrote linear models with `"kind"` twice (the model's tag and the method), which
+/// no version could read back. They load now, predict `x·coef + intercept` with their own
+/// coefficients, and save in the current form (`"method"`), which reads back equal.
+#[test]
+fn linear_models_of_the_first_version_load() {
+    let table = Table::read(format!("{DATA}test_ordered.dat").as_ref()).unwrap();
+    for (name, method) in [("ols", "\"Ols\""), ("ridge", "{\"Ridge\":{\"alpha\":0.5}}")] {
+        let text = std::fs::read_to_string(fixture(&format!("{name}.json"))).unwrap();
+        assert!(
+            text.contains(&format!("\"kind\":\"linear\",\"kind\":{method}")),
+            "{name}"
+        );
+        let model = TrainedModel::from_json(text.as_bytes(), name).unwrap();
+        let Model::Linear(linear) = &model.model else {
+            panic!("{name}: not a linear model");
+        };
+        let p = predict_table(&model, &table).unwrap();
+        let x = table.matrix(&model.features).unwrap();
+        for (row, got) in x.rows().into_iter().zip(&p.predictions) {
+            let want = row
+                .iter()
+                .zip(linear.coef())
+                .map(|(a, b)| a * b)
+                .sum::<f64>()
+                + linear.intercept();
+            assert!((got - want).abs() <= 1e-9 * want.abs().max(1.0), "{name}");
+        }
+        let saved = serde_json::to_string(&model).unwrap();
+        assert!(
+            saved.contains(&format!("\"kind\":\"linear\",\"method\":{method}")),
+            "{saved}"
+        );
+        assert_eq!(
+            TrainedModel::from_json(saved.as_bytes(), name).unwrap(),
+            model
+        );
+    }
+}
