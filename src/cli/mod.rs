@@ -31,6 +31,16 @@ pub struct Outcome {
     pub text: String,
 }
 
+impl Outcome {
+    /// The outcome of a result that serialises to the `--json` object and displays as the text.
+    pub fn of<T: serde::Serialize + std::fmt::Display>(result: &T) -> anyhow::Result<Outcome> {
+        Ok(Outcome {
+            json: serde_json::to_value(result)?,
+            text: result.to_string(),
+        })
+    }
+}
+
 /// amorph: amorphous materials by melt–quench MD, Li-ion diffusivity, descriptors and ML.
 #[derive(Parser)]
 #[command(name = "amorph", version, about, long_about = None, propagate_version = true)]

@@ -248,7 +248,7 @@ fn figure(args: &Args) -> anyhow::Result<Figure> {
             Figure {
                 svg: fig::rdf_compare_svg(&a, &b, &cmp, &caption)?,
                 summary: format!("{} pairs, R² = {:.4}", cmp.per_pair.len(), cmp.r2),
-                extra: json!({"r2": cmp.r2, "per_pair": super::diffusion::per_pair(&cmp)}),
+                extra: serde_json::to_value(&cmp)?,
             }
         }
         Kind::Importance => {
