@@ -32,6 +32,9 @@ pub enum Error {
     /// An error of `amorph-morph` (the workflow database).
     #[error(transparent)]
     Morph(#[from] amorph_morph::MorphError),
+    /// A value that could not be converted to JSON.
+    #[error(transparent)]
+    Json(#[from] serde_json::Error),
     /// `source`, about `context` (a file, a column, a composition).
     #[error("{context}")]
     Context {

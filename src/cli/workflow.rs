@@ -2,10 +2,10 @@
 
 use super::Outcome;
 use amorph_md::spec::CalculatorSpec;
-use amorph_morph::{AmorphMd, Config, Database, Event, Workflow};
+use amorph_morph::{AmorphMd, Config, Database, DatabaseStatus, Event, RunSummary, Workflow};
 use anyhow::{Context, bail};
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
-use serde_json::{Map, Value, json};
+use serde_json::json;
 use std::collections::HashMap;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -99,27 +99,7 @@ impl Progress {
 
     fn event(&self, e: Event) {
         let Some(multi) = &self.multi else {
-            match e {
-                Event::Started {
-                    formula,
-                    stage,
-                    index,
-                    total,
-                } => {
-                    eprintln!("[{formula}] {stage} ({}/{total})", index + 1)
-                }
-                Event::Finished {
-                    formula,
-                    stage,
-                    seconds,
-                } => eprintln!("[{formula}] {stage} done in {seconds:.1} s"),
-                Event::Skipped { formula, stage } => eprintln!("[{formula}] {stage} already done"),
-                Event::Failed {
-                    formula,
-                    stage,
-                    error,
-                } => eprintln!("[{formula}] {stage} FAILED: {error}"),
-            }
+            eprintln!("{e}");
             return;
         };
         let mut bars = self.bars.lock().expect("progress lock");
@@ -212,148 +192,35 @@ pub fn run(args: RunArgs) -> anyhow::Result<Outcome> {
     let start = std::time::Instant::now();
     let outcomes = workflow.run(&args.formulas, db)?;
     progress.finish();
-    let ok = outcomes.iter().filter(|o| o.result.is_ok()).count();
-    let rows: Vec<Value> = outcomes
-        .iter()
-        .map(|o| match &o.result {
-            Ok(n) => json!({"formula": o.formula, "status": "done", "stages_run": n}),
-            Err(e) => json!({"formula": o.formula, "status": "failed", "error": e}),
-        })
-        .collect();
-    let mut text = format!(
-        "{ok}/{} compositions done in {:.1} s -> {}\n",
-        outcomes.len(),
+    Outcome::of(&RunSummary::new(
+        &args.db,
+        &outcomes,
         start.elapsed().as_secs_f64(),
-        args.db.display()
-    );
-    for o in &outcomes {
-        if let Err(e) = &o.result {
-            text.push_str(&format!("  {} failed: {e}\n", o.formula));
-        }
-    }
-    if ok == 0 {
-        bail!(
-            "every composition failed: {}",
-            outcomes
-                .iter()
-                .filter_map(|o| o.result.clone().err())
-                .collect::<Vec<_>>()
-                .join("; ")
-        );
-    }
-    Ok(Outcome {
-        json: json!({"db": args.db, "compositions": rows, "seconds": start.elapsed().as_secs_f64()}),
-        text,
-    })
+    )?)
 }
 
-fn open_existing(path: &Path) -> anyhow::Result<Database> {
-    if !path.exists() {
-        bail!(
-            "{}: no such database (create one with `amorph run`)",
-            path.display()
-        );
-    }
+/// The database at `path`, which must exist.
+pub(crate) fn open_existing(path: &Path) -> anyhow::Result<Database> {
+    Database::must_exist(path)?;
     Database::open(path).with_context(|| format!("{}", path.display()))
 }
 
 /// `amorph status`: per composition its potential, its stages and whether each temperature's
 /// row can be trusted (with the reason when not).
 pub fn status(args: DbArgs) -> anyhow::Result<Outcome> {
-    let db = open_existing(&args.db)?;
-    let stages = db.stages()?;
-    let mut text = String::new();
-    let mut json_rows = Vec::new();
-    for c in db.compositions()? {
-        let mine: Vec<_> = stages.iter().filter(|s| s.formula == c.formula).collect();
-        let done = mine
-            .iter()
-            .filter(|s| s.status == amorph_morph::db::StageStatus::Done)
-            .count();
-        let potential = match (&c.potential, c.physical) {
-            (Some(p), Some(false)) => format!(", potential {p} (smoke test, not physics)"),
-            (Some(p), _) => format!(", potential {p}"),
-            (None, _) => String::new(),
-        };
-        text.push_str(&format!(
-            "{} ({} atoms{potential}): {done} stages done\n",
-            c.formula, c.atoms
-        ));
-        for s in &mine {
-            let status = serde_json::to_value(s.status)?;
-            text.push_str(&format!(
-                "  {:<22} {}",
-                s.stage,
-                status.as_str().unwrap_or("?")
-            ));
-            if let Some(e) = &s.error {
-                text.push_str(&format!(": {e}"));
-            }
-            text.push('\n');
-        }
-        let quality = db.quality(c.id)?;
-        for q in &quality {
-            text.push_str(&format!(
-                "  {:>6} K {}: {}\n",
-                q.temperature,
-                if q.trusted() { "trusted" } else { "UNTRUSTED" },
-                q.note()
-            ));
-        }
-        let checks: Vec<Value> = quality
-            .iter()
-            .map(|q| json!({"temperature": q.temperature, "trusted": q.trusted(), "note": q.note(), "checks": q}))
-            .collect();
-        json_rows.push(json!({"formula": c.formula, "atoms": c.atoms, "potential": c.potential, "physical": c.physical, "stages": mine, "quality": checks}));
-    }
-    Ok(Outcome {
-        json: json!({"db": args.db, "compositions": json_rows}),
-        text,
+    let compositions = open_existing(&args.db)?.status()?;
+    Outcome::of(&DatabaseStatus {
+        db: args.db,
+        compositions,
     })
-}
-
-/// One exported row per composition × temperature ([`Database::export`]) as JSON objects.
-pub fn export_rows(db: &Database) -> anyhow::Result<Vec<Map<String, Value>>> {
-    db.export()?
-        .into_iter()
-        .map(|r| match serde_json::to_value(r)? {
-            Value::Object(m) => Ok(m),
-            _ => bail!("an export row did not serialise to an object"),
-        })
-        .collect()
 }
 
 /// `amorph export`.
 pub fn export(args: DbArgs) -> anyhow::Result<Outcome> {
-    let db = open_existing(&args.db)?;
-    let rows = export_rows(&db)?;
+    let rows = amorph::report::export_rows(&open_existing(&args.db)?)?;
     let json = json!({"db": args.db, "rows": rows});
-    let mut columns: Vec<String> = Vec::new();
-    for r in &rows {
-        for k in r.keys() {
-            if !columns.contains(k) {
-                columns.push(k.clone());
-            }
-        }
-    }
-    let cell = |v: Option<&Value>| match v {
-        None | Some(Value::Null) => String::new(),
-        Some(Value::String(s)) => s.clone(),
-        Some(v) => v.to_string(),
-    };
-    let mut csv = columns.join(",") + "\n";
-    for r in &rows {
-        csv.push_str(
-            &columns
-                .iter()
-                .map(|c| cell(r.get(c)))
-                .collect::<Vec<_>>()
-                .join(","),
-        );
-        csv.push('\n');
-    }
     let text = if args.csv {
-        csv
+        amorph::report::export_csv(&rows)
     } else {
         serde_json::to_string_pretty(&json)?
     };

@@ -28,10 +28,12 @@ use html::Html;
 use std::path::Path;
 
 mod database;
+mod export;
 mod html;
 mod paper_table;
 
 pub use database::database_report;
+pub use export::{export_csv, export_rows};
 pub use paper_table::table_report;
 
 /// An HTML report and its summary numbers.
