@@ -2,13 +2,15 @@
 //! models on a feature table (see `amorph-ml`).
 
 use super::Outcome;
-use amorph_ml::workflow::{PredictReport, SplitSpec, TrainOptions, predict_table, train_table};
+use amorph_ml::workflow::{
+    PredictReport, PredictSummary, SplitSpec, TrainOptions, TrainSummary, predict_table,
+    train_table,
+};
 use amorph_ml::{
     BoostParams, ForestParams, LinearParams, ModelParams, Table, TrainedModel, TreeMethod,
     TreeParams,
 };
 use anyhow::{Context, bail};
-use std::fmt::Write as _;
 use std::path::PathBuf;
 
 /// Model kinds of `amorph train`.
@@ -186,40 +188,12 @@ pub fn run_train(a: TrainArgs) -> anyhow::Result<Outcome> {
         .save(&out)
         .with_context(|| out.display().to_string())?;
 
-    let mut json = serde_json::to_value(&report)?;
-    json["model"] = kind.clone().into();
-    json["model_path"] = out.display().to_string().into();
-    let mut text = String::new();
-    writeln!(text, "{kind} on {} → {}", a.table.display(), a.target)?;
-    writeln!(
-        text,
-        "rows: {} train, {} test; {} features",
-        report.n_train,
-        report.n_test,
-        report.features.len()
-    )?;
-    for (name, s) in [("train", &report.train), ("test", &report.test)] {
-        writeln!(
-            text,
-            "{name:5}  R² {:.4}  RMSE {:.4}  MAE {:.4}",
-            s.r2, s.rmse, s.mae
-        )?;
-    }
-    if let Some(cv) = &report.cv {
-        writeln!(
-            text,
-            "{}-fold CV RMSE {:.4} ± {:.4}",
-            cv.k, cv.rmse_mean, cv.rmse_sd
-        )?;
-    }
-    if !report.importances.is_empty() {
-        writeln!(text, "top importances:")?;
-        for f in report.importances.iter().take(10) {
-            writeln!(text, "  {:32} {:.4}", f.feature, f.importance)?;
-        }
-    }
-    writeln!(text, "model written to {}", out.display())?;
-    Ok(Outcome { json, text })
+    Outcome::of(&TrainSummary {
+        report,
+        model: kind,
+        model_path: out.display().to_string(),
+        table: a.table.display().to_string(),
+    })
 }
 
 /// Apply a saved model to every row of a table.
@@ -240,19 +214,10 @@ pub fn run_predict(a: PredictArgs) -> anyhow::Result<Outcome> {
     if r.predictions.is_empty() {
         bail!("{}: no rows", a.table.display());
     }
-    let mut text = format!("{}\t{}\n", table.names[0], model.target);
-    for (id, p) in r.ids.iter().zip(&r.predictions) {
-        writeln!(text, "{id}\t{p}")?;
-    }
-    if let Some(s) = &r.scores {
-        writeln!(
-            text,
-            "# R² {:.4}  RMSE {:.4}  MAE {:.4}",
-            s.r2, s.rmse, s.mae
-        )?;
-    }
-    let mut json = serde_json::to_value(&r)?;
-    json["target"] = model.target.clone().into();
-    json["n_rows"] = r.predictions.len().into();
-    Ok(Outcome { json, text })
+    Outcome::of(&PredictSummary {
+        n_rows: r.predictions.len(),
+        report: r,
+        target: model.target.clone(),
+        id_column: table.names[0].clone(),
+    })
 }
