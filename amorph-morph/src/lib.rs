@@ -43,7 +43,7 @@ pub use db::Database;
 pub use engine::{AmorphMd, Engine, MdOutcome, MdRequest};
 pub use summary::{
     CompositionStatus, DEMO_FORMULAS, DatabaseStatus, FidelityReport, ImportReport, OutcomeRow,
-    QualityCheck, RunSummary,
+    QualityCheck, RunSummary, check_ipi_formulas, client_atoms,
 };
 pub use workflow::{CompositionOutcome, Event, Stage, Workflow, cell_counts, stage_graph};
 
@@ -115,6 +115,16 @@ pub enum MorphError {
     NoDatabase {
         /// The path given.
         path: std::path::PathBuf,
+    },
+    /// An i-PI potential with other than one formula ([`summary::check_ipi_formulas`]).
+    #[error(
+        "{potential}: an i-PI client holds one composition's atoms; give exactly one formula (got {count})"
+    )]
+    IpiFormulas {
+        /// The i-PI potential.
+        potential: String,
+        /// The number of formulas given.
+        count: usize,
     },
     /// Every composition of a workflow run failed (their errors, joined by `; `).
     #[error("every composition failed: {0}")]

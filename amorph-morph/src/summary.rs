@@ -9,7 +9,7 @@ use crate::fidelity::{FIDELITY_RANGE, FidelityRow, FidelitySummary, compare};
 use crate::import::{ImportSummary, ImportedRow};
 use crate::quality::Quality;
 use crate::workflow::{CompositionOutcome, Event};
-use crate::{Database, MorphError, Result};
+use crate::{Config, Database, MorphError, Result};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -42,6 +42,40 @@ impl fmt::Display for Event {
             } => write!(f, "[{formula}] {stage} FAILED: {error}"),
         }
     }
+}
+
+impl Event {
+    /// The composition the event is about.
+    pub fn formula(&self) -> &str {
+        match self {
+            Event::Started { formula, .. }
+            | Event::Skipped { formula, .. }
+            | Event::Finished { formula, .. }
+            | Event::Failed { formula, .. } => formula,
+        }
+    }
+}
+
+/// An i-PI client holds one composition's atoms: with an i-PI potential `config` runs exactly
+/// one formula ([`MorphError::IpiFormulas`] otherwise).
+pub fn check_ipi_formulas(config: &Config, formulas: &[String]) -> Result<()> {
+    if config.potential.is_ipi() && formulas.len() != 1 {
+        return Err(MorphError::IpiFormulas {
+            potential: config.potential.to_string(),
+            count: formulas.len(),
+        });
+    }
+    Ok(())
+}
+
+/// The atoms of `formula`'s cell in the order an i-PI client must hold them, e.g. `14 Li, 7 O`
+/// ([`crate::cell_counts`]).
+pub fn client_atoms(formula: &str, config: &Config) -> Result<String> {
+    let counts = crate::cell_counts(formula, config)?;
+    let atoms: Vec<String> = (counts.iter())
+        .map(|(e, n)| format!("{n} {}", e.symbol()))
+        .collect();
+    Ok(atoms.join(", "))
 }
 
 impl StageStatus {
@@ -395,5 +429,12 @@ mod tests {
                 .starts_with("1/2 compositions done in 1.0 s -> x.db\n  A failed")
         );
         assert!(Database::must_exist(Path::new("/no/such/amorph.db")).is_err());
+    }
+
+    #[test]
+    fn client_atoms_and_formula_count() {
+        let config = Config::paper();
+        assert_eq!(client_atoms("Li2O", &config).unwrap(), "68 Li, 34 O");
+        assert!(check_ipi_formulas(&config, &["A".into(), "B".into()]).is_ok());
     }
 }

@@ -1,7 +1,7 @@
 //! `amorph diffusion`, `amorph arrhenius`, `amorph rdf`, `amorph rdf-compare`: Li diffusion
 //! analysis of trajectories (amorph-diffusion).
 
-use super::Outcome;
+use super::{InFile, Outcome};
 use amorph_core::{Element, io};
 use amorph_diffusion::{
     ArrheniusTable, DConvention, DiffusionSettings, DiffusionSummary, Displacements, Drift,
@@ -216,7 +216,7 @@ impl RdfCommon {
         }
         let mut frames = vec![];
         for p in inputs {
-            let f = io::read_frames(p).with_context(|| p.display().to_string())?;
+            let f = io::read_frames(p).in_file(&p)?;
             frames.extend(f.into_iter().step_by(self.every).map(|f| f.structure));
         }
         let pairs = (self.pairs.iter())

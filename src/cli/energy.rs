@@ -1,6 +1,6 @@
 //! `amorph energy IN --potential NAME [--coulomb ewald|dsf]`: energy, forces and stress.
 
-use super::Outcome;
+use super::{InFile, Outcome};
 use amorph_core::{Calculator, EnergySummary};
 use amorph_md::potential::{
     Coulomb, DEFAULT_DSF_ALPHA, DEFAULT_DSF_CUTOFF, DEFAULT_EWALD_ACCURACY, PedoneOptions,
@@ -65,8 +65,7 @@ pub fn calculator(
 
 /// Runs `amorph energy`.
 pub fn run(args: Args) -> anyhow::Result<Outcome> {
-    let s = amorph_core::io::read_structure(&args.input)
-        .with_context(|| format!("{}", args.input.display()))?;
+    let s = amorph_core::io::read_structure(&args.input).in_file(&args.input)?;
     let coulomb = args
         .coulomb
         .with(args.dsf_alpha, args.dsf_cutoff, args.ewald_accuracy)

@@ -1,8 +1,7 @@
 //! `amorph fidelity`: a database's AAV and D(T) beside the paper's AIMD table.
 
-use super::Outcome;
+use super::{InFile, Outcome};
 use amorph_morph::{Database, FidelityReport};
-use anyhow::Context;
 use std::path::PathBuf;
 
 /// Arguments of `amorph fidelity`.
@@ -21,6 +20,6 @@ pub struct Args {
 pub fn run(args: Args) -> anyhow::Result<Outcome> {
     Database::must_exist(&args.db)?;
     let paper = amorph_morph::import::read_paper_table(&args.table)?;
-    let db = Database::open(&args.db).with_context(|| format!("{}", args.db.display()))?;
+    let db = Database::open(&args.db).in_file(&args.db)?;
     Outcome::of(&FidelityReport::new(&db, &args.db, &args.table, &paper)?)
 }

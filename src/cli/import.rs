@@ -1,8 +1,7 @@
 //! `amorph import`: the paper's feature table into a workflow database.
 
-use super::Outcome;
+use super::{InFile, Outcome};
 use amorph_morph::{Database, ImportReport};
-use anyhow::Context;
 use std::path::PathBuf;
 
 /// Arguments of `amorph import`.
@@ -24,10 +23,8 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         .unwrap_or_else(|_| args.table.clone())
         .display()
         .to_string();
-    let mut db = Database::open(&args.db).with_context(|| format!("{}", args.db.display()))?;
-    let summary = db
-        .import_table(&source, &rows)
-        .with_context(|| format!("{}", args.db.display()))?;
+    let mut db = Database::open(&args.db).in_file(&args.db)?;
+    let summary = db.import_table(&source, &rows).in_file(&args.db)?;
     Outcome::of(&ImportReport {
         db: args.db,
         table: args.table,

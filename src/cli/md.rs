@@ -1,7 +1,7 @@
 //! `amorph md IN -o TRAJ --potential NAME --temperature K --steps N --timestep FS`: one MD run
 //! (NPT with `--pressure BAR`).
 
-use super::Outcome;
+use super::{InFile, Outcome};
 use amorph_md::dynamics::{
     CRescale, Checkpoint, DEFAULT_BAROSTAT_TAU_FS, DEFAULT_COMPRESSIBILITY_PER_BAR, Md, MdConfig,
     PressureCoupling, RunFiles, Thermostat, ThermostatKind, maxwell_boltzmann,
@@ -171,10 +171,8 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         Some(path) => {
             let ck = Checkpoint::read(path)?;
             let calc = calculator(&ck.structure)?;
-            let th = ck
-                .thermostat()
-                .with_context(|| format!("{}", path.display()))?;
-            let mut md = Md::resume(ck, calc, th).with_context(|| format!("{}", path.display()))?;
+            let th = ck.thermostat().in_file(&path)?;
+            let mut md = Md::resume(ck, calc, th).in_file(&path)?;
             match (args.pressure, md.barostat()) {
                 (Some(p), None) => bail!(
                     "--pressure {p}: checkpoint {} is of a constant-volume run",
@@ -201,13 +199,12 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
             md
         }
         None => {
-            let structure = amorph_core::io::read_structure(&args.input)
-                .with_context(|| format!("{}", args.input.display()))?;
+            let structure = amorph_core::io::read_structure(&args.input).in_file(&args.input)?;
             let calc = calculator(&structure)?;
             let v = maxwell_boltzmann(&structure, args.temperature, args.seed, true)
                 .context("--temperature")?;
             let mut md = Md::new(structure, calc, MdConfig::new(args.timestep))
-                .with_context(|| format!("{}", args.input.display()))?
+                .in_file(&args.input)?
                 .with_velocities(v)?
                 .with_thermostat(thermostat(&args)?)?;
             if let Some(b) = barostat(&args)? {

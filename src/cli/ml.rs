@@ -1,7 +1,7 @@
 //! `amorph train` and `amorph predict`: random forests, gradient boosting, trees and linear
 //! models on a feature table (see `amorph-ml`).
 
-use super::Outcome;
+use super::{InFile, Outcome};
 use amorph_ml::workflow::{
     PredictReport, PredictSummary, SplitSpec, TrainOptions, TrainSummary, predict_table,
     train_table,
@@ -142,10 +142,10 @@ fn model_params(a: &TrainArgs) -> ModelParams {
 
 /// Runs `amorph train`.
 pub fn run_train(a: TrainArgs) -> anyhow::Result<Outcome> {
-    let table = Table::read(&a.table).with_context(|| a.table.display().to_string())?;
+    let table = Table::read(&a.table).in_file(&a.table)?;
     let split = match &a.test_rows {
         Some(f) => {
-            let t = Table::read(f).with_context(|| f.display().to_string())?;
+            let t = Table::read(f).in_file(&f)?;
             let col = if t.column_index("index").is_some() {
                 "index".to_string()
             } else {
@@ -184,9 +184,7 @@ pub fn run_train(a: TrainArgs) -> anyhow::Result<Outcome> {
             ))
         }
     };
-    model
-        .save(&out)
-        .with_context(|| out.display().to_string())?;
+    model.save(&out).in_file(&out)?;
 
     Outcome::of(&TrainSummary {
         report,
@@ -207,10 +205,9 @@ pub struct PredictArgs {
 
 /// Runs `amorph predict`.
 pub fn run_predict(a: PredictArgs) -> anyhow::Result<Outcome> {
-    let model = TrainedModel::load(&a.model).with_context(|| a.model.display().to_string())?;
-    let table = Table::read(&a.table).with_context(|| a.table.display().to_string())?;
-    let r: PredictReport =
-        predict_table(&model, &table).with_context(|| a.table.display().to_string())?;
+    let model = TrainedModel::load(&a.model).in_file(&a.model)?;
+    let table = Table::read(&a.table).in_file(&a.table)?;
+    let r: PredictReport = predict_table(&model, &table).in_file(&a.table)?;
     if r.predictions.is_empty() {
         bail!("{}: no rows", a.table.display());
     }

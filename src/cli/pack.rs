@@ -1,6 +1,6 @@
 //! `amorph pack FORMULA -o OUT`: a random periodic starting cell.
 
-use super::Outcome;
+use super::{InFile, Outcome};
 use amorph_build::{
     PackOptions, PackSummary, cell_counts, estimate_volume, pack, volume_for_density,
 };
@@ -51,8 +51,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let s =
         pack(&counts, lattice, &options).with_context(|| format!("packing {}", args.formula))?;
     let seconds = start.elapsed().as_secs_f64();
-    amorph_core::io::write_structure(&args.output, &s)
-        .with_context(|| format!("{}", args.output.display()))?;
+    amorph_core::io::write_structure(&args.output, &s).in_file(&args.output)?;
     let min_d = amorph_build::min_periodic_distance(&s, 2.0 * args.min_distance)?;
     Outcome::of(&PackSummary::new(
         &args.formula,

@@ -1,7 +1,6 @@
 //! `amorph report`: the HTML report of [`amorph::report`] of a database or of the paper's table.
 
-use super::Outcome;
-use anyhow::Context;
+use super::{InFile, Outcome};
 use serde_json::json;
 use std::path::PathBuf;
 
@@ -29,7 +28,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         }
     };
     let (html, sum) = (report.html, report.summary);
-    std::fs::write(&args.output, &html).with_context(|| format!("{}", args.output.display()))?;
+    std::fs::write(&args.output, &html).in_file(&args.output)?;
     let text = format!(
         "{} compositions, {} rows, {} figures -> {}",
         sum.compositions,

@@ -1,6 +1,6 @@
 //! `amorph sisso TABLE --target COL`: SISSO symbolic regression for dimensions 1..n.
 
-use super::Outcome;
+use super::{InFile, Outcome};
 use amorph_sisso::{Config, Dataset, Report, Sisso, Table, config::OpList, config::Subspace, rmse};
 use anyhow::{Context, bail};
 use std::path::{Path, PathBuf};
@@ -51,7 +51,7 @@ pub struct Args {
 
 /// Reads row ids from the first column, or the `index` column, of a file (header optional).
 fn read_row_ids(path: &Path) -> anyhow::Result<Vec<String>> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("{}", path.display()))?;
+    let text = std::fs::read_to_string(path).in_file(&path)?;
     let mut lines = text
         .lines()
         .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
@@ -87,7 +87,7 @@ fn read_row_ids(path: &Path) -> anyhow::Result<Vec<String>> {
 /// Runs SISSO and reports every dimension.
 pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let mut cfg = match &args.config {
-        Some(p) => Config::read(p).with_context(|| format!("{}", p.display()))?,
+        Some(p) => Config::read(p).in_file(&p)?,
         None => Config::default(),
     };
     if let Some(t) = &args.target {
@@ -128,9 +128,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let (train_table, test_table) = match (&args.test_rows, &args.test) {
         (Some(p), _) => {
             let ids = read_row_ids(p)?;
-            let test_rows = table
-                .resolve_rows(&ids)
-                .with_context(|| format!("{}", p.display()))?;
+            let test_rows = table.resolve_rows(&ids).in_file(&p)?;
             let mut is_test = vec![false; table.n_rows()];
             test_rows.iter().for_each(|&r| is_test[r] = true);
             let train_rows: Vec<usize> = (0..table.n_rows()).filter(|&r| !is_test[r]).collect();
@@ -142,12 +140,9 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         (None, Some(p)) => (table.clone(), Some(Table::read(p)?)),
         (None, None) => (table.clone(), None),
     };
-    let data = Dataset::from_table(&train_table, &target, &cfg)
-        .with_context(|| format!("{}", args.table.display()))?;
+    let data = Dataset::from_table(&train_table, &target, &cfg).in_file(&args.table)?;
     let start = std::time::Instant::now();
-    let fit = sisso
-        .fit(&data)
-        .with_context(|| format!("{}", args.table.display()))?;
+    let fit = sisso.fit(&data).in_file(&args.table)?;
     let fit_s = start.elapsed().as_secs_f64();
     let test = match &test_table {
         Some(t) => {

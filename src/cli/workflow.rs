@@ -1,9 +1,9 @@
 //! `amorph run`, `amorph status`, `amorph export`: the MPMorph workflow and its database.
 
-use super::Outcome;
+use super::{InFile, Outcome};
 use amorph_md::spec::CalculatorSpec;
 use amorph_morph::{AmorphMd, Config, Database, DatabaseStatus, Event, RunSummary, Workflow};
-use anyhow::{Context, bail};
+use anyhow::Context;
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 use serde_json::json;
 use std::collections::HashMap;
@@ -54,9 +54,9 @@ pub struct DbArgs {
 pub fn load_config(preset: &str, file: Option<&Path>) -> anyhow::Result<Config> {
     let mut config = Config::preset(preset).with_context(|| format!("--preset {preset}"))?;
     if let Some(path) = file {
-        let text = std::fs::read_to_string(path).with_context(|| format!("{}", path.display()))?;
+        let text = std::fs::read_to_string(path).in_file(&path)?;
         let merged = format!("preset = \"{preset}\"\n{text}");
-        config = Config::from_toml_str(&merged).with_context(|| format!("{}", path.display()))?;
+        config = Config::from_toml_str(&merged).in_file(&path)?;
     }
     Ok(config)
 }
@@ -70,17 +70,6 @@ pub fn engine(config: &Config) -> anyhow::Result<AmorphMd> {
         eprintln!("waiting for an i-PI client on {address}");
     }
     Ok(engine)
-}
-
-/// The atoms an i-PI client must hold for `formula`, e.g. "14 Li, 7 O".
-fn client_atoms(formula: &str, config: &Config) -> anyhow::Result<String> {
-    let counts =
-        amorph_morph::cell_counts(formula, config).with_context(|| format!("formula {formula}"))?;
-    Ok(counts
-        .iter()
-        .map(|(e, n)| format!("{n} {}", e.symbol()))
-        .collect::<Vec<_>>()
-        .join(", "))
 }
 
 /// Progress display: one bar per composition on a terminal, plain lines otherwise.
@@ -103,45 +92,31 @@ impl Progress {
             return;
         };
         let mut bars = self.bars.lock().expect("progress lock");
-        let bar = |formula: &str, total: u64, bars: &mut HashMap<String, ProgressBar>| {
-            bars.entry(formula.to_string())
-                .or_insert_with(|| {
-                    let b = multi.add(ProgressBar::new(total));
-                    b.set_style(
-                        ProgressStyle::with_template(
-                            "{prefix:>12} [{bar:20}] {pos}/{len} {elapsed:>5} {msg}",
-                        )
-                        .expect("template")
-                        .progress_chars("=> "),
-                    );
-                    b.set_prefix(formula.to_string());
-                    b.enable_steady_tick(std::time::Duration::from_millis(200));
-                    b
-                })
-                .clone()
+        let total = match &e {
+            Event::Started { total, .. } => *total as u64,
+            _ => 1,
         };
+        let b = bars.entry(e.formula().to_string()).or_insert_with(|| {
+            let b = multi.add(ProgressBar::new(total));
+            b.set_style(
+                ProgressStyle::with_template(
+                    "{prefix:>12} [{bar:20}] {pos}/{len} {elapsed:>5} {msg}",
+                )
+                .expect("template")
+                .progress_chars("=> "),
+            );
+            b.set_prefix(e.formula().to_string());
+            b.enable_steady_tick(std::time::Duration::from_millis(200));
+            b
+        });
         match e {
-            Event::Started {
-                formula,
-                stage,
-                index,
-                total,
-            } => {
-                let b = bar(&formula, total as u64, &mut bars);
+            Event::Started { stage, index, .. } => {
                 b.set_position(index as u64);
                 b.set_message(stage.to_string());
             }
-            Event::Skipped { formula, .. } | Event::Finished { formula, .. } => {
-                let b = bar(&formula, 1, &mut bars);
-                b.inc(1);
-            }
-            Event::Failed {
-                formula,
-                stage,
-                error,
-            } => {
-                let b = bar(&formula, 1, &mut bars);
-                b.abandon_with_message(format!("{stage} failed: {error}"));
+            Event::Skipped { .. } | Event::Finished { .. } => b.inc(1),
+            Event::Failed { stage, error, .. } => {
+                b.abandon_with_message(format!("{stage} failed: {error}"))
             }
         }
     }
@@ -166,18 +141,13 @@ pub fn run(args: RunArgs) -> anyhow::Result<Outcome> {
             })?;
         config.potential = parsed;
     }
-    if config.potential.is_ipi() && args.formulas.len() != 1 {
-        bail!(
-            "{}: an i-PI client holds one composition's atoms; give exactly one formula (got {})",
-            config.potential,
-            args.formulas.len()
-        );
-    }
+    amorph_morph::check_ipi_formulas(&config, &args.formulas)?;
     let engine = engine(&config)?;
     if config.potential.is_ipi() {
         eprintln!(
             "the i-PI client must hold {} in this order (`amorph pack {} --atoms {}` writes them)",
-            client_atoms(&args.formulas[0], &config)?,
+            amorph_morph::client_atoms(&args.formulas[0], &config)
+                .with_context(|| format!("formula {}", args.formulas[0]))?,
             args.formulas[0],
             config.target_atoms
         );
@@ -188,7 +158,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<Outcome> {
         .engine(&engine)
         .on_event(|e| progress.event(e));
     workflow.preflight(&args.formulas)?;
-    let db = Database::open(&args.db).with_context(|| format!("{}", args.db.display()))?;
+    let db = Database::open(&args.db).in_file(&args.db)?;
     let start = std::time::Instant::now();
     let outcomes = workflow.run(&args.formulas, db)?;
     progress.finish();
@@ -202,7 +172,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<Outcome> {
 /// The database at `path`, which must exist.
 pub(crate) fn open_existing(path: &Path) -> anyhow::Result<Database> {
     Database::must_exist(path)?;
-    Database::open(path).with_context(|| format!("{}", path.display()))
+    Database::open(path).in_file(&path)
 }
 
 /// `amorph status`: per composition its potential, its stages and whether each temperature's
@@ -225,7 +195,7 @@ pub fn export(args: DbArgs) -> anyhow::Result<Outcome> {
         serde_json::to_string_pretty(&json)?
     };
     if let Some(path) = &args.output {
-        std::fs::write(path, &text).with_context(|| format!("{}", path.display()))?;
+        std::fs::write(path, &text).in_file(&path)?;
         return Ok(Outcome {
             json: json!({"db": args.db, "output": path, "rows": rows.len()}),
             text: format!("{} rows -> {}", rows.len(), path.display()),
