@@ -39,6 +39,48 @@ pub struct Figure {
     pub extra: Map<String, Value>,
 }
 
+/// A figure written to a file ([`Figure::write`]), as `amorph plot` reports it: serialises to
+/// its `--json` object (the figure's extra numbers last) and displays as its text.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[non_exhaustive]
+pub struct FigureFile {
+    /// The kind of figure, e.g. `parity`.
+    pub kind: String,
+    /// The first input file.
+    pub input: Option<PathBuf>,
+    /// Every input file.
+    pub inputs: Vec<PathBuf>,
+    /// The file written.
+    pub output: PathBuf,
+    /// Its format (`svg` or `png`).
+    pub format: &'static str,
+    /// Its size in bytes.
+    pub bytes: usize,
+    /// Its width (SVG user units or PNG pixels).
+    pub width: u32,
+    /// Its height.
+    pub height: u32,
+    /// [`Figure::summary`].
+    pub summary: String,
+    /// [`Figure::extra`].
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+impl std::fmt::Display for FigureFile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} -> {} ({}×{} {})",
+            self.summary,
+            self.output.display(),
+            self.width,
+            self.height,
+            self.format
+        )
+    }
+}
+
 /// The last component of a path (the whole path when it has none), for titles.
 fn file_name(p: &Path) -> String {
     p.file_name().map_or_else(
@@ -72,6 +114,24 @@ impl Figure {
             summary,
             extra: Map::new(),
         }
+    }
+
+    /// Writes the figure to `output` (SVG or PNG by its extension, [`fig::write_figure`]);
+    /// `kind` and `inputs` say what it is of.
+    pub fn write(self, kind: &str, inputs: &[PathBuf], output: &Path) -> Result<FigureFile> {
+        let w = fig::write_figure(output, &self.svg)?;
+        Ok(FigureFile {
+            kind: kind.to_string(),
+            input: inputs.first().cloned(),
+            inputs: inputs.to_vec(),
+            output: output.to_path_buf(),
+            format: w.format.name(),
+            bytes: w.bytes,
+            width: w.width,
+            height: w.height,
+            summary: self.summary,
+            extra: self.extra,
+        })
     }
 
     /// log D against 1000/T of a table of temperature, D [, σ] [, formula]

@@ -4,10 +4,9 @@ use super::Outcome;
 use super::diffusion::{MsdArgs, RdfCommon};
 use amorph::analysis::HeatmapValue;
 use amorph::figure::Figure;
-use amorph::plot::{self as fig, Format};
+use amorph::plot::Format;
 use anyhow::bail;
 use clap::ValueEnum as _;
-use serde_json::json;
 use std::path::PathBuf;
 
 /// Kinds of `amorph plot`.
@@ -155,31 +154,10 @@ fn figure(args: &Args) -> anyhow::Result<Figure> {
 pub fn run(args: Args) -> anyhow::Result<Outcome> {
     // An unknown extension fails before any (possibly long) work.
     Format::of(&args.output)?;
-    let fig = figure(&args)?;
-    let w = fig::write_figure(&args.output, &fig.svg)?;
-    let mut json = json!({
-        "kind": args.kind.to_possible_value().map(|v| v.get_name().to_string()),
-        "input": args.inputs.first(),
-        "inputs": args.inputs,
-        "output": args.output,
-        "format": w.format.name(),
-        "bytes": w.bytes,
-        "width": w.width,
-        "height": w.height,
-        "summary": fig.summary,
-    });
-    if let Some(o) = json.as_object_mut() {
-        o.extend(fig.extra);
-    }
-    Ok(Outcome {
-        json,
-        text: format!(
-            "{} -> {} ({}×{} {})",
-            fig.summary,
-            args.output.display(),
-            w.width,
-            w.height,
-            w.format.name()
-        ),
-    })
+    let kind = args
+        .kind
+        .to_possible_value()
+        .map(|v| v.get_name().to_string());
+    let file = figure(&args)?.write(&kind.unwrap_or_default(), &args.inputs, &args.output)?;
+    Outcome::of(&file)
 }
