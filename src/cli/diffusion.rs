@@ -216,7 +216,7 @@ impl RdfCommon {
         }
         let mut frames = vec![];
         for p in inputs {
-            let f = io::read_frames(p).in_file(&p)?;
+            let f = io::read_frames(p).in_file(p)?;
             frames.extend(f.into_iter().step_by(self.every).map(|f| f.structure));
         }
         let pairs = (self.pairs.iter())

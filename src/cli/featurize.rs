@@ -54,7 +54,7 @@ fn settings(args: &Args) -> anyhow::Result<Settings> {
 }
 
 fn read(path: &std::path::Path, frame: i64) -> anyhow::Result<Structure> {
-    let mut frames = amorph_core::io::read_frames(path).in_file(&path)?;
+    let mut frames = amorph_core::io::read_frames(path).in_file(path)?;
     let Some(k) = amorph_core::io::frame_index(frame, frames.len()) else {
         anyhow::bail!(
             "{}: --frame {frame} but the file has {} frame(s)",
@@ -101,7 +101,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let mut csv = Vec::new();
     table.write_csv(&mut csv)?;
     if let Some(out) = &args.output {
-        std::fs::write(out, &csv).in_file(&out)?;
+        std::fs::write(out, &csv).in_file(out)?;
     }
     Ok(Outcome {
         json: table.to_json(),

@@ -171,8 +171,8 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         Some(path) => {
             let ck = Checkpoint::read(path)?;
             let calc = calculator(&ck.structure)?;
-            let th = ck.thermostat().in_file(&path)?;
-            let mut md = Md::resume(ck, calc, th).in_file(&path)?;
+            let th = ck.thermostat().in_file(path)?;
+            let mut md = Md::resume(ck, calc, th).in_file(path)?;
             match (args.pressure, md.barostat()) {
                 (Some(p), None) => bail!(
                     "--pressure {p}: checkpoint {} is of a constant-volume run",

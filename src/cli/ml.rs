@@ -145,7 +145,7 @@ pub fn run_train(a: TrainArgs) -> anyhow::Result<Outcome> {
     let table = Table::read(&a.table).in_file(&a.table)?;
     let split = match &a.test_rows {
         Some(f) => {
-            let t = Table::read(f).in_file(&f)?;
+            let t = Table::read(f).in_file(f)?;
             let col = if t.column_index("index").is_some() {
                 "index".to_string()
             } else {

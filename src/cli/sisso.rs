@@ -51,7 +51,7 @@ pub struct Args {
 
 /// Reads row ids from the first column, or the `index` column, of a file (header optional).
 fn read_row_ids(path: &Path) -> anyhow::Result<Vec<String>> {
-    let text = std::fs::read_to_string(path).in_file(&path)?;
+    let text = std::fs::read_to_string(path).in_file(path)?;
     let mut lines = text
         .lines()
         .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
@@ -87,7 +87,7 @@ fn read_row_ids(path: &Path) -> anyhow::Result<Vec<String>> {
 /// Runs SISSO and reports every dimension.
 pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let mut cfg = match &args.config {
-        Some(p) => Config::read(p).in_file(&p)?,
+        Some(p) => Config::read(p).in_file(p)?,
         None => Config::default(),
     };
     if let Some(t) = &args.target {
@@ -128,7 +128,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let (train_table, test_table) = match (&args.test_rows, &args.test) {
         (Some(p), _) => {
             let ids = read_row_ids(p)?;
-            let test_rows = table.resolve_rows(&ids).in_file(&p)?;
+            let test_rows = table.resolve_rows(&ids).in_file(p)?;
             let mut is_test = vec![false; table.n_rows()];
             test_rows.iter().for_each(|&r| is_test[r] = true);
             let train_rows: Vec<usize> = (0..table.n_rows()).filter(|&r| !is_test[r]).collect();

@@ -51,19 +51,19 @@ pub struct DbArgs {
 }
 
 /// The settings of a run: preset, then the TOML file.
-pub fn load_config(preset: &str, file: Option<&Path>) -> anyhow::Result<Config> {
+fn load_config(preset: &str, file: Option<&Path>) -> anyhow::Result<Config> {
     let mut config = Config::preset(preset).with_context(|| format!("--preset {preset}"))?;
     if let Some(path) = file {
-        let text = std::fs::read_to_string(path).in_file(&path)?;
+        let text = std::fs::read_to_string(path).in_file(path)?;
         let merged = format!("preset = \"{preset}\"\n{text}");
-        config = Config::from_toml_str(&merged).in_file(&path)?;
+        config = Config::from_toml_str(&merged).in_file(path)?;
     }
     Ok(config)
 }
 
 /// The engine of a configuration ([`AmorphMd::from_config`]); says so when it waits for an
 /// i-PI client.
-pub fn engine(config: &Config) -> anyhow::Result<AmorphMd> {
+fn engine(config: &Config) -> anyhow::Result<AmorphMd> {
     let engine = AmorphMd::from_config(config)
         .with_context(|| format!("calculator {}", config.potential))?;
     if let CalculatorSpec::Ipi(address) = &config.potential {
@@ -170,9 +170,9 @@ pub fn run(args: RunArgs) -> anyhow::Result<Outcome> {
 }
 
 /// The database at `path`, which must exist.
-pub(crate) fn open_existing(path: &Path) -> anyhow::Result<Database> {
+fn open_existing(path: &Path) -> anyhow::Result<Database> {
     Database::must_exist(path)?;
-    Database::open(path).in_file(&path)
+    Database::open(path).in_file(path)
 }
 
 /// `amorph status`: per composition its potential, its stages and whether each temperature's
@@ -195,7 +195,7 @@ pub fn export(args: DbArgs) -> anyhow::Result<Outcome> {
         serde_json::to_string_pretty(&json)?
     };
     if let Some(path) = &args.output {
-        std::fs::write(path, &text).in_file(&path)?;
+        std::fs::write(path, &text).in_file(path)?;
         return Ok(Outcome {
             json: json!({"db": args.db, "output": path, "rows": rows.len()}),
             text: format!("{} rows -> {}", rows.len(), path.display()),
