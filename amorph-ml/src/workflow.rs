@@ -308,3 +308,19 @@ impl std::fmt::Display for PredictSummary {
         Ok(())
     }
 }
+
+impl TrainedModel {
+    /// Where `amorph train` saves a `kind` model trained on `table` by default:
+    /// `<table stem>.<kind>.json` in the working directory (`model.<kind>.json` without a stem).
+    ///
+    /// ```
+    /// use amorph_ml::TrainedModel;
+    /// use std::path::Path;
+    /// let p = TrainedModel::default_path(Path::new("data/feature_target.dat"), "rf");
+    /// assert_eq!(p, Path::new("feature_target.rf.json"));
+    /// ```
+    pub fn default_path(table: &std::path::Path, kind: &str) -> std::path::PathBuf {
+        let stem = table.file_stem().map(|s| s.to_string_lossy().to_string());
+        format!("{}.{kind}.json", stem.unwrap_or_else(|| "model".into())).into()
+    }
+}

@@ -4,7 +4,7 @@
 use super::{InFile, Outcome};
 use amorph_md::dynamics::{
     CRescale, Checkpoint, DEFAULT_BAROSTAT_TAU_FS, DEFAULT_COMPRESSIBILITY_PER_BAR, Md, MdConfig,
-    PressureCoupling, RunFiles, Thermostat, ThermostatKind, maxwell_boltzmann,
+    PressureCoupling, RunFiles, ThermostatKind, maxwell_boltzmann,
 };
 use amorph_md::potential;
 use amorph_md::spec::CoulombKind;
@@ -138,12 +138,6 @@ fn barostat(args: &Args) -> anyhow::Result<Option<CRescale>> {
     Ok(Some(b))
 }
 
-fn thermostat(args: &Args) -> anyhow::Result<Box<dyn Thermostat>> {
-    Ok(args
-        .thermostat
-        .build(args.temperature, args.tau, args.seed ^ 0x5eed)?)
-}
-
 /// Runs the MD.
 pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let coulomb = args
@@ -206,7 +200,11 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
             let mut md = Md::new(structure, calc, MdConfig::new(args.timestep))
                 .in_file(&args.input)?
                 .with_velocities(v)?
-                .with_thermostat(thermostat(&args)?)?;
+                .with_thermostat(args.thermostat.build(
+                    args.temperature,
+                    args.tau,
+                    args.seed ^ 0x5eed,
+                )?)?;
             if let Some(b) = barostat(&args)? {
                 md = md.with_barostat(b).context("--pressure")?;
             }

@@ -174,16 +174,10 @@ pub fn run_train(a: TrainArgs) -> anyhow::Result<Outcome> {
         format!("{}{}", a.table.display(), rows.unwrap_or_default())
     })?;
     let kind = format!("{:?}", a.model).to_lowercase();
-    let out = match &a.output {
-        Some(p) => p.clone(),
-        None => {
-            let stem = a.table.file_stem().map(|s| s.to_string_lossy().to_string());
-            PathBuf::from(format!(
-                "{}.{kind}.json",
-                stem.unwrap_or_else(|| "model".into())
-            ))
-        }
-    };
+    let out = a
+        .output
+        .clone()
+        .unwrap_or_else(|| TrainedModel::default_path(&a.table, &kind));
     model.save(&out).in_file(&out)?;
 
     Outcome::of(&TrainSummary {
