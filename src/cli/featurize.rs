@@ -77,19 +77,10 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         let formulas: Vec<&str> = args.formula.iter().map(String::as_str).collect();
         FeatureTable::from_formulas(&CompositionFeaturizer { settings }, &formulas)?
     } else {
-        let structures = args
-            .inputs
-            .iter()
-            .map(|p| read(p, args.frame))
+        let structures = (args.inputs.iter())
+            .map(|p| Ok((read(p, args.frame)?, p.display().to_string())))
             .collect::<anyhow::Result<Vec<_>>>()?;
-        let sources: Vec<String> = args
-            .inputs
-            .iter()
-            .map(|p| p.display().to_string())
-            .collect();
-        let samples: Vec<Sample<'_>> = structures
-            .iter()
-            .zip(&sources)
+        let samples: Vec<Sample<'_>> = (structures.iter())
             .map(|(s, src)| Sample {
                 source: Some(src),
                 temperature: args.temperature,
