@@ -1,9 +1,9 @@
 //! The error type of the analyses, figures and reports of this crate ([`crate::analysis`],
-//! [`crate::plot`], [`crate::report`]).
+//! [`crate::figure`], [`crate::plot`], [`crate::report`]).
 
 use std::path::PathBuf;
 
-/// Errors of [`crate::analysis`], [`crate::plot`] and [`crate::report`].
+/// Errors of [`crate::analysis`], [`crate::figure`], [`crate::plot`] and [`crate::report`].
 ///
 /// Errors of the workspace crates pass through unchanged (their message and their causes);
 /// [`Error::Context`] says which input an error is about, the way `anyhow`'s `context` does:
@@ -32,6 +32,9 @@ pub enum Error {
     /// An error of `amorph-morph` (the workflow database).
     #[error(transparent)]
     Morph(#[from] amorph_morph::MorphError),
+    /// A value that could not be converted to JSON.
+    #[error(transparent)]
+    Json(#[from] serde_json::Error),
     /// `source`, about `context` (a file, a column, a composition).
     #[error("{context}")]
     Context {
@@ -76,6 +79,12 @@ pub enum Error {
         truths: usize,
         /// Number of predictions.
         predictions: usize,
+    },
+    /// A model without built-in feature importances (a linear model).
+    #[error("{model}: the model has no built-in importances (linear model?)")]
+    NoImportances {
+        /// The model file.
+        model: String,
     },
     /// A figure path whose extension is neither `.svg` nor `.png`.
     #[error("{}: unknown figure format (the extension must be .svg or .png)", path.display())]

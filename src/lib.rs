@@ -17,11 +17,12 @@
 //! | [`table`] | `amorph-table` | the one reader (and writer) of whitespace- or comma-separated text tables |
 //! | [`analysis`] | this crate | anion families, correlations beside Table 1, per-element means, per-composition Arrhenius fits, the paper's random forest |
 //! | [`plot`] | this crate | every figure as SVG (typed series in), PNG by rasterising |
-//! | [`report`] | this crate | the self-contained HTML report of a database or of the paper's table |
+//! | [`figure`] | this crate | one figure of files (read, analyse, draw), as `amorph plot` makes it |
+//! | [`report`] | this crate | the self-contained HTML report of a database or of the paper's table, a database's export as CSV |
 //!
-//! The three modules of this crate depend on each other in one direction only:
-//! `report` → `analysis` → `plot` (analysis results convert into plot series); their errors are
-//! [`Error`].
+//! The modules of this crate depend on each other in one direction only:
+//! `report` → `analysis` → `plot` and `figure` → `analysis` → `plot` (analysis results convert
+//! into plot series); their errors are [`Error`].
 
 pub use amorph_build as build;
 pub use amorph_core as core;
@@ -35,6 +36,7 @@ pub use amorph_table as table;
 
 pub mod analysis;
 mod error;
+pub mod figure;
 pub mod plot;
 pub mod report;
 

@@ -26,9 +26,11 @@
 //! ```
 
 mod pack;
+mod summary;
 mod volume;
 
 pub use pack::{PackOptions, min_periodic_distance, pack};
+pub use summary::PackSummary;
 pub use volume::{
     DENSITY_RANGE, IONIC_PACKING_FRACTION, MAX_ATOMS, VolumeEstimate, VolumeMethod, cell_counts,
     estimate_volume, volume_for_density,

@@ -39,7 +39,7 @@ pub struct VolumeEstimate {
 
 /// The largest cell amorph builds: 10⁶ atoms. Far beyond what the workflow's MD can run (its
 /// cells hold ~100 atoms), yet small enough that packing it ends in minutes; a larger request
-/// is a typo (`--atoms 100000000`) and is refused at once by [`cell_counts`] and [`pack`](crate::pack()).
+/// is a typo (`--atoms 100000000`) and is refused at once by [`cell_counts`] and [`pack`](crate::pack).
 pub const MAX_ATOMS: usize = 1_000_000;
 
 /// The integer formula of `amounts` (smallest integers with the same ratios, e.g. Li0.5La0.5TiO3

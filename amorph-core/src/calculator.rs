@@ -303,6 +303,88 @@ impl Calculator for SharedCalculator {
     }
 }
 
+/// Energy, forces and stress of one structure, as `amorph energy` reports them: serialises
+/// to its `--json` object (potential, energy, forces, stress, pressure) and displays as its
+/// text.
+///
+/// ```
+/// use amorph_core::{Calculation, Calculator, EnergySummary, Lattice, Request, Structure};
+/// use nalgebra::Vector3;
+/// struct Zero;
+/// impl Calculator for Zero {
+///     fn name(&self) -> &str { "zero" }
+///     fn calculate(&mut self, s: &Structure, _: Request) -> amorph_core::Result<Calculation> {
+///         Ok(Calculation::new(0.0, vec![Vector3::zeros(); s.len()]).with_stress([0.0; 6]))
+///     }
+/// }
+/// let s = Structure::new(Lattice::cubic(5.0).unwrap(), vec!["Ar".parse().unwrap()],
+///     vec![Vector3::zeros()]).unwrap();
+/// let e = EnergySummary::compute("ar.xyz", &s, &mut Zero).unwrap();
+/// assert_eq!((e.energy, e.pressure_bar), (0.0, 0.0));
+/// assert!(e.to_string().starts_with("ar.xyz: 1 atoms, potential zero"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EnergySummary {
+    /// The structure's file (as named by the user).
+    #[serde(skip)]
+    pub file: String,
+    /// Number of atoms.
+    #[serde(skip)]
+    pub atoms: usize,
+    /// The calculator's name.
+    pub potential: String,
+    /// Potential energy (eV).
+    pub energy: f64,
+    /// Forces (eV/Å).
+    pub forces: Vec<[f64; 3]>,
+    /// Stress (eV/Å³, Voigt, ASE sign; zeros when the calculator gives none).
+    pub stress: [f64; 6],
+    /// Pressure from the stress (bar; the virial part, no kinetic term).
+    pub pressure_bar: f64,
+}
+
+impl EnergySummary {
+    /// Computes energy, forces and stress of `structure` (read from `file`) with `calculator`.
+    pub fn compute(
+        file: impl Into<String>,
+        structure: &Structure,
+        calculator: &mut dyn Calculator,
+    ) -> Result<Self> {
+        let c = calculator.calculate_checked(structure, Request::STRESS)?;
+        let stress = c.stress.unwrap_or([0.0; 6]);
+        Ok(EnergySummary {
+            file: file.into(),
+            atoms: structure.len(),
+            potential: calculator.name().to_string(),
+            energy: c.energy,
+            forces: c.forces.iter().map(|f| [f.x, f.y, f.z]).collect(),
+            stress,
+            pressure_bar: -(stress[0] + stress[1] + stress[2]) / 3.0
+                * crate::units::EV_PER_A3_IN_BAR,
+        })
+    }
+}
+
+impl std::fmt::Display for EnergySummary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let fmax = (self.forces.iter())
+            .map(|v| Vector3::from(*v).norm())
+            .fold(0.0, f64::max);
+        write!(
+            f,
+            "{}: {} atoms, potential {}\nenergy       {:.10} eV ({:.6} eV/atom)\nmax |force|  {:.6} eV/Å\nstress       {:?} eV/Å³ (xx yy zz yz xz xy)\npressure     {:.3} bar (virial part)",
+            self.file,
+            self.atoms,
+            self.potential,
+            self.energy,
+            self.energy / self.atoms.max(1) as f64,
+            fmax,
+            self.stress,
+            self.pressure_bar
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -33,7 +33,9 @@ pub mod structure;
 pub mod trajectory;
 pub mod units;
 
-pub use calculator::{Calculation, Calculator, Capabilities, Request, SharedCalculator};
+pub use calculator::{
+    Calculation, Calculator, Capabilities, EnergySummary, Request, SharedCalculator,
+};
 pub use composition::Composition;
 pub use element::{Element, ElementData};
 pub use error::{Error, Result};

@@ -6,7 +6,8 @@
 //! none`) **and** a generalised-least-squares fit with kinisi's MSD covariance whose σ means
 //! something ([`analyze`], [`fit`]), Nernst–Einstein conductivity, charge diffusivity and Haven
 //! ratio, Arrhenius fits with propagated errors ([`arrhenius`]), and partial RDFs with
-//! coordination numbers ([`rdf`]).
+//! coordination numbers ([`rdf`]). [`summary`] holds the results as the `amorph` commands
+//! report them (serialisable, displayable).
 //!
 //! Units: Å, fs, K inside; D in cm²/s (standard tracer D, slope/6 of the 3-D MSD; the paper's
 //! slope/2 only via [`DConvention::PaperSlopeOver2`]), conductivity in mS/cm.
@@ -43,6 +44,7 @@ pub mod error;
 pub mod fit;
 pub mod msd;
 pub mod rdf;
+pub mod summary;
 
 pub use analysis::{
     DConvention, DiffusionReport, DiffusionSettings, GlsReport, GlsSettings, Smoothing, analyze,
@@ -57,3 +59,7 @@ pub use error::{DiffusionError, Result};
 pub use fit::{GlsFit, LineFit, MsdStatistics, Sampling, gls_fit, msd_statistics, pymatgen_fit};
 pub use msd::{MsdCurves, msd_all_lags, msd_fft, msd_windowed};
 pub use rdf::{PartialRdf, RdfComparison, compare_rdfs, partial_rdf, rdf_set};
+pub use summary::{
+    ArrheniusTable, DiffusionSummary, ElementPair, GlsSummary, GroupFit, NamedComparison,
+    PairError, RdfPairSummary, RdfSummary,
+};

@@ -210,7 +210,8 @@ pub fn rdf_set(
 pub struct RdfComparison {
     /// R² over all matched pairs' points together.
     pub r2: f64,
-    /// (pair label, R²) for each pair present in both sets.
+    /// (pair label, R²) for each pair present in both sets (serialised as one map, label → R²).
+    #[serde(serialize_with = "crate::summary::as_map")]
     pub per_pair: Vec<(String, f64)>,
 }
 

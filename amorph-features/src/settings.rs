@@ -38,6 +38,36 @@ pub enum MissingData {
     Undefined,
 }
 
+impl std::str::FromStr for Convention {
+    type Err = crate::FeatureError;
+
+    /// `paper` or `sendek`.
+    fn from_str(s: &str) -> std::result::Result<Self, Self::Err> {
+        match s {
+            "paper" => Ok(Convention::Paper),
+            "sendek" => Ok(Convention::Sendek),
+            _ => Err(crate::FeatureError::Settings(format!(
+                "unknown convention '{s}' (known: paper, sendek)"
+            ))),
+        }
+    }
+}
+
+impl std::str::FromStr for MissingData {
+    type Err = crate::FeatureError;
+
+    /// `error` or `undefined`.
+    fn from_str(s: &str) -> std::result::Result<Self, Self::Err> {
+        match s {
+            "error" => Ok(MissingData::Error),
+            "undefined" => Ok(MissingData::Undefined),
+            _ => Err(crate::FeatureError::Settings(format!(
+                "unknown missing-data policy '{s}' (known: error, undefined)"
+            ))),
+        }
+    }
+}
+
 /// Parameters of the features. [`Settings::default`] is the paper's choice.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Settings {

@@ -83,4 +83,6 @@ pub use ndarray;
 pub use split::{CvResult, Split, cross_validate, kfold, split_by_ids, train_test_split};
 pub use table::Table;
 pub use tree::{DecisionTreeRegressor, MaxFeatures, TreeParams};
-pub use workflow::{SplitSpec, TrainOptions, TrainReport, predict_table, train_table};
+pub use workflow::{
+    PredictSummary, SplitSpec, TrainOptions, TrainReport, TrainSummary, predict_table, train_table,
+};

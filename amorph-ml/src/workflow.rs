@@ -228,3 +228,99 @@ pub fn predict_table(model: &TrainedModel, table: &Table) -> Result<PredictRepor
         scores,
     })
 }
+
+/// A training with its saved model, as `amorph train` reports it: the [`TrainReport`]'s fields
+/// plus the model kind and file; displays as the command's text.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TrainSummary {
+    /// The report.
+    #[serde(flatten)]
+    pub report: TrainReport,
+    /// The model kind, e.g. `rf`.
+    pub model: String,
+    /// Where the model was saved.
+    pub model_path: String,
+    /// The table trained on (text only).
+    #[serde(skip)]
+    pub table: String,
+}
+
+impl std::fmt::Display for TrainSummary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let r = &self.report;
+        writeln!(f, "{} on {} → {}", self.model, self.table, r.target)?;
+        writeln!(
+            f,
+            "rows: {} train, {} test; {} features",
+            r.n_train,
+            r.n_test,
+            r.features.len()
+        )?;
+        for (name, s) in [("train", &r.train), ("test", &r.test)] {
+            writeln!(
+                f,
+                "{name:5}  R² {:.4}  RMSE {:.4}  MAE {:.4}",
+                s.r2, s.rmse, s.mae
+            )?;
+        }
+        if let Some(cv) = &r.cv {
+            writeln!(
+                f,
+                "{}-fold CV RMSE {:.4} ± {:.4}",
+                cv.k, cv.rmse_mean, cv.rmse_sd
+            )?;
+        }
+        if !r.importances.is_empty() {
+            writeln!(f, "top importances:")?;
+            for i in r.importances.iter().take(10) {
+                writeln!(f, "  {:32} {:.4}", i.feature, i.importance)?;
+            }
+        }
+        writeln!(f, "model written to {}", self.model_path)
+    }
+}
+
+/// Predictions on a table, as `amorph predict` reports them: the [`PredictReport`]'s fields
+/// plus the target and the row count; displays as a tab-separated column of predictions.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PredictSummary {
+    /// The predictions.
+    #[serde(flatten)]
+    pub report: PredictReport,
+    /// The model's target.
+    pub target: String,
+    /// Rows predicted.
+    pub n_rows: usize,
+    /// The name of the table's id column (text only).
+    #[serde(skip)]
+    pub id_column: String,
+}
+
+impl std::fmt::Display for PredictSummary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(f, "{}\t{}", self.id_column, self.target)?;
+        for (id, p) in self.report.ids.iter().zip(&self.report.predictions) {
+            writeln!(f, "{id}\t{p}")?;
+        }
+        if let Some(s) = &self.report.scores {
+            writeln!(f, "# R² {:.4}  RMSE {:.4}  MAE {:.4}", s.r2, s.rmse, s.mae)?;
+        }
+        Ok(())
+    }
+}
+
+impl TrainedModel {
+    /// Where `amorph train` saves a `kind` model trained on `table` by default:
+    /// `<table stem>.<kind>.json` in the working directory (`model.<kind>.json` without a stem).
+    ///
+    /// ```
+    /// use amorph_ml::TrainedModel;
+    /// use std::path::Path;
+    /// let p = TrainedModel::default_path(Path::new("data/feature_target.dat"), "rf");
+    /// assert_eq!(p, Path::new("feature_target.rf.json"));
+    /// ```
+    pub fn default_path(table: &std::path::Path, kind: &str) -> std::path::PathBuf {
+        let stem = table.file_stem().map(|s| s.to_string_lossy().to_string());
+        format!("{}.{kind}.json", stem.unwrap_or_else(|| "model".into())).into()
+    }
+}

@@ -15,6 +15,8 @@
 //! random numbers from a seed derived from (master seed, formula, stage), so a resumed run
 //! gives the same numbers as an uninterrupted one.
 //!
+//! [`summary`] holds what the `amorph` commands report about runs and databases.
+//!
 //! ```no_run
 //! use amorph_morph::{Config, Database, Workflow};
 //!
@@ -33,11 +35,16 @@ pub mod fidelity;
 pub mod import;
 pub mod quality;
 pub mod results;
+pub mod summary;
 pub mod workflow;
 
 pub use config::Config;
 pub use db::Database;
 pub use engine::{AmorphMd, Engine, MdOutcome, MdRequest};
+pub use summary::{
+    CompositionStatus, DEMO_FORMULAS, DatabaseStatus, FidelityReport, ImportReport, OutcomeRow,
+    QualityCheck, RunSummary, check_ipi_formulas, client_atoms,
+};
 pub use workflow::{CompositionOutcome, Event, Stage, Workflow, cell_counts, stage_graph};
 
 use std::path::Path;
@@ -103,6 +110,25 @@ pub enum MorphError {
     /// Reading or importing a published table failed.
     #[error(transparent)]
     Import(#[from] import::ImportError),
+    /// A command that reads a database was given a path with no file ([`Database::must_exist`]).
+    #[error("{}: no such database (create one with `amorph run`)", path.display())]
+    NoDatabase {
+        /// The path given.
+        path: std::path::PathBuf,
+    },
+    /// An i-PI potential with other than one formula ([`summary::check_ipi_formulas`]).
+    #[error(
+        "{potential}: an i-PI client holds one composition's atoms; give exactly one formula (got {count})"
+    )]
+    IpiFormulas {
+        /// The i-PI potential.
+        potential: String,
+        /// The number of formulas given.
+        count: usize,
+    },
+    /// Every composition of a workflow run failed (their errors, joined by `; `).
+    #[error("every composition failed: {0}")]
+    AllFailed(String),
 }
 
 impl MorphError {

@@ -15,7 +15,8 @@
 //!   ℓ0 search over the union of the screened subspaces ([`l0`]: incremental Cholesky on the
 //!   standardised Gram matrix, rayon), top-k models per dimension.
 //! * Model selection over dimensions by a held-out set or cross-validation; equations as text
-//!   and LaTeX; prediction on new tables; a TOML [`Config`] that rejects unknown keys.
+//!   and LaTeX; prediction on new tables; a TOML [`Config`] that rejects unknown keys; a
+//!   [`Report`] of a fit as `amorph sisso` prints it.
 //!
 //! ```
 //! use amorph_sisso::{Config, Dataset, Sisso};
@@ -40,6 +41,7 @@ pub mod expr;
 pub mod l0;
 pub mod model;
 pub mod op;
+pub mod report;
 pub mod space;
 pub mod table;
 pub mod unit;
@@ -49,6 +51,7 @@ pub use error::{Result, SissoError};
 pub use expr::Expr;
 pub use model::{Model, rmse};
 pub use op::Op;
+pub use report::{DimReport, Report};
 pub use space::{FeatureSpace, Selected, SpaceOptions};
 pub use table::Table;
 pub use unit::{Unit, UnitSystem};

@@ -6,9 +6,8 @@
 //! data) needs one frame: pick it with `--frame` (0 = first, -1 = last).
 
 use super::Outcome;
-use amorph_core::io::{self, Format, lammps_data};
+use amorph_core::io::{self, Conversion, ConversionFormats, Format, lammps_data::AtomStyle};
 use anyhow::bail;
-use serde_json::json;
 use std::path::PathBuf;
 
 /// Arguments of `amorph convert`.
@@ -34,14 +33,13 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let in_format = Format::from_path(&args.input)?;
     let total = frames.len();
     if let Some(k) = args.frame {
-        let idx = if k < 0 { total as i64 + k } else { k };
-        if idx < 0 || idx >= total as i64 {
+        let Some(idx) = io::frame_index(k, total) else {
             bail!(
                 "{}: --frame {k} is out of range ({total} frames)",
                 args.input.display()
             );
-        }
-        frames = vec![frames.swap_remove(idx as usize)];
+        };
+        frames = vec![frames.swap_remove(idx)];
     }
     if !out_format.is_multi_frame() && frames.len() > 1 {
         bail!(
@@ -51,42 +49,21 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
             frames.len()
         );
     }
-    let mut types = None;
-    if out_format == Format::LammpsData {
-        let options = lammps_data::Options {
-            style: if args.lammps_style == "charge" {
-                lammps_data::AtomStyle::Charge
-            } else {
-                lammps_data::AtomStyle::Atomic
-            },
-            ..Default::default()
-        };
-        let t = io::write_lammps_data(&args.output, &frames[0], &options)?;
-        types = Some(t.iter().map(|e| e.symbol()).collect::<Vec<_>>());
-    } else {
-        // amorph-core errors already name the file (and line).
-        io::write_frames(&args.output, &frames)?;
-    }
-    let atoms = frames[0].structure.len();
-    let mut value = json!({
-        "input": args.input.display().to_string(),
-        "output": args.output.display().to_string(),
-        "formats": {"input": in_format.name(), "output": out_format.name()},
-        "frames": frames.len(),
-        "atoms": atoms,
-    });
-    if let Some(t) = &types {
-        value["lammps_types"] = json!(t);
-    }
-    let mut text = format!(
-        "{} ({in_format}, {} frame{}) -> {} ({out_format}), {atoms} atoms",
-        args.input.display(),
-        frames.len(),
-        if frames.len() == 1 { "" } else { "s" },
-        args.output.display()
-    );
-    if let Some(t) = types {
-        text.push_str(&format!("; LAMMPS types: {}", t.join(" ")));
-    }
-    Ok(Outcome { json: value, text })
+    let style = match args.lammps_style.as_str() {
+        "charge" => AtomStyle::Charge,
+        _ => AtomStyle::Atomic,
+    };
+    // amorph-core errors already name the file (and line).
+    let types = io::write_converted(&args.output, &frames, style)?;
+    Outcome::of(&Conversion {
+        input: args.input.display().to_string(),
+        output: args.output.display().to_string(),
+        formats: ConversionFormats {
+            input: in_format.name(),
+            output: out_format.name(),
+        },
+        frames: frames.len(),
+        atoms: frames[0].structure.len(),
+        lammps_types: types.map(|t| t.iter().map(|e| e.symbol()).collect()),
+    })
 }

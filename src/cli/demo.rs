@@ -4,14 +4,10 @@
 
 use super::Outcome;
 use super::workflow::{RunArgs, run as run_workflow};
+use amorph_morph::DEMO_FORMULAS;
 use anyhow::Context;
 use serde_json::json;
 use std::path::PathBuf;
-
-/// The shipped compositions, each covered by a built-in physical potential: three oxides
-/// (Pedone) and three lithium halides (Tosi–Fumi). Sulfides and nitrides have no established
-/// rigid-ion potential and are refused; they need a machine-learned potential (i-PI).
-pub const DEMO_FORMULAS: [&str; 6] = ["Li2O", "Li2Si2O5", "LiAlO2", "LiF", "LiCl", "LiBr"];
 
 /// Arguments of `amorph demo`.
 #[derive(clap::Args)]

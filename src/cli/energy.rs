@@ -1,14 +1,13 @@
 //! `amorph energy IN --potential NAME [--coulomb ewald|dsf]`: energy, forces and stress.
 
-use super::Outcome;
-use amorph_core::{Calculator, Request};
+use super::{InFile, Outcome};
+use amorph_core::{Calculator, EnergySummary};
 use amorph_md::potential::{
     Coulomb, DEFAULT_DSF_ALPHA, DEFAULT_DSF_CUTOFF, DEFAULT_EWALD_ACCURACY, PedoneOptions,
     PotentialSpec, pedone,
 };
 use amorph_md::spec::CoulombKind;
 use anyhow::Context;
-use serde_json::json;
 use std::path::PathBuf;
 
 /// Arguments of `amorph energy`.
@@ -66,8 +65,7 @@ pub fn calculator(
 
 /// Runs `amorph energy`.
 pub fn run(args: Args) -> anyhow::Result<Outcome> {
-    let s = amorph_core::io::read_structure(&args.input)
-        .with_context(|| format!("{}", args.input.display()))?;
+    let s = amorph_core::io::read_structure(&args.input).in_file(&args.input)?;
     let coulomb = args
         .coulomb
         .with(args.dsf_alpha, args.dsf_cutoff, args.ewald_accuracy)
@@ -86,33 +84,6 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     } else {
         calculator(None, Some(&args.potential), &s, coulomb)?
     };
-    let c = calc
-        .calculate_checked(&s, Request::STRESS)
-        .with_context(|| format!("{}", args.input.display()))?;
-    let stress = c.stress.unwrap_or([0.0; 6]);
-    let forces: Vec<[f64; 3]> = c.forces.iter().map(|f| [f.x, f.y, f.z]).collect();
-    let pressure_bar =
-        -(stress[0] + stress[1] + stress[2]) / 3.0 * amorph_core::units::EV_PER_A3_IN_BAR;
-    let fmax = c.forces.iter().map(|f| f.norm()).fold(0.0, f64::max);
-    let text = format!(
-        "{}: {} atoms, potential {}\nenergy       {:.10} eV ({:.6} eV/atom)\nmax |force|  {:.6} eV/Å\nstress       {:?} eV/Å³ (xx yy zz yz xz xy)\npressure     {:.3} bar (virial part)",
-        args.input.display(),
-        s.len(),
-        calc.name(),
-        c.energy,
-        c.energy / s.len().max(1) as f64,
-        fmax,
-        stress,
-        pressure_bar
-    );
-    Ok(Outcome {
-        json: json!({
-            "potential": calc.name(),
-            "energy": c.energy,
-            "forces": forces,
-            "stress": stress,
-            "pressure_bar": pressure_bar,
-        }),
-        text,
-    })
+    let name = args.input.display().to_string();
+    Outcome::of(&EnergySummary::compute(name.clone(), &s, calc.as_mut()).with_context(|| name)?)
 }

@@ -1,10 +1,8 @@
 //! `amorph featurize IN... | --formula FORMULA...`: the paper's descriptors, one row per input.
 
-use super::Outcome;
+use super::{InFile, Outcome};
 use amorph_core::Structure;
-use amorph_features::{
-    CompositionFeaturizer, Convention, FeatureTable, MissingData, PaperFeaturizer, Sample, Settings,
-};
+use amorph_features::{CompositionFeaturizer, FeatureTable, PaperFeaturizer, Sample, Settings};
 use anyhow::Context;
 use std::path::PathBuf;
 
@@ -45,17 +43,9 @@ pub struct Args {
 
 fn settings(args: &Args) -> anyhow::Result<Settings> {
     let s = Settings {
-        convention: if args.convention == "sendek" {
-            Convention::Sendek
-        } else {
-            Convention::Paper
-        },
+        convention: args.convention.parse()?,
         cutoff: args.cutoff,
-        missing: if args.missing == "undefined" {
-            MissingData::Undefined
-        } else {
-            MissingData::Error
-        },
+        missing: args.missing.parse()?,
         ..Settings::default()
     };
     s.validate()
@@ -64,20 +54,15 @@ fn settings(args: &Args) -> anyhow::Result<Settings> {
 }
 
 fn read(path: &std::path::Path, frame: i64) -> anyhow::Result<Structure> {
-    let frames = amorph_core::io::read_frames(path).with_context(|| path.display().to_string())?;
-    let n = frames.len() as i64;
-    let k = if frame < 0 { n + frame } else { frame };
-    if !(0..n).contains(&k) {
+    let mut frames = amorph_core::io::read_frames(path).in_file(path)?;
+    let Some(k) = amorph_core::io::frame_index(frame, frames.len()) else {
         anyhow::bail!(
-            "{}: --frame {frame} but the file has {n} frame(s)",
-            path.display()
+            "{}: --frame {frame} but the file has {} frame(s)",
+            path.display(),
+            frames.len()
         );
-    }
-    Ok(frames
-        .into_iter()
-        .nth(k as usize)
-        .map(|f| f.structure)
-        .unwrap_or_else(|| unreachable!("index checked")))
+    };
+    Ok(frames.swap_remove(k).structure)
 }
 
 /// Featurizes the inputs.
@@ -92,19 +77,10 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         let formulas: Vec<&str> = args.formula.iter().map(String::as_str).collect();
         FeatureTable::from_formulas(&CompositionFeaturizer { settings }, &formulas)?
     } else {
-        let structures = args
-            .inputs
-            .iter()
-            .map(|p| read(p, args.frame))
+        let structures = (args.inputs.iter())
+            .map(|p| Ok((read(p, args.frame)?, p.display().to_string())))
             .collect::<anyhow::Result<Vec<_>>>()?;
-        let sources: Vec<String> = args
-            .inputs
-            .iter()
-            .map(|p| p.display().to_string())
-            .collect();
-        let samples: Vec<Sample<'_>> = structures
-            .iter()
-            .zip(&sources)
+        let samples: Vec<Sample<'_>> = (structures.iter())
             .map(|(s, src)| Sample {
                 source: Some(src),
                 temperature: args.temperature,
@@ -116,7 +92,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let mut csv = Vec::new();
     table.write_csv(&mut csv)?;
     if let Some(out) = &args.output {
-        std::fs::write(out, &csv).with_context(|| out.display().to_string())?;
+        std::fs::write(out, &csv).in_file(out)?;
     }
     Ok(Outcome {
         json: table.to_json(),

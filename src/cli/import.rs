@@ -1,9 +1,7 @@
 //! `amorph import`: the paper's feature table into a workflow database.
 
-use super::Outcome;
-use amorph_morph::Database;
-use anyhow::Context;
-use serde_json::json;
+use super::{InFile, Outcome};
+use amorph_morph::{Database, ImportReport};
 use std::path::PathBuf;
 
 /// Arguments of `amorph import`.
@@ -25,27 +23,11 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         .unwrap_or_else(|_| args.table.clone())
         .display()
         .to_string();
-    let mut db = Database::open(&args.db).with_context(|| format!("{}", args.db.display()))?;
-    let summary = db
-        .import_table(&source, &rows)
-        .with_context(|| format!("{}", args.db.display()))?;
-    let text = format!(
-        "{} {} rows ({} compositions, {} Arrhenius fits) from {} -> {}\n\
-         diffusivity_cm2_s is the tracer D: the table's diff_coeff_mul_thousand x 1e-3 / 3; \
-         rows are marked imported (stage `import`, source in the run config)",
-        if summary.replaced {
-            "re-imported"
-        } else {
-            "imported"
-        },
-        summary.rows,
-        summary.compositions,
-        summary.arrhenius_fits,
-        args.table.display(),
-        args.db.display()
-    );
-    Ok(Outcome {
-        json: json!({"db": args.db, "table": args.table, "import": summary}),
-        text,
+    let mut db = Database::open(&args.db).in_file(&args.db)?;
+    let summary = db.import_table(&source, &rows).in_file(&args.db)?;
+    Outcome::of(&ImportReport {
+        db: args.db,
+        table: args.table,
+        import: summary,
     })
 }

@@ -1,17 +1,15 @@
 //! `amorph md IN -o TRAJ --potential NAME --temperature K --steps N --timestep FS`: one MD run
 //! (NPT with `--pressure BAR`).
 
-use super::Outcome;
+use super::{InFile, Outcome};
 use amorph_md::dynamics::{
-    CRescale, CallbackObserver, Checkpoint, DEFAULT_BAROSTAT_TAU_FS,
-    DEFAULT_COMPRESSIBILITY_PER_BAR, Md, MdConfig, PressureCoupling, ThermoLog, Thermostat,
-    ThermostatKind, TrajectoryWriter, maxwell_boltzmann,
+    CRescale, Checkpoint, DEFAULT_BAROSTAT_TAU_FS, DEFAULT_COMPRESSIBILITY_PER_BAR, Md, MdConfig,
+    PressureCoupling, RunFiles, ThermostatKind, maxwell_boltzmann,
 };
 use amorph_md::potential;
 use amorph_md::spec::CoulombKind;
 use anyhow::{Context, bail};
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
 
 /// The pressure the barostat drives to its target.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -140,23 +138,6 @@ fn barostat(args: &Args) -> anyhow::Result<Option<CRescale>> {
     Ok(Some(b))
 }
 
-/// Sums over the last half of a run: volume (Å³), density (g/cm³), and pressure (bar) where
-/// known.
-#[derive(Default)]
-struct HalfMeans {
-    n: u64,
-    volume: f64,
-    density: f64,
-    np: u64,
-    pressure: f64,
-}
-
-fn thermostat(args: &Args) -> anyhow::Result<Box<dyn Thermostat>> {
-    Ok(args
-        .thermostat
-        .build(args.temperature, args.tau, args.seed ^ 0x5eed)?)
-}
-
 /// Runs the MD.
 pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let coulomb = args
@@ -172,14 +153,20 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
             coulomb,
         )
     };
+    let files = RunFiles {
+        trajectory: args.output.clone(),
+        trajectory_every: args.every,
+        thermo: args.thermo.clone(),
+        thermo_every: args.thermo_every,
+        checkpoint: args.checkpoint.clone(),
+        checkpoint_every: args.checkpoint_every,
+    };
     let mut md = match &args.resume {
         Some(path) => {
             let ck = Checkpoint::read(path)?;
             let calc = calculator(&ck.structure)?;
-            let th = ck
-                .thermostat()
-                .with_context(|| format!("{}", path.display()))?;
-            let mut md = Md::resume(ck, calc, th).with_context(|| format!("{}", path.display()))?;
+            let th = ck.thermostat().in_file(path)?;
+            let mut md = Md::resume(ck, calc, th).in_file(path)?;
             match (args.pressure, md.barostat()) {
                 (Some(p), None) => bail!(
                     "--pressure {p}: checkpoint {} is of a constant-volume run",
@@ -195,160 +182,49 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
                 }
                 _ => {}
             }
-            md.add_observer(Box::new(TrajectoryWriter::append(
-                &args.output,
-                args.every,
-            )?));
-            if let Some(t) = &args.thermo {
-                md.add_observer(Box::new(ThermoLog::append(t, args.thermo_every)?));
+            files.attach(&mut md, true)?;
+            if args.timestep != md.timestep_fs() {
+                bail!(
+                    "--timestep {} differs from the checkpoint's {} fs",
+                    args.timestep,
+                    md.timestep_fs()
+                );
             }
             md
         }
         None => {
-            let structure = amorph_core::io::read_structure(&args.input)
-                .with_context(|| format!("{}", args.input.display()))?;
+            let structure = amorph_core::io::read_structure(&args.input).in_file(&args.input)?;
             let calc = calculator(&structure)?;
             let v = maxwell_boltzmann(&structure, args.temperature, args.seed, true)
                 .context("--temperature")?;
             let mut md = Md::new(structure, calc, MdConfig::new(args.timestep))
-                .with_context(|| format!("{}", args.input.display()))?
+                .in_file(&args.input)?
                 .with_velocities(v)?
-                .with_thermostat(thermostat(&args)?)?;
+                .with_thermostat(args.thermostat.build(
+                    args.temperature,
+                    args.tau,
+                    args.seed ^ 0x5eed,
+                )?)?;
             if let Some(b) = barostat(&args)? {
                 md = md.with_barostat(b).context("--pressure")?;
             }
-            let mut md = md.with_observer(Box::new(
-                TrajectoryWriter::create(&args.output, args.every)
-                    .with_context(|| format!("{}", args.output.display()))?,
-            ));
-            if let Some(t) = &args.thermo {
-                md.add_observer(Box::new(ThermoLog::create(t, args.thermo_every)?));
-            }
+            files.attach(&mut md, false)?;
             md
         }
     };
-    if args.resume.is_some() && args.timestep != md.timestep_fs() {
-        bail!(
-            "--timestep {} differs from the checkpoint's {} fs",
-            args.timestep,
-            md.timestep_fs()
-        );
-    }
-    if let Some(c) = &args.checkpoint {
-        md.checkpoint_every(c.clone(), args.checkpoint_every)?;
-    }
     let bar = indicatif::ProgressBar::new(args.steps);
     bar.set_style(
         indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} steps  {msg}  eta {eta}")
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
-    // Means over the last half of this run's steps.
-    let means = Arc::new(Mutex::new(HalfMeans::default()));
-    let half_from = md.step() + args.steps / 2;
-    let sink = means.clone();
-    md.add_observer(Box::new(CallbackObserver::new(1, false, move |f| {
-        let t = &f.thermo;
-        if t.step > half_from {
-            let mut m = sink.lock().unwrap_or_else(|e| e.into_inner());
-            m.n += 1;
-            m.volume += t.volume;
-            m.density += t.density_g_cm3;
-            if let Some(p) = t.pressure_bar {
-                m.np += 1;
-                m.pressure += p;
-            }
-        }
-        Ok(())
-    })));
-    let start = std::time::Instant::now();
-    md.run_with_progress(args.steps, |p| {
+    let potential = args.calculator.as_ref().or(args.potential.as_ref());
+    let summary = files.run(&mut md, args.steps, potential.map(String::as_str), |p| {
         bar.set_position(p.done);
         bar.set_message(format!(
             "{:.0} steps/s  T {:.0} K  E {:.3} eV",
             p.steps_per_second, p.temperature, p.potential_energy
         ));
     })?;
-    let wall = start.elapsed().as_secs_f64();
     bar.finish_and_clear();
-    if let Some(c) = &args.checkpoint {
-        md.write_checkpoint(c)?;
-    }
-    md.finish()?;
-    let sps = if wall > 0.0 {
-        args.steps as f64 / wall
-    } else {
-        0.0
-    };
-    let t = md.thermo();
-    let (mean_v, mean_rho, mean_p, mean_n) = {
-        let m = means.lock().unwrap_or_else(|e| e.into_inner());
-        let avg = |sum: f64, n: u64| (n > 0).then(|| sum / n as f64);
-        (
-            avg(m.volume, m.n),
-            avg(m.density, m.n),
-            avg(m.pressure, m.np),
-            m.n,
-        )
-    };
-    let target = md.barostat().map(|b| b.target_pressure_bar());
-    let json = serde_json::json!({
-        "atoms": md.structure().len(),
-        "potential": args.calculator.as_ref().or(args.potential.as_ref()),
-        "thermostat": md.thermostat().name(),
-        "timestep_fs": md.timestep_fs(),
-        "step": md.step(),
-        "time_fs": md.time_fs(),
-        "dof": md.dof(),
-        "trajectory": args.output,
-        "kinetic_energy": t.kinetic_energy,
-        "total_energy": t.total_energy,
-        "conserved_energy": t.conserved_energy,
-        "volume": t.volume,
-        "density_g_cm3": t.density_g_cm3,
-        "barostat": md.barostat().map(|b| b.name()),
-        "pressure_target_bar": target,
-        "pressure_coupling": md.barostat().map(|b| match b.coupling() {
-            PressureCoupling::Full => "full",
-            PressureCoupling::Virial => "virial",
-        }),
-        "mean_volume_A3": mean_v,
-        "mean_density_g_cm3": mean_rho,
-        "mean_pressure_bar": mean_p,
-        "mean_over_steps": mean_n,
-        "wall_s": wall,
-        "steps_per_second": sps,
-        "temperature": t.temperature,
-        "pressure_bar": t.pressure_bar,
-        "energy": t.potential_energy,
-    });
-    let npt = match (target, mean_v, mean_rho) {
-        (Some(p0), Some(v), Some(rho)) => format!(
-            "\nNPT at {p0} bar: last-half mean V = {v:.2} Å³, density = {rho:.4} g/cm³, P = {} bar",
-            mean_p
-                .map(|p| format!("{p:.1}"))
-                .unwrap_or_else(|| "n/a".into())
-        ),
-        _ => String::new(),
-    };
-    let text = format!(
-        "{} atoms, {} steps of {} fs ({}{}): {:.1} steps/s\nT = {:.2} K, P = {} bar, E_pot = {:.6} eV, conserved = {:.6} eV\nV = {:.2} Å³, density = {:.4} g/cm³{npt}\ntrajectory: {}",
-        md.structure().len(),
-        args.steps,
-        md.timestep_fs(),
-        md.thermostat().name(),
-        md.barostat()
-            .map(|b| format!(" + {}", b.name()))
-            .unwrap_or_default(),
-        sps,
-        t.temperature,
-        t.pressure_bar
-            .map(|p| format!("{p:.1}"))
-            .unwrap_or_else(|| "n/a".into()),
-        t.potential_energy,
-        t.conserved_energy,
-        t.volume,
-        t.density_g_cm3,
-        args.output.display()
-    );
-    Ok(Outcome { json, text })
+    Outcome::of(&summary)
 }

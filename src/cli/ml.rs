@@ -1,14 +1,16 @@
 //! `amorph train` and `amorph predict`: random forests, gradient boosting, trees and linear
 //! models on a feature table (see `amorph-ml`).
 
-use super::Outcome;
-use amorph_ml::workflow::{PredictReport, SplitSpec, TrainOptions, predict_table, train_table};
+use super::{InFile, Outcome};
+use amorph_ml::workflow::{
+    PredictReport, PredictSummary, SplitSpec, TrainOptions, TrainSummary, predict_table,
+    train_table,
+};
 use amorph_ml::{
     BoostParams, ForestParams, LinearParams, ModelParams, Table, TrainedModel, TreeMethod,
     TreeParams,
 };
 use anyhow::{Context, bail};
-use std::fmt::Write as _;
 use std::path::PathBuf;
 
 /// Model kinds of `amorph train`.
@@ -140,10 +142,10 @@ fn model_params(a: &TrainArgs) -> ModelParams {
 
 /// Runs `amorph train`.
 pub fn run_train(a: TrainArgs) -> anyhow::Result<Outcome> {
-    let table = Table::read(&a.table).with_context(|| a.table.display().to_string())?;
+    let table = Table::read(&a.table).in_file(&a.table)?;
     let split = match &a.test_rows {
         Some(f) => {
-            let t = Table::read(f).with_context(|| f.display().to_string())?;
+            let t = Table::read(f).in_file(f)?;
             let col = if t.column_index("index").is_some() {
                 "index".to_string()
             } else {
@@ -172,54 +174,18 @@ pub fn run_train(a: TrainArgs) -> anyhow::Result<Outcome> {
         format!("{}{}", a.table.display(), rows.unwrap_or_default())
     })?;
     let kind = format!("{:?}", a.model).to_lowercase();
-    let out = match &a.output {
-        Some(p) => p.clone(),
-        None => {
-            let stem = a.table.file_stem().map(|s| s.to_string_lossy().to_string());
-            PathBuf::from(format!(
-                "{}.{kind}.json",
-                stem.unwrap_or_else(|| "model".into())
-            ))
-        }
-    };
-    model
-        .save(&out)
-        .with_context(|| out.display().to_string())?;
+    let out = a
+        .output
+        .clone()
+        .unwrap_or_else(|| TrainedModel::default_path(&a.table, &kind));
+    model.save(&out).in_file(&out)?;
 
-    let mut json = serde_json::to_value(&report)?;
-    json["model"] = kind.clone().into();
-    json["model_path"] = out.display().to_string().into();
-    let mut text = String::new();
-    writeln!(text, "{kind} on {} → {}", a.table.display(), a.target)?;
-    writeln!(
-        text,
-        "rows: {} train, {} test; {} features",
-        report.n_train,
-        report.n_test,
-        report.features.len()
-    )?;
-    for (name, s) in [("train", &report.train), ("test", &report.test)] {
-        writeln!(
-            text,
-            "{name:5}  R² {:.4}  RMSE {:.4}  MAE {:.4}",
-            s.r2, s.rmse, s.mae
-        )?;
-    }
-    if let Some(cv) = &report.cv {
-        writeln!(
-            text,
-            "{}-fold CV RMSE {:.4} ± {:.4}",
-            cv.k, cv.rmse_mean, cv.rmse_sd
-        )?;
-    }
-    if !report.importances.is_empty() {
-        writeln!(text, "top importances:")?;
-        for f in report.importances.iter().take(10) {
-            writeln!(text, "  {:32} {:.4}", f.feature, f.importance)?;
-        }
-    }
-    writeln!(text, "model written to {}", out.display())?;
-    Ok(Outcome { json, text })
+    Outcome::of(&TrainSummary {
+        report,
+        model: kind,
+        model_path: out.display().to_string(),
+        table: a.table.display().to_string(),
+    })
 }
 
 /// Apply a saved model to every row of a table.
@@ -233,26 +199,16 @@ pub struct PredictArgs {
 
 /// Runs `amorph predict`.
 pub fn run_predict(a: PredictArgs) -> anyhow::Result<Outcome> {
-    let model = TrainedModel::load(&a.model).with_context(|| a.model.display().to_string())?;
-    let table = Table::read(&a.table).with_context(|| a.table.display().to_string())?;
-    let r: PredictReport =
-        predict_table(&model, &table).with_context(|| a.table.display().to_string())?;
+    let model = TrainedModel::load(&a.model).in_file(&a.model)?;
+    let table = Table::read(&a.table).in_file(&a.table)?;
+    let r: PredictReport = predict_table(&model, &table).in_file(&a.table)?;
     if r.predictions.is_empty() {
         bail!("{}: no rows", a.table.display());
     }
-    let mut text = format!("{}\t{}\n", table.names[0], model.target);
-    for (id, p) in r.ids.iter().zip(&r.predictions) {
-        writeln!(text, "{id}\t{p}")?;
-    }
-    if let Some(s) = &r.scores {
-        writeln!(
-            text,
-            "# R² {:.4}  RMSE {:.4}  MAE {:.4}",
-            s.r2, s.rmse, s.mae
-        )?;
-    }
-    let mut json = serde_json::to_value(&r)?;
-    json["target"] = model.target.clone().into();
-    json["n_rows"] = r.predictions.len().into();
-    Ok(Outcome { json, text })
+    Outcome::of(&PredictSummary {
+        n_rows: r.predictions.len(),
+        report: r,
+        target: model.target.clone(),
+        id_column: table.names[0].clone(),
+    })
 }

@@ -31,6 +31,31 @@ pub struct Outcome {
     pub text: String,
 }
 
+/// Names the file an error is about (`path: error`), as every command's errors do.
+trait InFile<T> {
+    /// The error with the path as its context.
+    fn in_file(self, path: &std::path::Path) -> anyhow::Result<T>;
+}
+
+impl<T, E> InFile<T> for Result<T, E>
+where
+    Self: anyhow::Context<T, E>,
+{
+    fn in_file(self, path: &std::path::Path) -> anyhow::Result<T> {
+        anyhow::Context::with_context(self, || path.display().to_string())
+    }
+}
+
+impl Outcome {
+    /// The outcome of a result that serialises to the `--json` object and displays as the text.
+    pub fn of<T: serde::Serialize + std::fmt::Display>(result: &T) -> anyhow::Result<Outcome> {
+        Ok(Outcome {
+            json: serde_json::to_value(result)?,
+            text: result.to_string(),
+        })
+    }
+}
+
 /// amorph: amorphous materials by melt–quench MD, Li-ion diffusivity, descriptors and ML.
 #[derive(Parser)]
 #[command(name = "amorph", version, about, long_about = None, propagate_version = true)]

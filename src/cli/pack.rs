@@ -1,10 +1,11 @@
 //! `amorph pack FORMULA -o OUT`: a random periodic starting cell.
 
-use super::Outcome;
-use amorph_build::{PackOptions, cell_counts, estimate_volume, pack, volume_for_density};
+use super::{InFile, Outcome};
+use amorph_build::{
+    PackOptions, PackSummary, cell_counts, estimate_volume, pack, volume_for_density,
+};
 use amorph_core::{Composition, Element, Lattice};
 use anyhow::Context;
-use serde_json::json;
 use std::path::PathBuf;
 
 /// Arguments of `amorph pack`.
@@ -50,28 +51,14 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let s =
         pack(&counts, lattice, &options).with_context(|| format!("packing {}", args.formula))?;
     let seconds = start.elapsed().as_secs_f64();
-    amorph_core::io::write_structure(&args.output, &s)
-        .with_context(|| format!("{}", args.output.display()))?;
+    amorph_core::io::write_structure(&args.output, &s).in_file(&args.output)?;
     let min_d = amorph_build::min_periodic_distance(&s, 2.0 * args.min_distance)?;
-    Ok(Outcome {
-        json: json!({
-            "formula": args.formula,
-            "output": args.output,
-            "atoms": s.len(),
-            "volume": s.volume(),
-            "density_g_cm3": s.density_g_cm3(),
-            "volume_method": estimate.method,
-            "min_distance": min_d,
-            "seconds": seconds,
-        }),
-        text: format!(
-            "{}: {} atoms, {:.2} Å³ ({:.3} g/cm³), closest pair {:.3} Å -> {}",
-            args.formula,
-            s.len(),
-            s.volume(),
-            s.density_g_cm3(),
-            min_d,
-            args.output.display()
-        ),
-    })
+    Outcome::of(&PackSummary::new(
+        &args.formula,
+        args.output,
+        &s,
+        estimate.method,
+        min_d,
+        seconds,
+    ))
 }

@@ -1,8 +1,7 @@
 //! `amorph report`: the HTML report of [`amorph::report`] of a database or of the paper's table.
 
 use super::Outcome;
-use anyhow::Context;
-use serde_json::json;
+use amorph::report::ReportSource;
 use std::path::PathBuf;
 
 /// Arguments of `amorph report`.
@@ -21,24 +20,9 @@ pub struct Args {
 
 /// `amorph report`.
 pub fn run(args: Args) -> anyhow::Result<Outcome> {
-    let (report, source) = match (&args.table, &args.db) {
-        (Some(t), _) => (amorph::report::table_report(t)?, json!({"table": t})),
-        (None, db) => {
-            let db = db.clone().unwrap_or_else(|| PathBuf::from("amorph.db"));
-            (amorph::report::database_report(&db)?, json!({"db": db}))
-        }
+    let source = match (args.table, args.db) {
+        (Some(t), _) => ReportSource::Table(t),
+        (None, db) => ReportSource::Db(db.unwrap_or_else(|| PathBuf::from("amorph.db"))),
     };
-    let (html, sum) = (report.html, report.summary);
-    std::fs::write(&args.output, &html).with_context(|| format!("{}", args.output.display()))?;
-    let text = format!(
-        "{} compositions, {} rows, {} figures -> {}",
-        sum.compositions,
-        sum.rows,
-        sum.figures,
-        args.output.display()
-    );
-    Ok(Outcome {
-        json: json!({"source": source, "output": args.output, "bytes": html.len(), "summary": sum}),
-        text,
-    })
+    Outcome::of(&amorph::report::write_report(source, &args.output)?)
 }

@@ -1,9 +1,8 @@
 //! `amorph sisso TABLE --target COL`: SISSO symbolic regression for dimensions 1..n.
 
-use super::Outcome;
-use amorph_sisso::{Config, Dataset, Sisso, Table, config::OpList, config::Subspace, rmse};
+use super::{InFile, Outcome};
+use amorph_sisso::{Config, Dataset, Report, Sisso, Table, config::OpList, config::Subspace, rmse};
 use anyhow::{Context, bail};
-use serde_json::json;
 use std::path::{Path, PathBuf};
 
 /// Arguments of `amorph sisso`.
@@ -52,7 +51,7 @@ pub struct Args {
 
 /// Reads row ids from the first column, or the `index` column, of a file (header optional).
 fn read_row_ids(path: &Path) -> anyhow::Result<Vec<String>> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("{}", path.display()))?;
+    let text = std::fs::read_to_string(path).in_file(path)?;
     let mut lines = text
         .lines()
         .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
@@ -88,7 +87,7 @@ fn read_row_ids(path: &Path) -> anyhow::Result<Vec<String>> {
 /// Runs SISSO and reports every dimension.
 pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let mut cfg = match &args.config {
-        Some(p) => Config::read(p).with_context(|| format!("{}", p.display()))?,
+        Some(p) => Config::read(p).in_file(p)?,
         None => Config::default(),
     };
     if let Some(t) = &args.target {
@@ -129,9 +128,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let (train_table, test_table) = match (&args.test_rows, &args.test) {
         (Some(p), _) => {
             let ids = read_row_ids(p)?;
-            let test_rows = table
-                .resolve_rows(&ids)
-                .with_context(|| format!("{}", p.display()))?;
+            let test_rows = table.resolve_rows(&ids).in_file(p)?;
             let mut is_test = vec![false; table.n_rows()];
             test_rows.iter().for_each(|&r| is_test[r] = true);
             let train_rows: Vec<usize> = (0..table.n_rows()).filter(|&r| !is_test[r]).collect();
@@ -143,96 +140,31 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         (None, Some(p)) => (table.clone(), Some(Table::read(p)?)),
         (None, None) => (table.clone(), None),
     };
-    let data = Dataset::from_table(&train_table, &target, &cfg)
-        .with_context(|| format!("{}", args.table.display()))?;
+    let data = Dataset::from_table(&train_table, &target, &cfg).in_file(&args.table)?;
     let start = std::time::Instant::now();
-    let fit = sisso
-        .fit(&data)
-        .with_context(|| format!("{}", args.table.display()))?;
+    let fit = sisso.fit(&data).in_file(&args.table)?;
     let fit_s = start.elapsed().as_secs_f64();
-    let test_y: Option<Vec<f64>> = match &test_table {
-        Some(t) => Some(
-            t.column(&target)
-                .with_context(|| format!("test table: no column `{target}`"))?
-                .to_vec(),
-        ),
+    let test = match &test_table {
+        Some(t) => {
+            let y = t
+                .column(&target)
+                .with_context(|| format!("test table: no column `{target}`"))?;
+            let rmses = (fit.dims.iter())
+                .map(|d| {
+                    Ok(rmse(
+                        &d.models[0].predict(t).context("predicting the test rows")?,
+                        y,
+                    ))
+                })
+                .collect::<anyhow::Result<Vec<f64>>>()?;
+            Some((t.n_rows(), rmses))
+        }
         None => None,
     };
-    let mut dims_json = Vec::new();
-    let mut test_rmses = Vec::new();
-    let mut text = format!(
-        "SISSO on {} ({} training rows{}), target {target}; stored features per tier {:?}, fit {:.2} s\n",
-        args.table.display(),
-        data.n_samples(),
-        test_table
-            .as_ref()
-            .map_or(String::new(), |t| format!(", {} test rows", t.n_rows())),
-        fit.stored_per_tier,
-        fit_s
-    );
-    for d in &fit.dims {
-        let m = &d.models[0];
-        let test_rmse = match (&test_table, &test_y) {
-            (Some(t), Some(y)) => {
-                let p = m.predict(t).context("predicting the test rows")?;
-                Some(rmse(&p, y))
-            }
-            _ => None,
-        };
-        test_rmses.push(test_rmse.unwrap_or(f64::NAN));
-        text.push_str(&format!(
-            "{}D  train RMSE {:.6}{}  {}\n",
-            d.dim,
-            m.rmse,
-            test_rmse.map_or(String::new(), |r| format!("  test RMSE {r:.6}")),
-            m.equation()
-        ));
-        let mut o = json!({
-            "dim": d.dim,
-            "train_rmse": m.rmse,
-            "train_max_ae": m.max_ae,
-            "equation": m.equation(),
-            "latex": m.latex(),
-            "features": m.features.iter().map(|f| f.text()).collect::<Vec<_>>(),
-            "coefficients": m.coefficients,
-            "intercept": m.intercept,
-            "union_size": d.union_size,
-            "candidates_scored": d.candidates,
-        });
-        if let Some(r) = test_rmse {
-            o["test_rmse"] = json!(r);
-        }
-        dims_json.push(o);
-    }
-    let mut out = json!({
-        "table": args.table.display().to_string(),
-        "target": target,
-        "n_train": data.n_samples(),
-        "stored_per_tier": fit.stored_per_tier,
-        "dropped_primaries": fit.dropped_primaries,
-        "fit_seconds": fit_s,
-        "dims": dims_json,
-    });
-    if let Some(t) = &test_table {
-        out["n_test"] = json!(t.n_rows());
-        if let Some(k) = amorph_sisso::select_dimension(&test_rmses) {
-            out["selected_dim"] = json!(k + 1);
-            out["selection"] = json!("test");
-            text.push_str(&format!("selected by test RMSE: {}D\n", k + 1));
-        }
-    } else if cfg.cv_folds >= 2 {
+    let mut report = Report::new(&args.table.display().to_string(), &data, &fit, fit_s, test);
+    if test_table.is_none() && cfg.cv_folds >= 2 {
         let cv = sisso.cross_validate(&data, cfg.cv_folds, cfg.seed)?;
-        if let Some(k) = amorph_sisso::select_dimension(&cv) {
-            out["selected_dim"] = json!(k + 1);
-            out["selection"] = json!("cv");
-            text.push_str(&format!(
-                "selected by {}-fold CV RMSE {:?}: {}D\n",
-                cfg.cv_folds,
-                cv,
-                k + 1
-            ));
-        }
-        out["cv_rmse"] = json!(cv);
+        report = report.with_cv(cfg.cv_folds, cv);
     }
-    Ok(Outcome { json: out, text })
+    Outcome::of(&report)
 }

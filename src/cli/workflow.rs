@@ -1,11 +1,11 @@
 //! `amorph run`, `amorph status`, `amorph export`: the MPMorph workflow and its database.
 
-use super::Outcome;
+use super::{InFile, Outcome};
 use amorph_md::spec::CalculatorSpec;
-use amorph_morph::{AmorphMd, Config, Database, Event, Workflow};
-use anyhow::{Context, bail};
+use amorph_morph::{AmorphMd, Config, Database, DatabaseStatus, Event, RunSummary, Workflow};
+use anyhow::Context;
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
-use serde_json::{Map, Value, json};
+use serde_json::json;
 use std::collections::HashMap;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -51,36 +51,25 @@ pub struct DbArgs {
 }
 
 /// The settings of a run: preset, then the TOML file.
-pub fn load_config(preset: &str, file: Option<&Path>) -> anyhow::Result<Config> {
+fn load_config(preset: &str, file: Option<&Path>) -> anyhow::Result<Config> {
     let mut config = Config::preset(preset).with_context(|| format!("--preset {preset}"))?;
     if let Some(path) = file {
-        let text = std::fs::read_to_string(path).with_context(|| format!("{}", path.display()))?;
+        let text = std::fs::read_to_string(path).in_file(path)?;
         let merged = format!("preset = \"{preset}\"\n{text}");
-        config = Config::from_toml_str(&merged).with_context(|| format!("{}", path.display()))?;
+        config = Config::from_toml_str(&merged).in_file(path)?;
     }
     Ok(config)
 }
 
 /// The engine of a configuration ([`AmorphMd::from_config`]); says so when it waits for an
 /// i-PI client.
-pub fn engine(config: &Config) -> anyhow::Result<AmorphMd> {
+fn engine(config: &Config) -> anyhow::Result<AmorphMd> {
     let engine = AmorphMd::from_config(config)
         .with_context(|| format!("calculator {}", config.potential))?;
     if let CalculatorSpec::Ipi(address) = &config.potential {
         eprintln!("waiting for an i-PI client on {address}");
     }
     Ok(engine)
-}
-
-/// The atoms an i-PI client must hold for `formula`, e.g. "14 Li, 7 O".
-fn client_atoms(formula: &str, config: &Config) -> anyhow::Result<String> {
-    let counts =
-        amorph_morph::cell_counts(formula, config).with_context(|| format!("formula {formula}"))?;
-    Ok(counts
-        .iter()
-        .map(|(e, n)| format!("{n} {}", e.symbol()))
-        .collect::<Vec<_>>()
-        .join(", "))
 }
 
 /// Progress display: one bar per composition on a terminal, plain lines otherwise.
@@ -99,69 +88,35 @@ impl Progress {
 
     fn event(&self, e: Event) {
         let Some(multi) = &self.multi else {
-            match e {
-                Event::Started {
-                    formula,
-                    stage,
-                    index,
-                    total,
-                } => {
-                    eprintln!("[{formula}] {stage} ({}/{total})", index + 1)
-                }
-                Event::Finished {
-                    formula,
-                    stage,
-                    seconds,
-                } => eprintln!("[{formula}] {stage} done in {seconds:.1} s"),
-                Event::Skipped { formula, stage } => eprintln!("[{formula}] {stage} already done"),
-                Event::Failed {
-                    formula,
-                    stage,
-                    error,
-                } => eprintln!("[{formula}] {stage} FAILED: {error}"),
-            }
+            eprintln!("{e}");
             return;
         };
         let mut bars = self.bars.lock().expect("progress lock");
-        let bar = |formula: &str, total: u64, bars: &mut HashMap<String, ProgressBar>| {
-            bars.entry(formula.to_string())
-                .or_insert_with(|| {
-                    let b = multi.add(ProgressBar::new(total));
-                    b.set_style(
-                        ProgressStyle::with_template(
-                            "{prefix:>12} [{bar:20}] {pos}/{len} {elapsed:>5} {msg}",
-                        )
-                        .expect("template")
-                        .progress_chars("=> "),
-                    );
-                    b.set_prefix(formula.to_string());
-                    b.enable_steady_tick(std::time::Duration::from_millis(200));
-                    b
-                })
-                .clone()
+        let total = match &e {
+            Event::Started { total, .. } => *total as u64,
+            _ => 1,
         };
+        let b = bars.entry(e.formula().to_string()).or_insert_with(|| {
+            let b = multi.add(ProgressBar::new(total));
+            b.set_style(
+                ProgressStyle::with_template(
+                    "{prefix:>12} [{bar:20}] {pos}/{len} {elapsed:>5} {msg}",
+                )
+                .expect("template")
+                .progress_chars("=> "),
+            );
+            b.set_prefix(e.formula().to_string());
+            b.enable_steady_tick(std::time::Duration::from_millis(200));
+            b
+        });
         match e {
-            Event::Started {
-                formula,
-                stage,
-                index,
-                total,
-            } => {
-                let b = bar(&formula, total as u64, &mut bars);
+            Event::Started { stage, index, .. } => {
                 b.set_position(index as u64);
                 b.set_message(stage.to_string());
             }
-            Event::Skipped { formula, .. } | Event::Finished { formula, .. } => {
-                let b = bar(&formula, 1, &mut bars);
-                b.inc(1);
-            }
-            Event::Failed {
-                formula,
-                stage,
-                error,
-            } => {
-                let b = bar(&formula, 1, &mut bars);
-                b.abandon_with_message(format!("{stage} failed: {error}"));
+            Event::Skipped { .. } | Event::Finished { .. } => b.inc(1),
+            Event::Failed { stage, error, .. } => {
+                b.abandon_with_message(format!("{stage} failed: {error}"))
             }
         }
     }
@@ -186,18 +141,13 @@ pub fn run(args: RunArgs) -> anyhow::Result<Outcome> {
             })?;
         config.potential = parsed;
     }
-    if config.potential.is_ipi() && args.formulas.len() != 1 {
-        bail!(
-            "{}: an i-PI client holds one composition's atoms; give exactly one formula (got {})",
-            config.potential,
-            args.formulas.len()
-        );
-    }
+    amorph_morph::check_ipi_formulas(&config, &args.formulas)?;
     let engine = engine(&config)?;
     if config.potential.is_ipi() {
         eprintln!(
             "the i-PI client must hold {} in this order (`amorph pack {} --atoms {}` writes them)",
-            client_atoms(&args.formulas[0], &config)?,
+            amorph_morph::client_atoms(&args.formulas[0], &config)
+                .with_context(|| format!("formula {}", args.formulas[0]))?,
             args.formulas[0],
             config.target_atoms
         );
@@ -208,152 +158,44 @@ pub fn run(args: RunArgs) -> anyhow::Result<Outcome> {
         .engine(&engine)
         .on_event(|e| progress.event(e));
     workflow.preflight(&args.formulas)?;
-    let db = Database::open(&args.db).with_context(|| format!("{}", args.db.display()))?;
+    let db = Database::open(&args.db).in_file(&args.db)?;
     let start = std::time::Instant::now();
     let outcomes = workflow.run(&args.formulas, db)?;
     progress.finish();
-    let ok = outcomes.iter().filter(|o| o.result.is_ok()).count();
-    let rows: Vec<Value> = outcomes
-        .iter()
-        .map(|o| match &o.result {
-            Ok(n) => json!({"formula": o.formula, "status": "done", "stages_run": n}),
-            Err(e) => json!({"formula": o.formula, "status": "failed", "error": e}),
-        })
-        .collect();
-    let mut text = format!(
-        "{ok}/{} compositions done in {:.1} s -> {}\n",
-        outcomes.len(),
+    Outcome::of(&RunSummary::new(
+        &args.db,
+        &outcomes,
         start.elapsed().as_secs_f64(),
-        args.db.display()
-    );
-    for o in &outcomes {
-        if let Err(e) = &o.result {
-            text.push_str(&format!("  {} failed: {e}\n", o.formula));
-        }
-    }
-    if ok == 0 {
-        bail!(
-            "every composition failed: {}",
-            outcomes
-                .iter()
-                .filter_map(|o| o.result.clone().err())
-                .collect::<Vec<_>>()
-                .join("; ")
-        );
-    }
-    Ok(Outcome {
-        json: json!({"db": args.db, "compositions": rows, "seconds": start.elapsed().as_secs_f64()}),
-        text,
-    })
+    )?)
 }
 
+/// The database at `path`, which must exist.
 fn open_existing(path: &Path) -> anyhow::Result<Database> {
-    if !path.exists() {
-        bail!(
-            "{}: no such database (create one with `amorph run`)",
-            path.display()
-        );
-    }
-    Database::open(path).with_context(|| format!("{}", path.display()))
+    Database::must_exist(path)?;
+    Database::open(path).in_file(path)
 }
 
 /// `amorph status`: per composition its potential, its stages and whether each temperature's
 /// row can be trusted (with the reason when not).
 pub fn status(args: DbArgs) -> anyhow::Result<Outcome> {
-    let db = open_existing(&args.db)?;
-    let stages = db.stages()?;
-    let mut text = String::new();
-    let mut json_rows = Vec::new();
-    for c in db.compositions()? {
-        let mine: Vec<_> = stages.iter().filter(|s| s.formula == c.formula).collect();
-        let done = mine
-            .iter()
-            .filter(|s| s.status == amorph_morph::db::StageStatus::Done)
-            .count();
-        let potential = match (&c.potential, c.physical) {
-            (Some(p), Some(false)) => format!(", potential {p} (smoke test, not physics)"),
-            (Some(p), _) => format!(", potential {p}"),
-            (None, _) => String::new(),
-        };
-        text.push_str(&format!(
-            "{} ({} atoms{potential}): {done} stages done\n",
-            c.formula, c.atoms
-        ));
-        for s in &mine {
-            let status = serde_json::to_value(s.status)?;
-            text.push_str(&format!(
-                "  {:<22} {}",
-                s.stage,
-                status.as_str().unwrap_or("?")
-            ));
-            if let Some(e) = &s.error {
-                text.push_str(&format!(": {e}"));
-            }
-            text.push('\n');
-        }
-        let quality = db.quality(c.id)?;
-        for q in &quality {
-            text.push_str(&format!(
-                "  {:>6} K {}: {}\n",
-                q.temperature,
-                if q.trusted() { "trusted" } else { "UNTRUSTED" },
-                q.note()
-            ));
-        }
-        let checks: Vec<Value> = quality
-            .iter()
-            .map(|q| json!({"temperature": q.temperature, "trusted": q.trusted(), "note": q.note(), "checks": q}))
-            .collect();
-        json_rows.push(json!({"formula": c.formula, "atoms": c.atoms, "potential": c.potential, "physical": c.physical, "stages": mine, "quality": checks}));
-    }
-    Ok(Outcome {
-        json: json!({"db": args.db, "compositions": json_rows}),
-        text,
+    let compositions = open_existing(&args.db)?.status()?;
+    Outcome::of(&DatabaseStatus {
+        db: args.db,
+        compositions,
     })
-}
-
-/// One exported row per composition × temperature ([`Database::export`]) as JSON objects.
-pub fn export_rows(db: &Database) -> anyhow::Result<Vec<Map<String, Value>>> {
-    db.export()?
-        .into_iter()
-        .map(|r| match serde_json::to_value(r)? {
-            Value::Object(m) => Ok(m),
-            _ => bail!("an export row did not serialise to an object"),
-        })
-        .collect()
 }
 
 /// `amorph export`.
 pub fn export(args: DbArgs) -> anyhow::Result<Outcome> {
-    let db = open_existing(&args.db)?;
-    let rows = export_rows(&db)?;
+    let rows = amorph::report::export_rows(&open_existing(&args.db)?)?;
     let json = json!({"db": args.db, "rows": rows});
-    let mut columns: Vec<String> = Vec::new();
-    for r in &rows {
-        for k in r.keys() {
-            if !columns.contains(k) {
-                columns.push(k.clone());
-            }
-        }
-    }
-    let cell = |v: Option<&Value>| match v {
-        None | Some(Value::Null) => String::new(),
-        Some(Value::String(s)) => s.clone(),
-        Some(v) => v.to_string(),
-    };
-    // RFC 4180 through the csv crate: a quality note holds commas and must stay one cell.
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(&columns)?;
-    for r in &rows {
-        w.write_record(columns.iter().map(|c| cell(r.get(c))))?;
-    }
     let text = if args.csv {
-        String::from_utf8(w.into_inner()?)?
+        amorph::report::export_csv(&rows)
     } else {
         serde_json::to_string_pretty(&json)?
     };
     if let Some(path) = &args.output {
-        std::fs::write(path, &text).with_context(|| format!("{}", path.display()))?;
+        std::fs::write(path, &text).in_file(path)?;
         return Ok(Outcome {
             json: json!({"db": args.db, "output": path, "rows": rows.len()}),
             text: format!("{} rows -> {}", rows.len(), path.display()),

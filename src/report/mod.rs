@@ -28,10 +28,12 @@ use html::Html;
 use std::path::Path;
 
 mod database;
+mod export;
 mod html;
 mod paper_table;
 
 pub use database::database_report;
+pub use export::{export_csv, export_rows};
 pub use paper_table::table_report;
 
 /// An HTML report and its summary numbers.
@@ -71,6 +73,61 @@ pub struct ReportSummary {
     /// Table only: the 15 largest (feature, importance) of the random forest.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub rf_importances: Vec<(String, f64)>,
+}
+
+/// What a report is of: a feature table or a workflow database (serialised as
+/// `{"table": path}` or `{"db": path}`).
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ReportSource {
+    /// A feature table ([`table_report`]).
+    Table(std::path::PathBuf),
+    /// A workflow database ([`database_report`]).
+    Db(std::path::PathBuf),
+}
+
+/// A report written to a file ([`write_report`]), as `amorph report` reports it: serialises to
+/// its `--json` object and displays as its text.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[non_exhaustive]
+pub struct ReportFile {
+    /// What it is of.
+    pub source: ReportSource,
+    /// The HTML file written.
+    pub output: std::path::PathBuf,
+    /// Its size in bytes.
+    pub bytes: usize,
+    /// What it holds.
+    pub summary: ReportSummary,
+}
+
+impl std::fmt::Display for ReportFile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let s = &self.summary;
+        write!(
+            f,
+            "{} compositions, {} rows, {} figures -> {}",
+            s.compositions,
+            s.rows,
+            s.figures,
+            self.output.display()
+        )
+    }
+}
+
+/// Writes the report of `source` to `output`.
+pub fn write_report(source: ReportSource, output: &Path) -> Result<ReportFile> {
+    let report = match &source {
+        ReportSource::Table(t) => table_report(t)?,
+        ReportSource::Db(db) => database_report(db)?,
+    };
+    write_file(output, &report.html)?;
+    Ok(ReportFile {
+        source,
+        output: output.to_path_buf(),
+        bytes: report.html.len(),
+        summary: report.summary,
+    })
 }
 
 /// Writes the report of the database `db` to `output` and returns its summary.

@@ -381,6 +381,87 @@ pub fn write_lammps_data(
     Ok(types)
 }
 
+/// The position of frame `index` among `n` frames (a negative index counts from the end: −1
+/// is the last), or `None` when there is no such frame.
+///
+/// ```
+/// use amorph_core::io::frame_index;
+/// assert_eq!((frame_index(0, 3), frame_index(-1, 3)), (Some(0), Some(2)));
+/// assert_eq!((frame_index(3, 3), frame_index(-4, 3)), (None, None));
+/// ```
+pub fn frame_index(index: i64, n: usize) -> Option<usize> {
+    let k = if index < 0 { n as i64 + index } else { index };
+    (0..n as i64).contains(&k).then_some(k as usize)
+}
+
+/// Writes `frames` to `path` in the format of its name; a LAMMPS data file holds the first
+/// frame in atom style `style` and its type → element mapping is returned (`None` for the
+/// other formats).
+pub fn write_converted(
+    path: &Path,
+    frames: &[Frame],
+    style: lammps_data::AtomStyle,
+) -> Result<Option<Vec<crate::element::Element>>> {
+    match (Format::from_path(path)?, frames.first()) {
+        (Format::LammpsData, Some(frame)) => {
+            let options = lammps_data::Options {
+                style,
+                ..Default::default()
+            };
+            write_lammps_data(path, frame, &options).map(Some)
+        }
+        _ => write_frames(path, frames).map(|()| None),
+    }
+}
+
+/// A file converted from one format to another, as `amorph convert` reports it: serialises to
+/// its `--json` object and displays as its text.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Conversion {
+    /// The input file (as named by the user).
+    pub input: String,
+    /// The output file.
+    pub output: String,
+    /// The formats of both.
+    pub formats: ConversionFormats,
+    /// Frames written.
+    pub frames: usize,
+    /// Atoms per frame.
+    pub atoms: usize,
+    /// LAMMPS data output: the element of each atom type (type 1 first).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lammps_types: Option<Vec<&'static str>>,
+}
+
+/// The input and output formats of a [`Conversion`] ([`Format::name`]).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ConversionFormats {
+    /// Input format.
+    pub input: &'static str,
+    /// Output format.
+    pub output: &'static str,
+}
+
+impl std::fmt::Display for Conversion {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} ({}, {} frame{}) -> {} ({}), {} atoms",
+            self.input,
+            self.formats.input,
+            self.frames,
+            if self.frames == 1 { "" } else { "s" },
+            self.output,
+            self.formats.output,
+            self.atoms
+        )?;
+        if let Some(t) = &self.lammps_types {
+            write!(f, "; LAMMPS types: {}", t.join(" "))?;
+        }
+        Ok(())
+    }
+}
+
 /// Writes one structure in the format of `path`'s name.
 pub fn write_structure(path: &Path, structure: &Structure) -> Result<()> {
     write_frames(path, &[Frame::new(structure.clone())])

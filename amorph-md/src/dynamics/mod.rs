@@ -19,6 +19,9 @@
 //!   "effective energy", likewise for Langevin, Berendsen and rescaling); `E_pot + K` in NVE.
 //!   With a barostat, plus `P₀V` and the barostat's work estimate ([`CRescale::energy`]).
 //!
+//! [`RunFiles`] runs a job with its files (trajectory, thermo log, checkpoints) and sums it up
+//! in a [`RunSummary`], as `amorph md` does.
+//!
 //! # Constant pressure (NPT)
 //!
 //! [`Md::with_barostat`] adds [`CRescale`], Bernetti & Bussi's stochastic cell rescaling:
@@ -95,6 +98,7 @@ mod barostat;
 mod checkpoint;
 mod fire;
 mod integrator;
+mod job;
 mod observer;
 mod thermostat;
 mod trajectory;
@@ -106,6 +110,7 @@ pub use barostat::{
 pub use checkpoint::Checkpoint;
 pub use fire::{Fire, FireReport};
 pub use integrator::{Md, MdConfig, Progress};
+pub use job::{RunFiles, RunSummary};
 pub use observer::{CallbackObserver, Frame, Observer, Thermo, ThermoLog};
 pub use thermostat::{
     Berendsen, Csvr, Langevin, NoseHooverChain, Nve, Particles, THERMOSTAT_NAMES, Thermostat,

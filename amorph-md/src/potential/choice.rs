@@ -403,6 +403,84 @@ impl From<PotentialSpec> for String {
     }
 }
 
+/// Whether a potential covers one composition, as `amorph potential` reports it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Coverage {
+    /// The formula as given.
+    pub formula: String,
+    /// Whether the potential covers it.
+    pub covered: bool,
+    /// The family used (covered compositions).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub family: Option<&'static str>,
+    /// Whether that family is physical (covered compositions).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub physical: Option<bool>,
+    /// Why it is not covered.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// The family's description (text only).
+    #[serde(skip)]
+    pub description: Option<&'static str>,
+}
+
+impl PotentialSpec {
+    /// Whether this spec covers `composition` (written `formula`), and with which family.
+    pub fn coverage(&self, formula: &str, composition: &Composition) -> Coverage {
+        let (family, reason) = match self.resolve(composition) {
+            Ok(f) => (Some(f), None),
+            Err(e) => (None, Some(e.to_string())),
+        };
+        Coverage {
+            formula: formula.to_string(),
+            covered: family.is_some(),
+            family: family.map(Family::name),
+            physical: family.map(Family::is_physical),
+            reason,
+            description: family.map(Family::description),
+        }
+    }
+}
+
+impl std::fmt::Display for Coverage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match (self.family, &self.reason) {
+            (Some(family), _) => write!(
+                f,
+                "{}: {family} — {}",
+                self.formula,
+                self.description.unwrap_or_default()
+            ),
+            (None, reason) => write!(
+                f,
+                "{}: not covered — {}",
+                self.formula,
+                reason.as_deref().unwrap_or_default()
+            ),
+        }
+    }
+}
+
+/// The coverage of several compositions by one potential, as `amorph potential` reports it:
+/// one line per composition, then the built-in physical potentials.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct CoverageReport {
+    /// The potential asked about.
+    pub potential: PotentialSpec,
+    /// One entry per composition.
+    pub compositions: Vec<Coverage>,
+}
+
+impl std::fmt::Display for CoverageReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for c in &self.compositions {
+            writeln!(f, "{c}")?;
+        }
+        let names: Vec<&str> = PHYSICAL_FAMILIES.iter().map(|f| f.name()).collect();
+        write!(f, "built-in physical potentials: {}", names.join(", "))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -26,8 +26,8 @@ mod tosi_fumi;
 mod uff;
 
 pub use choice::{
-    Family, PEDONE_ZBL_RADII, PHYSICAL_FAMILIES, POTENTIAL_NAMES, PotentialSpec, Uncovered,
-    choose_family,
+    Coverage, CoverageReport, Family, PEDONE_ZBL_RADII, PHYSICAL_FAMILIES, POTENTIAL_NAMES,
+    PotentialSpec, Uncovered, choose_family,
 };
 pub use coulomb::{Coulomb, EWALD_COST_WEIGHT, EwaldOptions, EwaldSplit};
 pub use forcefield::{DEFAULT_MIN_DISTANCE, DEFAULT_SKIN, ForceField, PARALLEL_MIN_PAIRS};
