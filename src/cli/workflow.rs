@@ -187,10 +187,10 @@ pub fn status(args: DbArgs) -> anyhow::Result<Outcome> {
 
 /// `amorph export`.
 pub fn export(args: DbArgs) -> anyhow::Result<Outcome> {
-    let rows = amorph::report::export_rows(&open_existing(&args.db)?)?;
+    let rows = open_existing(&args.db)?.export()?;
     let json = json!({"db": args.db, "rows": rows});
     let text = if args.csv {
-        amorph::report::export_csv(&rows)
+        amorph::report::export_csv(&rows)?
     } else {
         serde_json::to_string_pretty(&json)?
     };

@@ -33,7 +33,7 @@ mod html;
 mod paper_table;
 
 pub use database::database_report;
-pub use export::{export_csv, export_rows};
+pub use export::export_csv;
 pub use paper_table::table_report;
 
 /// An HTML report and its summary numbers.
