@@ -6,25 +6,10 @@
 
 use amorph_core::Composition;
 use amorph_core::io::{extxyz, lammps_data, poscar, xdatcar};
-use std::path::Path;
 
 /// The files of `tests/fuzz_regressions/<target>/` as (file name, bytes).
 fn inputs(target: &str) -> Vec<(String, Vec<u8>)> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fuzz_regressions")
-        .join(target);
-    let Ok(entries) = std::fs::read_dir(&dir) else {
-        return Vec::new();
-    };
-    let mut out: Vec<(String, Vec<u8>)> = entries
-        .map(|e| {
-            let path = e.unwrap().path();
-            let name = path.file_name().unwrap().to_string_lossy().to_string();
-            (name, std::fs::read(&path).unwrap())
-        })
-        .collect();
-    out.sort();
-    out
+    amorph_testkit::fuzz_regression_inputs(env!("CARGO_MANIFEST_DIR"), target)
 }
 
 /// Every input of `target` must fail with an error that names it (the file name is passed

@@ -4,22 +4,10 @@
 //! [`MlError::BadModel`] naming it, before any prediction can index out of a tree.
 
 use amorph_ml::{MlError, Table, TrainedModel, predict_table};
-use std::path::Path;
 
+/// The files of `tests/fuzz_regressions/<target>/` as (file name, bytes).
 fn inputs(target: &str) -> Vec<(String, Vec<u8>)> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fuzz_regressions")
-        .join(target);
-    let mut out: Vec<(String, Vec<u8>)> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| {
-            let path = e.unwrap().path();
-            let name = path.file_name().unwrap().to_string_lossy().to_string();
-            (name, std::fs::read(&path).unwrap())
-        })
-        .collect();
-    out.sort();
-    out
+    amorph_testkit::fuzz_regression_inputs(env!("CARGO_MANIFEST_DIR"), target)
 }
 
 #[test]

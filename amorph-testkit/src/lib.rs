@@ -416,6 +416,32 @@ pub fn remove_stale_records(keep: &Path) {
     }
 }
 
+/// The inputs a fuzz campaign found crashing, kept as regression tests in a crate's
+/// `tests/fuzz_regressions/<target>/` (`manifest_dir` is the crate's `CARGO_MANIFEST_DIR`):
+/// (file name, bytes), sorted by name; empty when the directory does not exist.
+pub fn fuzz_regression_inputs(manifest_dir: &str, target: &str) -> Vec<(String, Vec<u8>)> {
+    let dir = std::path::Path::new(manifest_dir)
+        .join("tests/fuzz_regressions")
+        .join(target);
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return Vec::new();
+    };
+    let mut out: Vec<(String, Vec<u8>)> = entries
+        .map(|e| {
+            let path = e.expect("a directory entry of the fuzz regressions").path();
+            let name = path
+                .file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .to_string();
+            let bytes = std::fs::read(&path).expect("a fuzz regression input");
+            (name, bytes)
+        })
+        .collect();
+    out.sort();
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
