@@ -13,31 +13,102 @@
 //! into a calculator for a composition.
 
 use super::coulomb::Coulomb;
-use super::pedone::{PEDONE_IONS, PEDONE_O_CHARGE, PedoneOptions, pedone, pedone_ions};
-use super::tosi_fumi::{TF_ANIONS, TF_CATIONS, TF_SALTS, TF_ZBL_RADII, TosiFumiOptions};
-use super::tosi_fumi::{tf_salt_of, tosi_fumi};
-use super::uff::uff_zbl;
 use crate::error::{MdError, Result};
 use amorph_core::{Calculator, Composition, Element};
 use std::fmt;
 use std::str::FromStr;
 
-/// The ZBL switching radii (Å) of the stabilised Pedone, `pedone-zbl`.
-pub const PEDONE_ZBL_RADII: (f64, f64) = (0.7, 1.4);
+/// One entry per built-in potential family: its variant, its name and aliases (as
+/// [`PotentialSpec`] parses them), whether it is physics, one line on what it covers, and the
+/// module that checks and builds it (`covers(&Composition)` and `build(&Composition, Coulomb,
+/// zbl)`). Adding a family is its own file plus one entry here; the table's order is the
+/// automatic choice's order of preference among the physical families.
+macro_rules! potential_families {
+    (
+        $(#[$meta:meta])*
+        pub enum Family {
+            $($(#[$doc:meta])* $variant:ident = $name:literal $(| $alias:literal)*,
+                physical: $physical:literal, module: $module:path, $description:literal;)+
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Family {
+            $($(#[$doc])* $variant,)+
+        }
 
-/// A built-in potential family.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Family {
-    /// The Pedone (PMMCS) rigid-ion potential of oxide glasses ([`super::pedone`]).
-    Pedone,
-    /// The Tosi–Fumi model of the alkali halides ([`super::tosi_fumi`]).
-    TosiFumi,
-    /// UFF Lennard-Jones + ZBL without charges ([`super::uff_zbl`]): a smoke-test potential.
-    Uff,
+        impl Family {
+            /// Every family, in the table's order (the automatic choice's preference).
+            pub const ALL: &[Family] = &[$(Family::$variant),+];
+
+            /// The family's name (`pedone`, `tosi-fumi`, `uff`).
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(Family::$variant => $name,)+
+                }
+            }
+
+            /// The family of a name or alias (`pedone`, `pmmcs`, `tosi-fumi`, `tf`, …).
+            pub fn from_name(name: &str) -> Option<Family> {
+                match name {
+                    $($name $(| $alias)* => Some(Family::$variant),)+
+                    _ => None,
+                }
+            }
+
+            /// Whether the family is a physical model (false for the UFF smoke-test potential).
+            pub fn is_physical(self) -> bool {
+                match self {
+                    $(Family::$variant => $physical,)+
+                }
+            }
+
+            /// One line on what the family is and covers.
+            pub fn description(self) -> &'static str {
+                match self {
+                    $(Family::$variant => $description,)+
+                }
+            }
+
+            fn covers(self, composition: &Composition) -> std::result::Result<(), Uncovered> {
+                match self {
+                    $(Family::$variant => { use $module as m; m::covers(composition) })+
+                }
+            }
+
+            fn build_covered(
+                self,
+                composition: &Composition,
+                coulomb: Coulomb,
+                zbl: bool,
+            ) -> Result<Box<dyn Calculator>> {
+                match self {
+                    $(Family::$variant => { use $module as m; m::build(composition, coulomb, zbl) })+
+                }
+            }
+        }
+    };
+}
+
+potential_families! {
+    /// A built-in potential family.
+    pub enum Family {
+        /// The Pedone (PMMCS) rigid-ion potential of oxide glasses ([`super::pedone`]).
+        Pedone = "pedone" | "pmmcs", physical: true, module: super::pedone::family,
+            "Pedone et al. 2006 rigid-ion potential (Morse + C/r¹² + Coulomb, partial charges): oxides of 27 cations";
+        /// The Tosi–Fumi model of the alkali halides ([`super::tosi_fumi`]).
+        TosiFumi = "tosi-fumi" | "tf", physical: true, module: super::tosi_fumi::family,
+            "Tosi–Fumi 1964 Born–Mayer–Huggins model (formal charges): one of Li, Na, K with one of F, Cl, Br, I";
+        /// UFF Lennard-Jones + ZBL without charges ([`super::uff_zbl`]): a smoke-test potential.
+        Uff = "uff" | "uff-zbl" | "fallback", physical: false, module: super::uff::family,
+            "UFF Lennard-Jones + ZBL without charges: a smoke-test potential, not physics (ionic compounds evaporate)";
+    }
 }
 
 /// The families [`choose_family`] may pick, in order of preference.
-pub const PHYSICAL_FAMILIES: [Family; 2] = [Family::Pedone, Family::TosiFumi];
+pub fn physical_families() -> impl Iterator<Item = Family> {
+    Family::ALL.iter().copied().filter(|f| f.is_physical())
+}
 
 /// Why a family does not cover a composition.
 #[derive(Debug, Clone, PartialEq)]
@@ -77,14 +148,14 @@ impl fmt::Display for Uncovered {
 }
 
 /// The elements of `composition`, by atomic number.
-fn distinct(composition: &Composition) -> Vec<Element> {
+pub(crate) fn distinct(composition: &Composition) -> Vec<Element> {
     let mut els = composition.elements();
     els.sort();
     els
 }
 
 /// The unordered pairs (a ≤ b) of `els` for which `covered` is false.
-fn uncovered_pairs(
+pub(crate) fn uncovered_pairs(
     els: &[Element],
     covered: impl Fn(Element, Element) -> bool,
 ) -> Vec<(Element, Element)> {
@@ -101,7 +172,10 @@ fn uncovered_pairs(
 
 /// Net charge of `composition` under `charge`, or the [`Uncovered::NetCharge`] when it is not
 /// zero.
-fn neutral(composition: &Composition, charge: impl Fn(Element) -> f64) -> Result<(), Uncovered> {
+pub(crate) fn neutral(
+    composition: &Composition,
+    charge: impl Fn(Element) -> f64,
+) -> Result<(), Uncovered> {
     let net: f64 = composition.iter().map(|(e, n)| n * charge(e)).sum();
     let scale: f64 = composition.iter().map(|(e, n)| (n * charge(e)).abs()).sum();
     if net.abs() <= 1e-9 * scale.max(1.0) {
@@ -116,53 +190,7 @@ fn neutral(composition: &Composition, charge: impl Fn(Element) -> f64) -> Result
     })
 }
 
-fn pedone_charge(e: Element) -> f64 {
-    if e.symbol() == "O" {
-        return PEDONE_O_CHARGE;
-    }
-    pedone_ions(false)
-        .find(|i| i.symbol == e.symbol())
-        .map_or(0.0, |i| i.charge)
-}
-
-fn tf_charge(e: Element) -> f64 {
-    TF_CATIONS
-        .iter()
-        .chain(&TF_ANIONS)
-        .find(|i| i.symbol == e.symbol())
-        .map_or(0.0, |i| i.charge)
-}
-
 impl Family {
-    /// The family's name (`pedone`, `tosi-fumi`, `uff`).
-    pub fn name(self) -> &'static str {
-        match self {
-            Family::Pedone => "pedone",
-            Family::TosiFumi => "tosi-fumi",
-            Family::Uff => "uff",
-        }
-    }
-
-    /// Whether the family is a physical model (false for the UFF smoke-test potential).
-    pub fn is_physical(self) -> bool {
-        !matches!(self, Family::Uff)
-    }
-
-    /// One line on what the family is and covers.
-    pub fn description(self) -> &'static str {
-        match self {
-            Family::Pedone => {
-                "Pedone et al. 2006 rigid-ion potential (Morse + C/r¹² + Coulomb, partial charges): oxides of 27 cations"
-            }
-            Family::TosiFumi => {
-                "Tosi–Fumi 1964 Born–Mayer–Huggins model (formal charges): one of Li, Na, K with one of F, Cl, Br, I"
-            }
-            Family::Uff => {
-                "UFF Lennard-Jones + ZBL without charges: a smoke-test potential, not physics (ionic compounds evaporate)"
-            }
-        }
-    }
-
     /// `Ok` when the family has parameters for every species pair of `composition` and its
     /// fixed charges make it neutral.
     ///
@@ -177,45 +205,11 @@ impl Family {
     /// assert!(matches!(Family::TosiFumi.check(&c("Li3PS4")), Err(Uncovered::Pairs(_))));
     /// ```
     pub fn check(self, composition: &Composition) -> std::result::Result<(), Uncovered> {
-        let els = distinct(composition);
-        match self {
-            Family::Pedone => {
-                let known = |e: Element| {
-                    e.symbol() == "O" || PEDONE_IONS.iter().any(|i| i.symbol == e.symbol())
-                };
-                let pairs = uncovered_pairs(&els, |a, b| known(a) && known(b));
-                if !pairs.is_empty() {
-                    return Err(Uncovered::Pairs(pairs));
-                }
-                if !els.iter().any(|e| e.symbol() == "O") {
-                    return Err(Uncovered::Requirement("no oxygen (a potential for oxides)"));
-                }
-                neutral(composition, pedone_charge)
-            }
-            Family::TosiFumi => {
-                let same_salt = |a: Element, b: Element| {
-                    TF_SALTS.iter().any(|s| {
-                        let has = |e: Element| s.cation == e.symbol() || s.anion == e.symbol();
-                        has(a) && has(b)
-                    })
-                };
-                let pairs = uncovered_pairs(&els, same_salt);
-                if !pairs.is_empty() {
-                    return Err(Uncovered::Pairs(pairs));
-                }
-                if tf_salt_of(&els).is_none() {
-                    return Err(Uncovered::Requirement(
-                        "one alkali and one halide are needed (no mixing rule for mixed salts)",
-                    ));
-                }
-                neutral(composition, tf_charge)
-            }
-            Family::Uff => Ok(()),
-        }
+        self.covers(composition)
     }
 
     /// The family's force field for `composition`, with `coulomb` for its charges and, with `zbl`,
-    /// the family's ZBL wall (Pedone [`PEDONE_ZBL_RADII`], Tosi–Fumi [`TF_ZBL_RADII`]; UFF
+    /// the family's ZBL wall (Pedone [`super::PEDONE_ZBL_RADII`], Tosi–Fumi [`super::TF_ZBL_RADII`]; UFF
     /// always has its own). Refuses a composition the family does not cover.
     pub fn build(
         self,
@@ -227,35 +221,13 @@ impl Family {
             composition: formula(composition),
             reason: format!("{}: {why}", self.name()),
         })?;
-        Ok(match self {
-            Family::Pedone => Box::new(pedone(&PedoneOptions {
-                coulomb,
-                zbl: zbl.then_some(PEDONE_ZBL_RADII),
-                ..PedoneOptions::default()
-            })?),
-            Family::TosiFumi => {
-                let salt =
-                    tf_salt_of(&distinct(composition)).ok_or_else(|| MdError::NotCovered {
-                        composition: formula(composition),
-                        reason: "tosi-fumi: not one alkali with one halide".into(),
-                    })?;
-                Box::new(tosi_fumi(
-                    salt,
-                    &TosiFumiOptions {
-                        coulomb,
-                        zbl: zbl.then_some(TF_ZBL_RADII),
-                        ..TosiFumiOptions::default()
-                    },
-                )?)
-            }
-            Family::Uff => Box::new(uff_zbl(&distinct(composition))?),
-        })
+        self.build_covered(composition, coulomb, zbl)
     }
 }
 
 /// A formula string of `composition` for messages, elements in its order (`Li3PS4`, not
 /// `Li3P1S4`: amounts of 1 omitted).
-fn formula(composition: &Composition) -> String {
+pub(crate) fn formula(composition: &Composition) -> String {
     composition
         .iter()
         .map(|(e, n)| {
@@ -270,7 +242,7 @@ fn formula(composition: &Composition) -> String {
         .collect()
 }
 
-/// The first physical family ([`PHYSICAL_FAMILIES`]) that covers `composition`, or
+/// The first physical family ([`physical_families`]) that covers `composition`, or
 /// [`MdError::NotCovered`] saying, family by family, why none does.
 ///
 /// ```
@@ -284,7 +256,7 @@ fn formula(composition: &Composition) -> String {
 /// ```
 pub fn choose_family(composition: &Composition) -> Result<Family> {
     let mut reasons = Vec::new();
-    for family in PHYSICAL_FAMILIES {
+    for family in physical_families() {
         match family.check(composition) {
             Ok(()) => return Ok(family),
             Err(why) => reasons.push(format!("{}: {why}", family.name())),
@@ -372,20 +344,21 @@ impl fmt::Display for PotentialSpec {
 impl FromStr for PotentialSpec {
     type Err = MdError;
     fn from_str(s: &str) -> Result<Self> {
-        let (family, zbl) = match s.to_ascii_lowercase().as_str() {
+        let lower = s.to_ascii_lowercase();
+        let unknown = || MdError::UnknownPotential(format!("{s} (known: {POTENTIAL_NAMES})"));
+        let (family, zbl) = match lower.as_str() {
             "auto" => (None, false),
             "auto-zbl" => (None, true),
-            "pedone" | "pmmcs" => (Some(Family::Pedone), false),
-            "pedone-zbl" => (Some(Family::Pedone), true),
-            "tosi-fumi" | "tf" => (Some(Family::TosiFumi), false),
-            "tosi-fumi-zbl" | "tf-zbl" => (Some(Family::TosiFumi), true),
-            "uff" | "uff-zbl" | "fallback" => (Some(Family::Uff), true),
-            _ => {
-                return Err(MdError::UnknownPotential(format!(
-                    "{s} (known: {POTENTIAL_NAMES})"
-                )));
-            }
+            name => match Family::from_name(name) {
+                Some(f) => (Some(f), false),
+                None => {
+                    let base = name.strip_suffix("-zbl").ok_or_else(unknown)?;
+                    (Some(Family::from_name(base).ok_or_else(unknown)?), true)
+                }
+            },
         };
+        // UFF always carries its ZBL wall.
+        let zbl = zbl || family == Some(Family::Uff);
         Ok(PotentialSpec { family, zbl })
     }
 }
@@ -476,7 +449,7 @@ impl std::fmt::Display for CoverageReport {
         for c in &self.compositions {
             writeln!(f, "{c}")?;
         }
-        let names: Vec<&str> = PHYSICAL_FAMILIES.iter().map(|f| f.name()).collect();
+        let names: Vec<&str> = physical_families().map(Family::name).collect();
         write!(f, "built-in physical potentials: {}", names.join(", "))
     }
 }
@@ -484,6 +457,31 @@ impl std::fmt::Display for CoverageReport {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_family_of_the_table_parses_by_its_names() {
+        let mut names = vec!["auto".to_string(), "auto-zbl".to_string()];
+        for &family in Family::ALL {
+            assert_eq!(Family::from_name(family.name()), Some(family));
+            let plain: PotentialSpec = family.name().parse().unwrap();
+            assert_eq!(plain.family, Some(family));
+            names.push(plain.to_string());
+            let walled: PotentialSpec = format!("{}-zbl", family.name()).parse().unwrap();
+            assert!(walled.zbl);
+            if walled.to_string() != plain.to_string() {
+                names.push(walled.to_string());
+            }
+        }
+        // The message's list is the table's.
+        assert_eq!(names.join(", "), POTENTIAL_NAMES);
+        assert_eq!(
+            physical_families().collect::<Vec<_>>(),
+            [Family::Pedone, Family::TosiFumi]
+        );
+        for bad in ["lennard-jones", "-zbl", "auto-zbl-zbl", "pedone-zbl-zbl"] {
+            assert!(bad.parse::<PotentialSpec>().is_err(), "{bad}");
+        }
+    }
 
     fn comp(f: &str) -> Composition {
         Composition::parse(f).unwrap()

@@ -26,14 +26,15 @@ mod tosi_fumi;
 mod uff;
 
 pub use choice::{
-    Coverage, CoverageReport, Family, PEDONE_ZBL_RADII, PHYSICAL_FAMILIES, POTENTIAL_NAMES,
-    PotentialSpec, Uncovered, choose_family,
+    Coverage, CoverageReport, Family, POTENTIAL_NAMES, PotentialSpec, Uncovered, choose_family,
+    physical_families,
 };
 pub use coulomb::{Coulomb, EWALD_COST_WEIGHT, EwaldOptions, EwaldSplit};
 pub use forcefield::{DEFAULT_MIN_DISTANCE, DEFAULT_SKIN, ForceField, PARALLEL_MIN_PAIRS};
 pub use pair::{PairEntry, PairPotential, PairTerm};
 pub use pedone::{
-    PEDONE_IONS, PEDONE_O_CHARGE, PEDONE_OO, PedoneIon, PedoneOptions, pedone, pedone_ions,
+    PEDONE_IONS, PEDONE_O_CHARGE, PEDONE_OO, PEDONE_ZBL_RADII, PedoneIon, PedoneOptions, pedone,
+    pedone_ions,
 };
 pub use tosi_fumi::{
     ERG_CM_TO_EV_A, TF_ANIONS, TF_B, TF_CATIONS, TF_SALTS, TF_ZBL_RADII, TfIon, TfSalt,

@@ -191,6 +191,58 @@ pub fn pedone(options: &PedoneOptions) -> Result<ForceField> {
     ff.with_coulomb(options.coulomb)
 }
 
+/// The ZBL switching radii (Å) of the stabilised Pedone, `pedone-zbl`.
+pub const PEDONE_ZBL_RADII: (f64, f64) = (0.7, 1.4);
+
+/// Pedone as a [`Family`](super::Family) of the automatic choice (its entry in the families'
+/// table of `choice.rs`).
+pub(crate) mod family {
+    use super::super::choice::{Uncovered, distinct, neutral, uncovered_pairs};
+    use super::super::coulomb::Coulomb;
+    use super::{
+        PEDONE_IONS, PEDONE_O_CHARGE, PEDONE_ZBL_RADII, PedoneOptions, pedone, pedone_ions,
+    };
+    use crate::error::Result;
+    use amorph_core::{Calculator, Composition, Element};
+
+    fn charge(e: Element) -> f64 {
+        if e.symbol() == "O" {
+            return PEDONE_O_CHARGE;
+        }
+        pedone_ions(false)
+            .find(|i| i.symbol == e.symbol())
+            .map_or(0.0, |i| i.charge)
+    }
+
+    /// Every pair parameterised (oxygen and the table's cations), oxygen present, neutral.
+    pub(crate) fn covers(composition: &Composition) -> std::result::Result<(), Uncovered> {
+        let els = distinct(composition);
+        let known =
+            |e: Element| e.symbol() == "O" || PEDONE_IONS.iter().any(|i| i.symbol == e.symbol());
+        let pairs = uncovered_pairs(&els, |a, b| known(a) && known(b));
+        if !pairs.is_empty() {
+            return Err(Uncovered::Pairs(pairs));
+        }
+        if !els.iter().any(|e| e.symbol() == "O") {
+            return Err(Uncovered::Requirement("no oxygen (a potential for oxides)"));
+        }
+        neutral(composition, charge)
+    }
+
+    /// Pedone with `coulomb` and, with `zbl`, its ZBL wall.
+    pub(crate) fn build(
+        _composition: &Composition,
+        coulomb: Coulomb,
+        zbl: bool,
+    ) -> Result<Box<dyn Calculator>> {
+        Ok(Box::new(pedone(&PedoneOptions {
+            coulomb,
+            zbl: zbl.then_some(PEDONE_ZBL_RADII),
+            ..PedoneOptions::default()
+        })?))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -256,6 +256,67 @@ pub fn tosi_fumi(salt: &TfSalt, options: &TosiFumiOptions) -> Result<ForceField>
         .with_coulomb(options.coulomb)
 }
 
+/// Tosi–Fumi as a [`Family`](super::Family) of the automatic choice (its entry in the families'
+/// table of `choice.rs`).
+pub(crate) mod family {
+    use super::super::choice::{Uncovered, distinct, formula, neutral, uncovered_pairs};
+    use super::super::coulomb::Coulomb;
+    use super::{
+        TF_ANIONS, TF_CATIONS, TF_SALTS, TF_ZBL_RADII, TosiFumiOptions, tf_salt_of, tosi_fumi,
+    };
+    use crate::error::{MdError, Result};
+    use amorph_core::{Calculator, Composition, Element};
+
+    fn charge(e: Element) -> f64 {
+        TF_CATIONS
+            .iter()
+            .chain(&TF_ANIONS)
+            .find(|i| i.symbol == e.symbol())
+            .map_or(0.0, |i| i.charge)
+    }
+
+    /// One alkali with one halide of the table, neutral.
+    pub(crate) fn covers(composition: &Composition) -> std::result::Result<(), Uncovered> {
+        let els = distinct(composition);
+        let same_salt = |a: Element, b: Element| {
+            TF_SALTS.iter().any(|s| {
+                let has = |e: Element| s.cation == e.symbol() || s.anion == e.symbol();
+                has(a) && has(b)
+            })
+        };
+        let pairs = uncovered_pairs(&els, same_salt);
+        if !pairs.is_empty() {
+            return Err(Uncovered::Pairs(pairs));
+        }
+        if tf_salt_of(&els).is_none() {
+            return Err(Uncovered::Requirement(
+                "one alkali and one halide are needed (no mixing rule for mixed salts)",
+            ));
+        }
+        neutral(composition, charge)
+    }
+
+    /// The salt's Tosi–Fumi model with `coulomb` and, with `zbl`, its ZBL wall.
+    pub(crate) fn build(
+        composition: &Composition,
+        coulomb: Coulomb,
+        zbl: bool,
+    ) -> Result<Box<dyn Calculator>> {
+        let salt = tf_salt_of(&distinct(composition)).ok_or_else(|| MdError::NotCovered {
+            composition: formula(composition),
+            reason: "tosi-fumi: not one alkali with one halide".into(),
+        })?;
+        Ok(Box::new(tosi_fumi(
+            salt,
+            &TosiFumiOptions {
+                coulomb,
+                zbl: zbl.then_some(TF_ZBL_RADII),
+                ..TosiFumiOptions::default()
+            },
+        )?))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -161,6 +161,30 @@ pub fn uff_zbl(elements: &[Element]) -> Result<ForceField> {
         .with_min_distance(0.1)
 }
 
+/// UFF as a [`Family`](super::Family), reachable by name only (its entry in the families' table
+/// of `choice.rs`).
+pub(crate) mod family {
+    use super::super::choice::{Uncovered, distinct};
+    use super::super::coulomb::Coulomb;
+    use super::uff_zbl;
+    use crate::error::Result;
+    use amorph_core::{Calculator, Composition};
+
+    /// Every element up to Z = 94.
+    pub(crate) fn covers(_composition: &Composition) -> std::result::Result<(), Uncovered> {
+        Ok(())
+    }
+
+    /// UFF + ZBL for the composition's elements (no charges: `coulomb` and `zbl` unused).
+    pub(crate) fn build(
+        composition: &Composition,
+        _coulomb: Coulomb,
+        _zbl: bool,
+    ) -> Result<Box<dyn Calculator>> {
+        Ok(Box::new(uff_zbl(&distinct(composition))?))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
