@@ -304,6 +304,16 @@ impl Database {
         &self.path
     }
 
+    /// The SQLite connection (for [`crate::merge`]).
+    pub(crate) fn connection(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// The SQLite connection, to open a transaction (for [`crate::merge`]).
+    pub(crate) fn connection_mut(&mut self) -> &mut Connection {
+        &mut self.conn
+    }
+
     fn err(&self, e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> MorphError {
         MorphError::db(&self.path, e)
     }
