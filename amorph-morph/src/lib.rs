@@ -41,8 +41,8 @@ pub mod workflow;
 
 pub use config::Config;
 pub use db::Database;
-pub use merge::{MergeReport, ShardMerge};
 pub use engine::{AmorphMd, Engine, MdOutcome, MdRequest};
+pub use merge::{MergeReport, ShardMerge};
 pub use summary::{
     CompositionStatus, DEMO_FORMULAS, DatabaseStatus, FidelityReport, ImportReport, OutcomeRow,
     QualityCheck, RunSummary, check_ipi_formulas, client_atoms,

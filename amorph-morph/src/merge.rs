@@ -255,7 +255,8 @@ fn merge_one(
                 for (i, name) in COMPOSITION_COLUMNS.iter().enumerate() {
                     // A composition registered by a run that stopped before choosing its
                     // potential has none yet: not a conflict.
-                    let unset = matches!(row[i + 1], Value::Null) || matches!(values[i], Value::Null);
+                    let unset =
+                        matches!(row[i + 1], Value::Null) || matches!(values[i], Value::Null);
                     if row[i + 1] != values[i] && !unset {
                         return Err(Failure::Conflict(
                             formula,
@@ -381,7 +382,9 @@ mod tests {
         let mut db = Database::open(&path).unwrap();
         let config = Config::smoke();
         db.add_run(&config).unwrap();
-        let c = db.add_composition(formula, formula, 20, 7, &config).unwrap();
+        let c = db
+            .add_composition(formula, formula, 20, 7, &config)
+            .unwrap();
         let choice = Choice {
             potential: "pedone".into(),
             physical: true,
@@ -415,7 +418,10 @@ mod tests {
             rows.push(format!("{c:?}"));
             rows.push(format!("{:?}", db.thermo(c.id).unwrap()));
             rows.push(format!("{:?}", db.stage_result(c.id, Stage::Pack).unwrap()));
-            rows.push(format!("{:?}", db.stage_status(c.id, Stage::Equilibrate(3000.0)).unwrap()));
+            rows.push(format!(
+                "{:?}",
+                db.stage_status(c.id, Stage::Equilibrate(3000.0)).unwrap()
+            ));
         }
         rows
     }
@@ -433,12 +439,21 @@ mod tests {
         // composition, stage, thermo of each shard; the running stage is reported, not copied.
         assert_eq!(report.rows_added(), 6);
         assert_eq!(report.shards[0].unfinished, ["Li2O equilibrate@3000K"]);
-        let formulas: Vec<String> = db.compositions().unwrap().into_iter().map(|c| c.formula).collect();
+        let formulas: Vec<String> = db
+            .compositions()
+            .unwrap()
+            .into_iter()
+            .map(|c| c.formula)
+            .collect();
         assert_eq!(formulas, ["Li2O", "LiF"]);
         let li2o = db.composition("Li2O").unwrap().unwrap();
         assert_eq!((li2o.seed, li2o.potential.as_deref()), (7, Some("pedone")));
         assert_eq!(db.thermo(li2o.id).unwrap()[0].1.volume, 300.0);
-        assert_eq!(db.stage_status(li2o.id, Stage::Equilibrate(3000.0)).unwrap(), None);
+        assert_eq!(
+            db.stage_status(li2o.id, Stage::Equilibrate(3000.0))
+                .unwrap(),
+            None
+        );
         let before = dump(&db);
         // Idempotent: the same shards again add nothing.
         let again = db.merge(&[a.clone(), b.clone()]).unwrap();
@@ -461,7 +476,7 @@ mod tests {
         );
         assert_eq!(dump(&db), before);
         // The target itself, or a shard that is not there, is refused too.
-        assert!(db.merge(&[target.clone()]).is_err());
+        assert!(db.merge(std::slice::from_ref(&target)).is_err());
         assert!(db.merge(&[dir.path().join("none.db")]).is_err());
         assert_eq!(dump(&db), before);
     }

@@ -141,7 +141,10 @@ pub enum SlurmError {
 /// Result alias of amorph-slurm.
 pub type Result<T, E = SlurmError> = std::result::Result<T, E>;
 
-pub(crate) fn io(path: &std::path::Path, what: &'static str) -> impl FnOnce(std::io::Error) -> SlurmError {
+pub(crate) fn io(
+    path: &std::path::Path,
+    what: &'static str,
+) -> impl FnOnce(std::io::Error) -> SlurmError {
     let path = path.to_path_buf();
     move |source| SlurmError::Io { path, what, source }
 }

@@ -88,7 +88,15 @@ impl Plan {
         let path = dir.join(PLAN_FILE);
         let text = match std::fs::read_to_string(&path) {
             Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            // No plan yet; a path below a file is refused when the directory is made.
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory
+                ) =>
+            {
+                return Ok(None);
+            }
             Err(e) => return Err(io(&path, "cannot read the plan")(e)),
         };
         let plan: Plan =
@@ -189,12 +197,18 @@ mod tests {
         plan.save(dir.path()).unwrap();
         let back = Plan::load_existing(dir.path()).unwrap();
         assert_eq!(back, plan);
-        assert_eq!((back.latest_job(0), back.latest_job(1)), (Some("7"), Some("9")));
+        assert_eq!(
+            (back.latest_job(0), back.latest_job(1)),
+            (Some("7"), Some("9"))
+        );
         assert_eq!(back.task(2).unwrap(), ["LiCl"]);
         assert!(back.task(3).unwrap_err().to_string().contains("0..3"));
         let other = Plan::new(f(&["Li2O", "LiF"]), Config::smoke(), 1).unwrap();
         let e = back.check_same(&other, dir.path()).unwrap_err().to_string();
-        assert!(e.contains("other formulas (Li2O LiF LiCl, not Li2O LiF)"), "{e}");
+        assert!(
+            e.contains("other formulas (Li2O LiF LiCl, not Li2O LiF)"),
+            "{e}"
+        );
         let other = Plan::new(f(&["Li2O", "LiF", "LiCl"]), Config::demo(), 1).unwrap();
         assert!(back.check_same(&other, dir.path()).is_err());
         assert!(Plan::new(f(&["LiF", "LiF"]), Config::smoke(), 1).is_err());

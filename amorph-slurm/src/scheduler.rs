@@ -241,10 +241,7 @@ impl SqueueJob {
             .and_then(number)
             .filter(|&a| a > 0)
             .map(|a| a as u64);
-        let array_task_id = j
-            .get("array_task_id")
-            .and_then(number)
-            .map(|t| t as usize);
+        let array_task_id = j.get("array_task_id").and_then(number).map(|t| t as usize);
         let pending_tasks = match (array_task_id, j.get("array_task_string")) {
             (None, Some(Value::String(s))) => expand_tasks(s),
             _ => Vec::new(),

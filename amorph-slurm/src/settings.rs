@@ -131,7 +131,8 @@ impl SlurmSettings {
 /// assert_eq!(rest.trim(), "production_steps = 500");
 /// ```
 pub fn split_config(text: &str) -> Result<(Option<Executor>, SlurmSettings, String)> {
-    let mut table: toml::Table = toml::from_str(text).map_err(|e| SlurmError::Config(e.to_string()))?;
+    let mut table: toml::Table =
+        toml::from_str(text).map_err(|e| SlurmError::Config(e.to_string()))?;
     let executor = table
         .remove("executor")
         .map(|v| {
@@ -180,7 +181,10 @@ mod tests {
         .validate()
         .unwrap_err()
         .to_string();
-        assert!(e.starts_with("--sbatch-arg \"--comment=a b\": one sbatch option"), "{e}");
+        assert!(
+            e.starts_with("--sbatch-arg \"--comment=a b\": one sbatch option"),
+            "{e}"
+        );
         let e = SlurmSettings {
             time: Some("soon".into()),
             ..Default::default()
@@ -189,9 +193,13 @@ mod tests {
         .unwrap_err()
         .to_string();
         assert!(e.starts_with("--time \"soon\": expected minutes"), "{e}");
-        let e = split_config("[slurm]\npartiton = \"x\"\n").unwrap_err().to_string();
+        let e = split_config("[slurm]\npartiton = \"x\"\n")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("partiton"), "{e}");
-        let e = split_config("executor = \"cloud\"\n").unwrap_err().to_string();
+        let e = split_config("executor = \"cloud\"\n")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("\"local\" or \"slurm\""), "{e}");
     }
 }

@@ -233,13 +233,7 @@ impl fmt::Display for SlurmStatus {
                     x
                 }
             };
-            writeln!(
-                f,
-                "  {:>3}  {:<60} log {}",
-                t.task,
-                state,
-                t.log.display()
-            )?;
+            writeln!(f, "  {:>3}  {:<60} log {}", t.task, state, t.log.display())?;
         }
         if let Some(e) = &self.scheduler_error {
             writeln!(f, "scheduler not asked: {e}")?;
@@ -301,7 +295,11 @@ impl fmt::Display for SubmitReport {
         }
         if !self.still_queued.is_empty() {
             let t: Vec<String> = self.still_queued.iter().map(usize::to_string).collect();
-            writeln!(f, "still queued, not submitted again: tasks {}", t.join(", "))?;
+            writeln!(
+                f,
+                "still queued, not submitted again: tasks {}",
+                t.join(", ")
+            )?;
         }
         match &self.status {
             Some(s) => s.fmt(f),

@@ -212,7 +212,10 @@ fn probe_slurm() -> Result<String, String> {
             {
                 Ok(at)
             } else {
-                Err(format!("no node takes jobs ({at}; sinfo: {})", states.trim()))
+                Err(format!(
+                    "no node takes jobs ({at}; sinfo: {})",
+                    states.trim()
+                ))
             }
         }
     }

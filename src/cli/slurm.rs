@@ -5,8 +5,8 @@ use super::workflow::{DbArgs, RunArgs};
 use super::{InFile, Outcome};
 use amorph_morph::{Config, Database, RunSummary, Workflow};
 use amorph_slurm::{
-    Executor, Plan, REQUEUE_EXIT, SlurmError, SlurmSettings, SlurmStatus, StopSignal, SubmitReport,
-    Submission,
+    Executor, Plan, REQUEUE_EXIT, SlurmError, SlurmSettings, SlurmStatus, StopSignal, Submission,
+    SubmitReport,
 };
 use anyhow::{Context, bail};
 use std::path::{Path, PathBuf};
@@ -155,8 +155,9 @@ pub fn run(args: &RunArgs, config: Config, settings: SlurmSettings) -> anyhow::R
         program: "sbatch".into(),
     })?;
     for d in [dir_abs.join("shards"), dir_abs.join("logs")] {
-        std::fs::create_dir_all(&d)
-            .map_err(|e| anyhow::anyhow!("{}: cannot create the results directory: {e}", d.display()))?;
+        std::fs::create_dir_all(&d).map_err(|e| {
+            anyhow::anyhow!("{}: cannot create the results directory: {e}", d.display())
+        })?;
     }
     let status = SlurmStatus::gather(&dir_abs, &plan, amorph_slurm::squeue())?;
     if let Some(e) = &status.scheduler_error {
@@ -190,7 +191,10 @@ pub fn run(args: &RunArgs, config: Config, settings: SlurmSettings) -> anyhow::R
             anyhow::anyhow!("{}: cannot write the batch script: {e}", script.display())
         })?;
         let job_id = amorph_slurm::submit(&script, &dir_abs)?;
-        eprintln!("submitted job {job_id} (tasks {})", amorph_slurm::array_spec(&tasks, None));
+        eprintln!(
+            "submitted job {job_id} (tasks {})",
+            amorph_slurm::array_spec(&tasks, None)
+        );
         plan.submissions.push(Submission {
             job_id: job_id.clone(),
             tasks: tasks.clone(),
@@ -247,7 +251,12 @@ pub struct StatusArgs {
 pub fn status(args: StatusArgs) -> anyhow::Result<Outcome> {
     let dir = match args.dir {
         Some(dir) if dir.is_dir() => dir,
-        Some(file) => return super::workflow::status(DbArgs { db: file, ..args.db }),
+        Some(file) => {
+            return super::workflow::status(DbArgs {
+                db: file,
+                ..args.db
+            });
+        }
         None => return super::workflow::status(args.db),
     };
     let plan = Plan::load_existing(&dir)?;
