@@ -24,7 +24,7 @@ const UFF: &str = "potential = \"uff\"\n";
 
 /// The same with production runs long enough (a few seconds each on this machine) to be
 /// interrupted in the middle.
-const UFF_LONG: &str = "potential = \"uff\"\nproduction_steps = 20000\nframe_interval = 100\n";
+const UFF_LONG: &str = "potential = \"uff\"\nproduction_steps = 30000\nframe_interval = 150\n";
 
 fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_amorph"))

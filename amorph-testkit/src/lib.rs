@@ -183,7 +183,13 @@ pub fn slurm_conf() -> Option<PathBuf> {
     Some(Path::new(&dir).join("slurm.conf")).filter(|p| p.exists())
 }
 
+/// Asked once per test binary: without a controller `sinfo` takes about 9 s to give up.
 fn probe_slurm() -> Result<String, String> {
+    static FOUND: std::sync::OnceLock<Result<String, String>> = std::sync::OnceLock::new();
+    FOUND.get_or_init(ask_slurm).clone()
+}
+
+fn ask_slurm() -> Result<String, String> {
     let conf = slurm_conf();
     let mut sinfo = Command::new("sinfo");
     sinfo.args(["-h", "-o", "%T"]).stdin(Stdio::null());

@@ -136,8 +136,10 @@ start() {
   mkdir -p "$run"
   # munge: reuse a running munged (the round trip works), else start our own.
   install -d -o munge -g munge -m 0755 /run/munge
-  if ! live "$run/munged.pid" munged >/dev/null && ! (munge -n | unmunge) >/dev/null 2>&1; then
-    runuser -u munge -- /usr/sbin/munged --pid-file="$run/munged.pid" ||
+  # munged runs as the munge user and writes its pid file itself: a directory it may write.
+  install -d -o munge -g munge -m 0755 "$run/munge"
+  if ! live "$run/munge/munged.pid" munged >/dev/null && ! (munge -n | unmunge) >/dev/null 2>&1; then
+    runuser -u munge -- /usr/sbin/munged --pid-file="$run/munge/munged.pid" ||
       die "munged did not start"
   fi
   within 10 sh -c 'munge -n | unmunge >/dev/null 2>&1' || die "munge does not answer"
@@ -177,7 +179,7 @@ stop() {
   fi
   stop_one "$run/slurmd.pid" slurmd
   stop_one "$run/slurmctld.pid" slurmctld
-  stop_one "$run/munged.pid" munged
+  stop_one "$run/munge/munged.pid" munged
 }
 
 case "${1:-}" in
