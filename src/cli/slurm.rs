@@ -281,11 +281,18 @@ pub fn merge(args: MergeArgs) -> anyhow::Result<Outcome> {
     for input in &args.inputs {
         if input.is_dir() {
             let plan = Plan::load_existing(input)?;
-            shards.extend(
-                (0..plan.tasks.len())
-                    .map(|i| amorph_slurm::shard_path(input, i))
-                    .filter(|p| p.exists()),
-            );
+            for i in 0..plan.tasks.len() {
+                let shard = amorph_slurm::shard_path(input, i);
+                if shard.exists() {
+                    shards.push(shard);
+                } else {
+                    eprintln!(
+                        "{}: task {i} ({}) has no shard yet: not merged",
+                        input.display(),
+                        plan.tasks[i].join(" ")
+                    );
+                }
+            }
         } else {
             Database::must_exist(input)?;
             shards.push(input.clone());
