@@ -387,8 +387,13 @@ fn cancelled_killed_and_signalled_tasks_resume_without_redoing_a_finished_stage(
     std::fs::write(dir.join("long.toml"), UFF_LONG).unwrap();
     let res = dir.join("res");
     let r = res.to_str().unwrap();
+    // --signal-lead 1: a task told to stop gives its running stage no grace (half of 1 s),
+    // so task 2 abandons its melt production and redoes it when requeued.
     let first = cluster.json(
-        &run_args("long.toml", &["--executor", "slurm", "--results", r]),
+        &run_args(
+            "long.toml",
+            &["--executor", "slurm", "--results", r, "--signal-lead", "1"],
+        ),
         &dir,
     );
     let job = first["job_id"].as_str().unwrap().to_string();
@@ -421,7 +426,7 @@ fn cancelled_killed_and_signalled_tasks_resume_without_redoing_a_finished_stage(
         log(2).contains(&melt(2))
     });
     cluster.scancel(&["--signal=USR1", "--batch", &format!("{job}_2")]);
-    // Task 2 stops after its stage, exits 99 and is requeued (RequeueExit=99); it then
+    // Task 2 abandons its stage, exits 99 and is requeued (RequeueExit=99); it then
     // finishes. Tasks 0 and 1 end cancelled and failed.
     wait_for(120, "the job to leave the queue", || {
         let s = cluster.status(&res);
@@ -447,7 +452,11 @@ fn cancelled_killed_and_signalled_tasks_resume_without_redoing_a_finished_stage(
         (Some("completed"), Some(1)),
         "{s}"
     );
-    assert!(log(2).contains("SIGUSR1"), "{}", log(2));
+    assert!(
+        log(2).contains("SIGUSR1: the running stage outlasted the grace period, abandoned"),
+        "{}",
+        log(2)
+    );
     // Task 1 was killed in the middle of its melt production: the shard says so.
     let c1 = &s["compositions"][1];
     assert_eq!(
@@ -474,6 +483,7 @@ fn cancelled_killed_and_signalled_tasks_resume_without_redoing_a_finished_stage(
     assert!(done.values().all(|&n| n == 1), "{done:?}");
     let started = count_log_lines(&res, " (");
     assert_eq!(started["[LiF] production@3000K"], 2, "{started:?}");
+    assert_eq!(started["[Li3N] production@3000K"], 2, "{started:?}");
     // The numbers equal an uninterrupted run's.
     cluster.json(&["merge", r, "--db", "merged.db"], &dir);
     let local = local_run(&dir, "long.toml");
