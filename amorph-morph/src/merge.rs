@@ -157,8 +157,8 @@ impl Database {
                     "is the merge's target; give another --db",
                 ));
             }
-            // Opening checks (and if needed upgrades) the shard's schema.
-            opened.push((shard.clone(), Database::open(shard)?));
+            // Read only: a shard that a task is still writing is not touched.
+            opened.push((shard.clone(), Database::open_read_only(shard)?));
         }
         let conn = self.connection_mut();
         let tx = conn.transaction().map_err(|e| MorphError::db(&target, e))?;
@@ -433,7 +433,10 @@ mod tests {
         let b = shard(dir.path(), "b.db", "LiF", 250.0);
         let target = dir.path().join("merged.db");
         let mut db = Database::open(&target).unwrap();
+        let shard_bytes = std::fs::read(&a).unwrap();
         let report = db.merge(&[a.clone(), b.clone()]).unwrap();
+        // The shards are only read.
+        assert_eq!(std::fs::read(&a).unwrap(), shard_bytes);
         assert_eq!(report.shards[0].compositions, ["Li2O"]);
         assert_eq!(report.shards[1].compositions, ["LiF"]);
         // composition, stage, thermo of each shard; the running stage is reported, not copied.

@@ -88,7 +88,8 @@ pub fn shard_progress(
 ) -> Result<Vec<CompositionProgress>> {
     let total = amorph_morph::stage_graph(config).node_count();
     let status = if shard.exists() {
-        Database::open(shard)?.status()?
+        // Read only: the task may be writing it (from another host).
+        Database::open_read_only(shard)?.status()?
     } else {
         Vec::new()
     };

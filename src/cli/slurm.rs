@@ -340,6 +340,13 @@ pub fn task(args: TaskArgs) -> anyhow::Result<Outcome> {
     if let Some(d) = shard.parent() {
         std::fs::create_dir_all(d).in_file(d)?;
     }
+    if !shard.exists() {
+        // Made under another name and renamed: a shard that `amorph status` can see always
+        // has its tables (it reads shards read-only).
+        let fresh = shard.with_extension(format!("db.new-{}", std::process::id()));
+        drop(Database::open(&fresh).in_file(&fresh)?);
+        std::fs::rename(&fresh, &shard).in_file(&shard)?;
+    }
     let db = Database::open(&shard).in_file(&shard)?;
     let running = AtomicUsize::new(0);
     // The watchdog: after SIGUSR1, abandon a stage that outlasts the grace period. (Detached:
@@ -378,6 +385,9 @@ pub fn task(args: TaskArgs) -> anyhow::Result<Outcome> {
     });
     let start = Instant::now();
     let outcomes = workflow.run(&formulas, db)?;
+    Database::open(&shard)
+        .and_then(|db| db.checkpoint())
+        .in_file(&shard)?;
     let failed = outcomes.iter().filter(|o| o.result.is_err()).count();
     let summary = RunSummary::new(&shard, &outcomes, start.elapsed().as_secs_f64())?;
     if failed > 0 {
