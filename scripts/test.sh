@@ -44,6 +44,16 @@ fi
 export AMORPH_PYTHON=$venv/bin/python
 "$AMORPH_PYTHON" -c 'import ase; print("== peers: ASE", ase.__version__, "at", ase.__file__)'
 
+# --- peer 2: a one-node SLURM cluster (scripts/peers/slurm.sh), stopped again on exit -------
+# Installs SLURM if missing (root, apt-get) and starts only its own daemons. Where it cannot
+# start, the SLURM tests fail naming the missing peer and every other test still runs.
+trap 'scripts/peers/slurm.sh stop' EXIT
+if scripts/peers/slurm.sh start; then
+  eval "$(scripts/peers/slurm.sh env)"
+else
+  echo "== peers: SLURM did not start; the SLURM tests (tests/cli_slurm.rs) will fail, the rest run"
+fi
+
 # --- the tests ---------------------------------------------------------------------------
 export AMORPH_REQUIRE_PEERS=1
 log=${CARGO_TARGET_DIR:-$root/target}/peer-tests/test-sh-$$

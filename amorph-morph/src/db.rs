@@ -37,7 +37,7 @@ use amorph_core::{Structure, Trajectory};
 use amorph_md::potential::Choice;
 use flate2::{Compression, read::GzDecoder, write::GzEncoder};
 use nalgebra::Vector3;
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -299,9 +299,63 @@ impl Database {
         Ok(db)
     }
 
+    /// Opens an existing database for reading only: nothing is written (no schema set-up, no
+    /// WAL checkpoint when it closes), so a result shard that a cluster task is still writing,
+    /// possibly from another host, can be read without touching it. Only the current schema
+    /// version is read.
+    pub fn open_read_only(path: &Path) -> Result<Self> {
+        Self::must_exist(path)?;
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
+            | OpenFlags::SQLITE_OPEN_URI
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(path, flags).map_err(|e| MorphError::db(path, e))?;
+        let db = Database {
+            conn,
+            path: path.to_path_buf(),
+        };
+        db.conn
+            .execute_batch("PRAGMA busy_timeout=60000;")
+            .map_err(|e| db.err(e))?;
+        let version: Option<String> = db
+            .conn
+            .query_row(
+                "SELECT value FROM meta WHERE key = 'schema_version'",
+                [],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|e| db.err(format!("not an amorph database: {e}")))?;
+        match version {
+            Some(v) if v == SCHEMA_VERSION.to_string() => Ok(db),
+            Some(v) => Err(db.err(format!(
+                "schema version {v}; reading it needs version {SCHEMA_VERSION} (`amorph status --db` on it upgrades a version-1 file)"
+            ))),
+            None => Err(db.err("not an amorph database (no schema version)")),
+        }
+    }
+
+    /// Copies the write-ahead log into the database file, so that the file alone holds every
+    /// finished stage (a cluster task does this when it ends: a reader that closed after it
+    /// could not, and the shard may be copied without its `-wal` file).
+    pub fn checkpoint(&self) -> Result<()> {
+        self.conn
+            .execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")
+            .map_err(|e| self.err(e))
+    }
+
     /// The file path.
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// The SQLite connection (for [`crate::merge`]).
+    pub(crate) fn connection(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// The SQLite connection, to open a transaction (for [`crate::merge`]).
+    pub(crate) fn connection_mut(&mut self) -> &mut Connection {
+        &mut self.conn
     }
 
     fn err(&self, e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> MorphError {

@@ -33,6 +33,7 @@ pub mod engine;
 pub mod eos;
 pub mod fidelity;
 pub mod import;
+pub mod merge;
 pub mod quality;
 pub mod results;
 pub mod summary;
@@ -41,6 +42,7 @@ pub mod workflow;
 pub use config::Config;
 pub use db::Database;
 pub use engine::{AmorphMd, Engine, MdOutcome, MdRequest};
+pub use merge::{MergeReport, ShardMerge};
 pub use summary::{
     CompositionStatus, DEMO_FORMULAS, DatabaseStatus, FidelityReport, ImportReport, OutcomeRow,
     QualityCheck, RunSummary, check_ipi_formulas, client_atoms,
@@ -125,6 +127,22 @@ pub enum MorphError {
         potential: String,
         /// The number of formulas given.
         count: usize,
+    },
+    /// A shard to merge holds a row that the target database holds with other content
+    /// ([`Database::merge`]); nothing was merged.
+    #[error(
+        "merge refused: {formula} in {}: {what}; nothing was merged",
+        shard.display()
+    )]
+    MergeConflict {
+        /// The shard.
+        shard: std::path::PathBuf,
+        /// The composition.
+        formula: String,
+        /// What differs (the stage or temperature and the table).
+        what: String,
+        /// The target database.
+        target: std::path::PathBuf,
     },
     /// Every composition of a workflow run failed (their errors, joined by `; `).
     #[error("every composition failed: {0}")]

@@ -46,8 +46,16 @@ pub const ASE: Peer = Peer {
     probe: probe_ase,
 };
 
+/// SLURM: a cluster whose node takes jobs (`sinfo` reports it idle, mixed or allocated), as
+/// `scripts/peers/slurm.sh start` makes one; see [`slurm_conf`].
+pub const SLURM: Peer = Peer {
+    name: "SLURM",
+    needs: "a SLURM cluster that takes jobs (scripts/peers/slurm.sh start)",
+    probe: probe_slurm,
+};
+
 /// Every peer of the workspace; the summary reports on each.
-pub const PEERS: &[Peer] = &[ASE];
+pub const PEERS: &[Peer] = &[ASE, SLURM];
 
 /// The advice every skip and the summary give.
 pub const HOW_TO_RUN: &str = "run scripts/test.sh to install the peers and run them";
@@ -162,6 +170,61 @@ pub fn python_importing(module: &str) -> Result<String, String> {
 
 fn probe_ase() -> Result<String, String> {
     python_importing("ase.calculators.socketio")
+}
+
+/// The SLURM configuration the cluster tests use: `$SLURM_CONF` when set, else the test
+/// cluster's (`scripts/peers/slurm.sh`: `$AMORPH_SLURM_DIR/slurm.conf`, by default
+/// `/tmp/amorph-slurm/slurm.conf`) when it exists; `None` leaves SLURM to its own default.
+pub fn slurm_conf() -> Option<PathBuf> {
+    if let Some(c) = env_nonempty("SLURM_CONF") {
+        return Some(c.into());
+    }
+    let dir = env_nonempty("AMORPH_SLURM_DIR").unwrap_or_else(|| "/tmp/amorph-slurm".into());
+    Some(Path::new(&dir).join("slurm.conf")).filter(|p| p.exists())
+}
+
+/// Asked once per test binary: without a controller `sinfo` takes about 9 s to give up.
+fn probe_slurm() -> Result<String, String> {
+    static FOUND: std::sync::OnceLock<Result<String, String>> = std::sync::OnceLock::new();
+    FOUND.get_or_init(ask_slurm).clone()
+}
+
+fn ask_slurm() -> Result<String, String> {
+    let conf = slurm_conf();
+    let mut sinfo = Command::new("sinfo");
+    sinfo.args(["-h", "-o", "%T"]).stdin(Stdio::null());
+    if let Some(c) = &conf {
+        sinfo.env("SLURM_CONF", c);
+    }
+    let at = conf
+        .as_ref()
+        .map_or("SLURM's default configuration".into(), |c| {
+            format!("SLURM_CONF={}", c.display())
+        });
+    match sinfo.output() {
+        Err(e) => Err(format!("sinfo: {e}")),
+        Ok(o) if !o.status.success() => Err(format!(
+            "sinfo with {at}: {}",
+            String::from_utf8_lossy(&o.stderr)
+                .lines()
+                .last()
+                .unwrap_or("failed")
+        )),
+        Ok(o) => {
+            let states = String::from_utf8_lossy(&o.stdout).to_string();
+            if states
+                .lines()
+                .any(|s| matches!(s.trim(), "idle" | "mixed" | "allocated"))
+            {
+                Ok(at)
+            } else {
+                Err(format!(
+                    "no node takes jobs ({at}; sinfo: {})",
+                    states.trim()
+                ))
+            }
+        }
+    }
 }
 
 /// The workspace's root directory (where `scripts/` and `.venv` live).

@@ -37,6 +37,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         config: args.config.clone(),
         db: args.db.clone(),
         calculator: None,
+        cluster: Default::default(),
     })?;
     let summary = amorph::report::write_database_report(&args.db, &args.report)
         .with_context(|| format!("report of {}", args.db.display()))?;

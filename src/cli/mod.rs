@@ -21,6 +21,7 @@ mod plot;
 mod potential;
 mod report;
 mod sisso;
+mod slurm;
 mod workflow;
 
 /// What a command produced: a JSON object for `--json` and a human-readable text otherwise.
@@ -83,8 +84,14 @@ enum Command {
     Potential(potential::Args),
     /// Run the MPMorph melt–quench workflow into a database (resumes an existing one).
     Run(workflow::RunArgs),
-    /// Show the stages of every composition in a workflow database.
-    Status(workflow::DbArgs),
+    /// Show the stages of every composition in a workflow database, or of a results directory
+    /// of `amorph run --executor slurm` with its tasks' states and logs.
+    Status(slurm::StatusArgs),
+    /// Merge result shards (or the results directory of `amorph run --executor slurm`) into one database.
+    Merge(slurm::MergeArgs),
+    /// What one array task of `amorph run --executor slurm` runs (internal).
+    #[command(hide = true)]
+    SlurmTask(slurm::TaskArgs),
     /// Export a workflow database: one row per composition × temperature (JSON or CSV).
     Export(workflow::DbArgs),
     /// Import the paper's feature table (feature_target.dat) into a database, marked as imported.
@@ -124,7 +131,9 @@ pub fn main() -> ExitCode {
         Command::Pack(args) => pack::run(args),
         Command::Potential(args) => potential::run(args),
         Command::Run(args) => workflow::run(args),
-        Command::Status(args) => workflow::status(args),
+        Command::Status(args) => slurm::status(args),
+        Command::Merge(args) => slurm::merge(args),
+        Command::SlurmTask(args) => slurm::task(args),
         Command::Export(args) => workflow::export(args),
         Command::Import(args) => import::run(args),
         Command::Fidelity(args) => fidelity::run(args),

@@ -34,6 +34,9 @@ pub struct RunArgs {
     /// `potential = "ipi:..."` in the --config file.
     #[arg(long)]
     pub calculator: Option<String>,
+    /// The SLURM executor's options (issue 17).
+    #[command(flatten)]
+    pub cluster: super::slurm::ClusterArgs,
 }
 
 /// Arguments of `amorph status` and `amorph export`.
@@ -48,17 +51,6 @@ pub struct DbArgs {
     /// Write to this file instead of stdout (export only).
     #[arg(short, long)]
     pub output: Option<PathBuf>,
-}
-
-/// The settings of a run: preset, then the TOML file.
-fn load_config(preset: &str, file: Option<&Path>) -> anyhow::Result<Config> {
-    let mut config = Config::preset(preset).with_context(|| format!("--preset {preset}"))?;
-    if let Some(path) = file {
-        let text = std::fs::read_to_string(path).in_file(path)?;
-        let merged = format!("preset = \"{preset}\"\n{text}");
-        config = Config::from_toml_str(&merged).in_file(path)?;
-    }
-    Ok(config)
 }
 
 /// The engine of a configuration ([`AmorphMd::from_config`]); says so when it waits for an
@@ -130,7 +122,11 @@ impl Progress {
 
 /// `amorph run`.
 pub fn run(args: RunArgs) -> anyhow::Result<Outcome> {
-    let mut config = load_config(&args.preset, args.config.as_deref())?;
+    let (mut config, slurm) =
+        super::slurm::load_config(&args.preset, args.config.as_deref(), &args.cluster)?;
+    if let Some(settings) = slurm {
+        return super::slurm::run(&args, config, settings);
+    }
     if let Some(spec) = &args.calculator {
         let parsed: CalculatorSpec = spec
             .parse()
