@@ -1,0 +1,109 @@
+"""The ASE calculator: the numbers of `amorph energy`, stress, MD and optimisation in ASE."""
+
+import numpy as np
+import pytest
+
+import amorph
+from conftest import rel
+from test_structures import li2o_atoms
+
+
+def li2o_supercell(rattle=0.05, seed=7):
+    a = li2o_atoms().repeat((2, 2, 2))  # 96 atoms, 9.22 Å
+    a.rattle(rattle, seed=seed)
+    return a
+
+
+@pytest.mark.parametrize("potential", ["pedone", "auto-zbl"])
+def test_energy_equals_the_cli(tmp_path, cli, potential):
+    from ase.io import write
+
+    atoms = li2o_supercell()
+    path = tmp_path / "li2o.extxyz"
+    write(path, atoms)
+    want = cli("energy", path, "--potential", potential)
+    got = amorph.energy(str(path), potential=potential)
+    assert got.potential == want["potential"]
+    assert rel(got.energy, want["energy"]) < 1e-12
+    assert np.allclose(got.forces, want["forces"], rtol=0, atol=1e-10)
+    assert np.allclose(got.stress, want["stress"], rtol=0, atol=1e-12)
+    # The ASE calculator on the Atoms object: the same numbers.
+    atoms.calc = amorph.AmorphCalculator(potential=potential)
+    assert rel(atoms.get_potential_energy(), want["energy"]) < 1e-12
+    assert np.allclose(atoms.get_forces(), want["forces"], rtol=0, atol=1e-10)
+    assert np.allclose(atoms.get_stress(), want["stress"], rtol=0, atol=1e-12)
+    # Pedone on Li2O is physical: a bound crystal.
+    assert -8.0 < want["energy"] / len(atoms) < -4.0
+
+
+def test_stress_is_the_strain_derivative():
+    atoms = li2o_supercell()
+    atoms.calc = amorph.AmorphCalculator(potential="pedone")
+    analytic = atoms.get_stress()
+    numeric = atoms.calc.calculate_numerical_stress(atoms, d=1e-5)
+    assert np.allclose(analytic, numeric, rtol=0, atol=1e-6), (analytic, numeric)
+
+
+def test_bad_potential_raises_the_cli_message(cli_error, tmp_path):
+    from ase.io import write
+
+    with pytest.raises(amorph.AmorphError) as e:
+        amorph.AmorphCalculator(potential="nonsense")
+    path = tmp_path / "x.extxyz"
+    write(path, li2o_atoms())
+    assert str(e.value) == cli_error("energy", path, "--potential", "nonsense")
+    # A composition the potential does not cover.
+    from ase import Atoms
+
+    s = Atoms("LiS", positions=[[0, 0, 0], [2, 2, 2]], cell=[5, 5, 5], pbc=True)
+    s.calc = amorph.AmorphCalculator(potential="pedone-zbl")
+    write(path, s)
+    with pytest.raises(amorph.AmorphError) as e:
+        s.get_potential_energy()
+    assert str(e.value) == cli_error("energy", path, "--potential", "pedone-zbl")
+
+
+def test_velocity_verlet_conserves_energy_and_matches_the_cli(tmp_path, cli):
+    from ase import units
+    from ase.io import write
+    from ase.md.velocitydistribution import MaxwellBoltzmannDistribution, Stationary
+    from ase.md.verlet import VelocityVerlet
+
+    atoms = li2o_supercell(rattle=0.02)
+    atoms.calc = amorph.AmorphCalculator(potential="pedone")
+    MaxwellBoltzmannDistribution(atoms, temperature_K=600, rng=np.random.default_rng(1))
+    Stationary(atoms)
+    dyn = VelocityVerlet(atoms, timestep=1.0 * units.fs)
+    totals, frames = [], []
+
+    def record():
+        totals.append(atoms.get_potential_energy() + atoms.get_kinetic_energy())
+        if len(totals) % 50 == 1:
+            frames.append((atoms.copy(), atoms.get_potential_energy()))
+
+    dyn.attach(record, interval=1)
+    dyn.run(200)
+    totals = np.array(totals)
+    drift = np.max(np.abs(totals - totals[0])) / len(atoms)
+    ekin = atoms.get_kinetic_energy() / len(atoms)
+    assert ekin > 0.01  # it moved
+    assert drift < 2e-4, f"total energy wandered by {drift:.2e} eV/atom"
+    # The energies along the run equal `amorph energy` on the same frames.
+    for k, (frame, e) in enumerate(frames):
+        path = tmp_path / f"frame{k}.extxyz"
+        write(path, frame)
+        want = cli("energy", path, "--potential", "pedone")["energy"]
+        assert rel(e, want) < 1e-10, (k, e, want)
+
+
+def test_ase_optimizers_run_on_it():
+    from ase.filters import FrechetCellFilter
+    from ase.optimize import BFGS
+
+    atoms = li2o_supercell(rattle=0.1)
+    atoms.calc = amorph.AmorphCalculator(potential="pedone")
+    e0 = atoms.get_potential_energy()
+    BFGS(FrechetCellFilter(atoms), logfile=None).run(fmax=0.05, steps=200)
+    assert atoms.get_potential_energy() < e0
+    assert np.abs(atoms.get_forces()).max() < 0.05
+    assert np.abs(atoms.get_stress()).max() < 0.05 * 0.1  # eV/Å³: the cell relaxed too
