@@ -63,8 +63,9 @@ class DiffusionResult(Result):
 
 
 class ArrheniusFit(Result):
-    """``amorph arrhenius`` for one group: ``ea_ev``, ``ea_std_ev``, ``d0``, ``ln_d0_std``,
-    ``n_points``, ``weighted``, ``temperature_k`` and ``d_extrapolated`` (± ``_std``)."""
+    """``amorph arrhenius`` for one group: ``ea_ev``, ``ea_std_ev``, ``d0_cm2_s``,
+    ``ln_d0_std``, ``n_points``, ``weighted``, ``temperature_k``, ``d_extrapolated_cm2_s`` and
+    ``d_extrapolated_std_cm2_s``."""
 
 
 class EnergyResult(Result):

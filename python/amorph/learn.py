@@ -139,7 +139,9 @@ def sisso(
     numeric column but ``target`` is a primary feature; text columns are skipped, as the
     command skips them). ``ops=""`` uses the primary features only (the paper's linear models);
     ``test`` is a DataFrame of held-out rows."""
-    numeric = [c for c in data.columns if np.issubdtype(data[c].dtype, np.number)]
+    from pandas.api.types import is_numeric_dtype
+
+    numeric = [c for c in data.columns if is_numeric_dtype(data[c])]
     if target not in numeric:
         raise _amorph.AmorphError(f"no numeric column `{target}`")
     cols = [data[c].astype(float).tolist() for c in numeric]

@@ -43,13 +43,13 @@ impl PyCalculator {
                     coulomb: self.coulomb,
                     ..Default::default()
                 })
-                .ctx("cutoff")?,
+                .ctx("--cutoff")?,
             ));
         }
-        let spec: PotentialSpec = name.parse().ctx(&format!("potential {name}"))?;
+        let spec: PotentialSpec = name.parse().ctx(&format!("--potential {name}"))?;
         let composition = s.composition().ctx("structure")?;
         spec.build(&composition, self.coulomb)
-            .ctx(&format!("potential {name}"))
+            .ctx(&format!("--potential {name}"))
     }
 }
 
@@ -71,12 +71,12 @@ impl PyCalculator {
         if !potential.eq_ignore_ascii_case("pedone") {
             potential
                 .parse::<PotentialSpec>()
-                .ctx(&format!("potential {potential}"))?;
+                .ctx(&format!("--potential {potential}"))?;
         }
-        let kind: CoulombKind = coulomb.parse().ctx(&format!("coulomb {coulomb}"))?;
+        let kind: CoulombKind = coulomb.parse().ctx(&format!("--coulomb {coulomb}"))?;
         let coulomb = kind
             .with(dsf_alpha, dsf_cutoff, ewald_accuracy)
-            .ctx("coulomb options")?;
+            .ctx("--coulomb options")?;
         if !(cutoff.is_finite() && cutoff > 0.0) {
             return Err(bad(format!(
                 "cutoff {cutoff}: must be a positive distance (Å)"

@@ -33,9 +33,9 @@ fn settings(
     gls_max_lags: usize,
     kinisi_compat: bool,
 ) -> PyResult<DiffusionSettings> {
-    let species_el = Element::from_symbol(species).ctx(&format!("species={species}"))?;
+    let species_el = Element::from_symbol(species).ctx(&format!("--species {species}"))?;
     if step_skip == 0 {
-        return Err(bad("step_skip=0: must be at least 1"));
+        return Err(bad("--step-skip 0: must be at least 1"));
     }
     let mut s = DiffusionSettings::new(species_el, temperature, time_step * step_skip as f64);
     s.smoothing = Smoothing::from_name(smoothed, min_obs, avg_nsteps).ctx("smoothed")?;
@@ -236,7 +236,7 @@ pub fn arrhenius(
     at: f64,
 ) -> PyResult<String> {
     let fit = fit_arrhenius(&temperatures, &d, d_std.as_deref()).ctx("arrhenius")?;
-    to_json(&GroupFit::new(None, &fit, at).ctx(&format!("at={at}"))?)
+    to_json(&GroupFit::new(None, &fit, at).ctx(&format!("--at {at}"))?)
 }
 
 /// `amorph rdf`: partial RDFs averaged over the structures (same atoms), with coordination
@@ -254,7 +254,11 @@ pub fn rdf(
 ) -> PyResult<String> {
     let frames: Vec<_> = structures.iter().map(|s| s.inner.clone()).collect();
     let pairs = (pairs.iter())
-        .map(|p| Ok(p.parse::<ElementPair>().ctx(&format!("pairs {p}"))?.into()))
+        .map(|p| {
+            Ok(p.parse::<ElementPair>()
+                .ctx(&format!("--pairs {p}"))?
+                .into())
+        })
         .collect::<PyResult<Vec<_>>>()?;
     let rdfs = py
         .detach(|| rdf_set(&frames, &pairs, rmax, nbins))

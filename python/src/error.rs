@@ -7,7 +7,7 @@ use std::error::Error;
 use std::fmt::Display;
 
 create_exception!(
-    _amorph,
+    amorph,
     AmorphError,
     PyValueError,
     "An input amorph cannot use (a file, a parameter, a structure): the message names it in one line, as the `amorph` command line does. A subclass of ValueError."
@@ -41,7 +41,9 @@ pub fn message(context: Option<&str>, err: &(dyn Error + 'static)) -> String {
     line
 }
 
-/// The library error `err` about `context` as an `AmorphError`.
+/// The library error `err` about `context` as an `AmorphError`. Contexts are the command
+/// line's (a file name, or the option as the command spells it, e.g. `--species Xx`), so that
+/// the message is the line `amorph` prints after `error: `.
 pub fn amorph_err(context: &str, err: impl Error + 'static) -> PyErr {
     AmorphError::new_err(message(Some(context), &err))
 }

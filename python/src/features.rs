@@ -17,7 +17,7 @@ fn settings(convention: &str, cutoff: f64, missing: &str) -> PyResult<Settings> 
             .map_err(|e: amorph_features::FeatureError| bad(e))?,
         ..Settings::default()
     };
-    s.validate().ctx(&format!("cutoff {cutoff}"))?;
+    s.validate().ctx(&format!("--cutoff {cutoff}"))?;
     Ok(s)
 }
 
@@ -61,7 +61,7 @@ pub fn featurize_structures(
         && !(t.is_finite() && t >= 0.0)
     {
         return Err(bad(format!(
-            "temperature {t}: must be a non-negative number of kelvin"
+            "--temperature {t}: must be a non-negative number of kelvin"
         )));
     }
     if let Some(s) = &sources

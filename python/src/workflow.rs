@@ -19,7 +19,7 @@ pub fn run(
     db: PathBuf,
     config: Option<&str>,
 ) -> PyResult<String> {
-    let mut cfg = Config::preset(preset).ctx(&format!("preset {preset}"))?;
+    let mut cfg = Config::preset(preset).ctx(&format!("--preset {preset}"))?;
     if let Some(text) = config {
         let merged = format!("preset = \"{preset}\"\n{text}");
         cfg = Config::from_toml_str(&merged).ctx("config")?;

@@ -47,7 +47,7 @@ def paper_split(table, data):
     ids = pd.read_csv(data / "paper_ml/test_ordered.dat", sep=r"\s+")["index"].tolist()
     idc = table.columns[0]
     target = "diff_coeff_mul_thousand"
-    features = [c for c in table.columns[1:] if c != target and np.issubdtype(table[c].dtype, np.number)]
+    features = [c for c in table.columns[1:] if c != target and pd.api.types.is_numeric_dtype(table[c])]
     by_id = table.set_index(idc)
     test = by_id.loc[ids]
     train = table[~table[idc].isin(ids)]

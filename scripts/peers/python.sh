@@ -39,4 +39,6 @@ VIRTUAL_ENV=$venv PATH=$venv/bin:$PATH CARGO_TARGET_DIR=$target \
 echo "== python: extension built in $(( $(date +%s) - start )) s"
 
 echo "== python: pytest python/tests"
-"$venv/bin/python" -m pytest -q python/tests "$@"
+# One BLAS thread: numpy's OpenBLAS threads spinning beside amorph's rayon threads made ASE's
+# optimisers ten times slower on 2 cores.
+OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 "$venv/bin/python" -m pytest -q python/tests "$@"
