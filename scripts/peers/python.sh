@@ -3,8 +3,8 @@
 # scripts/test.sh after `cargo test --workspace`:
 #   1. installs python/requirements-test.txt (maturin, pytest, numpy, pandas, pymatgen, ASE)
 #      into the project's .venv (made by scripts/test.sh; reinstalled when the file changes);
-#   2. builds the `amorph` command line (dev profile, the binary the tests just used) and
-#      exports AMORPH_BIN: the Python tests compare the bindings' numbers with the command's;
+#   2. takes the `amorph` binary `cargo test --workspace` built (dev profile) and exports
+#      AMORPH_BIN: the Python tests compare the bindings' numbers with the command's;
 #   3. builds the extension with `maturin develop` (dev profile; the library crates optimised as
 #      in the workspace's dev profile) into .venv, sharing the workspace's target directory;
 #   4. runs pytest on python/tests (which also runs examples/python/).
@@ -28,9 +28,16 @@ if ! cmp -s "$req" "$stamp"; then
 fi
 target=${CARGO_TARGET_DIR:-$root/target}
 
-echo "== python: building the amorph command (the tests compare against it)"
-cargo build --quiet --bin amorph
+echo "== python: the amorph command (the tests compare against it)"
+# The binary `cargo test --workspace` builds for its integration tests (same features, so a
+# no-op right after it; `cargo build --bin amorph` would resolve features without the
+# dev-dependencies and recompile part of the workspace).
+cargo test --workspace --no-run --quiet
 export AMORPH_BIN=$target/debug/amorph
+if [ ! -x "$AMORPH_BIN" ]; then
+  echo "error: no $AMORPH_BIN after cargo test --workspace --no-run" >&2
+  exit 1
+fi
 
 echo "== python: maturin develop (python/, dev profile)"
 start=$(date +%s)
