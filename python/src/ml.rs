@@ -3,7 +3,7 @@
 
 use crate::error::{Ctx, bad, to_json};
 use amorph_ml::{BoostParams, ForestParams, Model, ModelParams, Regressor, TreeMethod};
-use amorph_sisso::{Config, Dataset, Report, Sisso, Table, config::OpList, config::Subspace, rmse};
+use amorph_sisso::{Config, Dataset, Report, Sisso, Table, config::OpList, config::Subspace};
 use numpy::{IntoPyArray, PyArray1, PyReadonlyArray1, PyReadonlyArray2};
 use pyo3::prelude::*;
 
@@ -216,20 +216,7 @@ pub fn sisso(
         let fit = sisso.fit(&data).ctx(name)?;
         let fit_s = start.elapsed().as_secs_f64();
         let test = match &test {
-            Some(t) => {
-                let y = t
-                    .column(&target)
-                    .ok_or_else(|| bad(format!("test table: no column `{target}`")))?;
-                let rmses = (fit.dims.iter())
-                    .map(|d| {
-                        Ok(rmse(
-                            &d.models[0].predict(t).ctx("predicting the test rows")?,
-                            y,
-                        ))
-                    })
-                    .collect::<PyResult<Vec<f64>>>()?;
-                Some((t.n_rows(), rmses))
-            }
+            Some(t) => Some((t.n_rows(), fit.test_rmses(t, &target).ctx("test table")?)),
             None => None,
         };
         let mut report = Report::new(name, &data, &fit, fit_s, test.clone());

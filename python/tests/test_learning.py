@@ -86,6 +86,21 @@ def test_sisso_equals_the_cli(data, cli):
         assert abs(d["train_rmse"] - paper) < 1e-5
 
 
+def test_sisso_test_rows_equal_the_cli(data, cli):
+    train = data / "paper_ml/train_target_lnD_kbT.dat"
+    test = data / "paper_ml/test_target_lnD_kbT.dat"
+    want = cli("sisso", train, "--target", "lnD", "--ops", "", "--max-dim", 2, "--test", test)
+    got = amorph.sisso(
+        pd.read_csv(train, sep=r"\s+"), target="lnD", ops="", max_dim=2,
+        test=pd.read_csv(test, sep=r"\s+"), name=str(train),
+    )
+    assert got.n_test == want["n_test"] == 119
+    assert got.selected_dim == want["selected_dim"]
+    for a, b in zip(got.dims, want["dims"]):
+        assert rel(a["test_rmse"], b["test_rmse"]) < 1e-12
+        assert 0.3 < a["test_rmse"] < 1.0
+
+
 def test_unfitted_model_raises():
     with pytest.raises(amorph.AmorphError, match="fit it"):
         amorph.RandomForest().predict(np.zeros((1, 2)))
