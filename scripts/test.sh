@@ -64,6 +64,10 @@ echo "== tests: cargo test --workspace $*"
 rc=0
 cargo test --workspace "$@" || rc=$?
 
+# --- peer: the Python package (python/, PyO3): builds it into .venv and runs its pytest suite
+# against the `amorph` command (scripts/peers/python.sh).
+scripts/peers/python.sh || rc=$?
+
 # One line counting the peer tests from their records (status, peer, test, detail; TSV).
 find "$log" -type f -exec cat {} + | awk -F'\t' '
   { n[$1]++; names[$1] = names[$1] (names[$1] ? ", " : "") $3

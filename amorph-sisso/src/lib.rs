@@ -251,6 +251,17 @@ pub struct Fit {
 }
 
 impl Fit {
+    /// The root-mean-square error of each dimension's best model on held-out rows (the
+    /// `target` column of `test`), in dimension order: the test figures of [`Report::new`].
+    pub fn test_rmses(&self, test: &Table, target: &str) -> Result<Vec<f64>> {
+        let y = test
+            .column(target)
+            .ok_or_else(|| SissoError::MissingColumn(target.to_string()))?;
+        (self.dims.iter())
+            .map(|d| Ok(rmse(&d.models[0].predict(test)?, y)))
+            .collect()
+    }
+
     /// The best model of a dimension.
     pub fn best(&self, dim: usize) -> Option<&Model> {
         self.dims

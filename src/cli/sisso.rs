@@ -1,7 +1,7 @@
 //! `amorph sisso TABLE --target COL`: SISSO symbolic regression for dimensions 1..n.
 
 use super::{InFile, Outcome};
-use amorph_sisso::{Config, Dataset, Report, Sisso, Table, config::OpList, config::Subspace, rmse};
+use amorph_sisso::{Config, Dataset, Report, Sisso, Table, config::OpList, config::Subspace};
 use anyhow::{Context, bail};
 use std::path::{Path, PathBuf};
 
@@ -145,20 +145,10 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let fit = sisso.fit(&data).in_file(&args.table)?;
     let fit_s = start.elapsed().as_secs_f64();
     let test = match &test_table {
-        Some(t) => {
-            let y = t
-                .column(&target)
-                .with_context(|| format!("test table: no column `{target}`"))?;
-            let rmses = (fit.dims.iter())
-                .map(|d| {
-                    Ok(rmse(
-                        &d.models[0].predict(t).context("predicting the test rows")?,
-                        y,
-                    ))
-                })
-                .collect::<anyhow::Result<Vec<f64>>>()?;
-            Some((t.n_rows(), rmses))
-        }
+        Some(t) => Some((
+            t.n_rows(),
+            fit.test_rmses(t, &target).context("test table")?,
+        )),
         None => None,
     };
     let mut report = Report::new(&args.table.display().to_string(), &data, &fit, fit_s, test);
