@@ -102,3 +102,36 @@ impl Error {
 
 /// Result alias of amorph-core.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// An error and its causes (outermost first, as `Error::source` walks them) on one line,
+/// joined with ": ": the line the `amorph` command prints after `error: ` and the message of
+/// the Python bindings' `AmorphError`. Newlines become spaces. A cause whose text the line
+/// already holds is left out, since many error types print their source inside their own
+/// message; a cause that begins with the whole line so far (a context naming a file, then the
+/// file's own error naming it again) replaces it.
+///
+/// ```
+/// let causes = ["data.xyz", "data.xyz: line 3: expected 3 coordinates", "bad float"];
+/// assert_eq!(
+///     amorph_core::error::one_line(causes),
+///     "data.xyz: line 3: expected 3 coordinates: bad float"
+/// );
+/// ```
+pub fn one_line<S: AsRef<str>>(causes: impl IntoIterator<Item = S>) -> String {
+    let mut line = String::new();
+    for cause in causes {
+        let text = cause.as_ref().replace('\n', " ");
+        if line.contains(&text) {
+            continue;
+        }
+        if !line.is_empty() && text.starts_with(&line) {
+            line = text;
+            continue;
+        }
+        if !line.is_empty() {
+            line.push_str(": ");
+        }
+        line.push_str(&text);
+    }
+    line
+}

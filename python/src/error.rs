@@ -13,9 +13,8 @@ create_exception!(
     "An input amorph cannot use (a file, a parameter, a structure): the message names it in one line, as the `amorph` command line does. A subclass of ValueError."
 );
 
-/// The error and its causes on one line, joined with ": " after `context` (a file name, a
-/// parameter), by the command line's rule (src/cli/mod.rs `one_line`): a cause whose text the
-/// line already holds is left out; a cause that begins with the whole line so far replaces it.
+/// The error and its causes on one line after `context` (a file name, a parameter), by the
+/// command line's rule (`amorph_core::error::one_line`).
 pub fn message(context: Option<&str>, err: &(dyn Error + 'static)) -> String {
     let mut parts: Vec<String> = context.map(str::to_string).into_iter().collect();
     let mut cause: Option<&(dyn Error + 'static)> = Some(err);
@@ -23,22 +22,7 @@ pub fn message(context: Option<&str>, err: &(dyn Error + 'static)) -> String {
         parts.push(c.to_string());
         cause = c.source();
     }
-    let mut line = String::new();
-    for part in parts {
-        let text = part.replace('\n', " ");
-        if line.contains(&text) {
-            continue;
-        }
-        if !line.is_empty() && text.starts_with(&line) {
-            line = text;
-            continue;
-        }
-        if !line.is_empty() {
-            line.push_str(": ");
-        }
-        line.push_str(&text);
-    }
-    line
+    amorph_core::error::one_line(parts)
 }
 
 /// The library error `err` about `context` as an `AmorphError`. Contexts are the command

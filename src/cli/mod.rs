@@ -169,25 +169,7 @@ pub fn main() -> ExitCode {
     }
 }
 
-/// The error and its causes on one line, joined with ": ". A cause whose text the line already
-/// holds is left out: many error types print their source inside their own message, and
-/// repeating it would double the line. A cause that begins with the whole line so far (a
-/// context naming a file, then the file's own error naming it again) replaces it.
+/// The error and its causes on one line (`amorph_core::error::one_line`).
 fn one_line(err: &anyhow::Error) -> String {
-    let mut line = String::new();
-    for cause in err.chain() {
-        let text = cause.to_string().replace('\n', " ");
-        if line.contains(&text) {
-            continue;
-        }
-        if !line.is_empty() && text.starts_with(&line) {
-            line = text;
-            continue;
-        }
-        if !line.is_empty() {
-            line.push_str(": ");
-        }
-        line.push_str(&text);
-    }
-    line
+    amorph_core::error::one_line(err.chain().map(|cause| cause.to_string()))
 }
