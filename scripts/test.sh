@@ -44,6 +44,15 @@ fi
 export AMORPH_PYTHON=$venv/bin/python
 "$AMORPH_PYTHON" -c 'import ase; print("== peers: ASE", ase.__version__, "at", ase.__file__)'
 
+# --- peer 2: libtorch 2.13 (SevenNet in process, amorph-torch's feature `torch`) ----------
+# scripts/peers/libtorch.sh installs PyPI's torch wheel (--no-deps, CPU only, ~1.2 GB) into
+# .venv and exports LIBTORCH and LD_LIBRARY_PATH; its tests run in a second cargo pass below.
+torch_pass=0
+if [ $# -eq 0 ] && [ "${AMORPH_SKIP_TORCH:-0}" != 1 ]; then
+  source scripts/peers/libtorch.sh
+  torch_pass=1
+fi
+
 # --- the tests ---------------------------------------------------------------------------
 export AMORPH_REQUIRE_PEERS=1
 log=${CARGO_TARGET_DIR:-$root/target}/peer-tests/test-sh-$$
@@ -53,6 +62,12 @@ export AMORPH_PEER_LOG=$log
 echo "== tests: cargo test --workspace $*"
 rc=0
 cargo test --workspace "$@" || rc=$?
+if [ "$torch_pass" = 1 ]; then
+  # The SevenNet tests exist only with the feature (they link libtorch).
+  features=amorph-torch/torch,amorph-md/torch
+  echo "== tests: cargo test -p amorph-torch -p amorph-md --features $features"
+  cargo test -p amorph-torch -p amorph-md --features "$features" || rc=$?
+fi
 
 # One line counting the peer tests from their records (status, peer, test, detail; TSV).
 find "$log" -type f -exec cat {} + | awk -F'\t' '
