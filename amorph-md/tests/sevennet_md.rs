@@ -30,8 +30,10 @@ fn melt() -> Structure {
     .unwrap()
 }
 
-/// NVE, 1 fs, 40 steps from 3000 K: the total energy stays within 1 meV/atom of its start
-/// (float32 forces; the drift measured is printed and stated in amorph-torch's README section).
+/// NVE, 0.5 fs, 40 steps from the 5000 K snapshot with 3000 K velocities (it heats to ~7000 K):
+/// the total energy stays within 0.5 meV/atom of its start. Measured (BENCHMARKS.md): drift
+/// printed by this test; with 1 fs steps it was 1.7 meV/atom over 40 fs, so the drift is the
+/// integrator's at these temperatures, not float32 noise (forces are good to ~1e-6 eV/Å).
 #[test]
 fn nve_on_a_melt_conserves_energy() {
     amorph_testkit::require("nve_on_a_melt_conserves_energy", &amorph_testkit::LIBTORCH)
@@ -45,7 +47,7 @@ fn nve_on_a_melt_conserves_energy() {
         .choose(&s.composition().unwrap())
         .unwrap();
     let v = maxwell_boltzmann(&s, 3000.0, 7, true).unwrap();
-    let mut md = Md::new(s, calc, MdConfig::new(1.0))
+    let mut md = Md::new(s, calc, MdConfig::new(0.5))
         .unwrap()
         .with_velocities(v)
         .unwrap();
@@ -57,10 +59,10 @@ fn nve_on_a_melt_conserves_energy() {
     }
     let drift = (md.conserved_energy() - e0) / n;
     println!(
-        "NVE 40 fs at ~{:.0} K: drift {drift:.2e} eV/atom, largest excursion {worst:.2e} eV/atom",
+        "NVE 40 steps of 0.5 fs, at ~{:.0} K: drift {drift:.2e} eV/atom, largest excursion {worst:.2e} eV/atom",
         md.temperature()
     );
-    assert!(worst < 1e-3, "energy moved by {worst:.2e} eV/atom");
+    assert!(worst < 5e-4, "energy moved by {worst:.2e} eV/atom");
 }
 
 #[test]
@@ -76,5 +78,5 @@ fn sevennet_refuses_a_composition_outside_the_model() {
         .preview(&"LiPo".parse().unwrap())
         .unwrap_err()
         .to_string();
-    assert_eq!(e, "potential 'sevennet': the model does not know Po (in LiPo)");
+    assert_eq!(e, "potential 'sevennet': the model does not know Po (in Li1 Po1)");
 }
