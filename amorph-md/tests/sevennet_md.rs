@@ -16,7 +16,8 @@ use nalgebra::Vector3;
 fn melt() -> Structure {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../amorph-torch/tests/fixtures/sevennet/li2si2o5_melt_5000k.json");
-    let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
     let rows: [[f64; 3]; 3] = serde_json::from_value(v["cell"].clone()).unwrap();
     let species: Vec<Element> = (v["symbols"].as_array().unwrap().iter())
         .map(|s| s.as_str().unwrap().parse().unwrap())
@@ -78,5 +79,8 @@ fn sevennet_refuses_a_composition_outside_the_model() {
         .preview(&"LiPo".parse().unwrap())
         .unwrap_err()
         .to_string();
-    assert_eq!(e, "potential 'sevennet': the model does not know Po (in Li1 Po1)");
+    assert_eq!(
+        e,
+        "potential 'sevennet': the model does not know Po (in Li1 Po1)"
+    );
 }

@@ -25,10 +25,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         match a.as_str() {
             "--cell" => cell = value()?,
             "--repeat" => {
-                let v: Vec<u32> = value()?.split(',').map(str::parse).collect::<Result<_, _>>()?;
+                let v: Vec<u32> = value()?
+                    .split(',')
+                    .map(str::parse)
+                    .collect::<Result<_, _>>()?;
                 repeat = [v[0], v[1], v[2]];
             }
-            "--batch" => batches = value()?.split(',').map(str::parse).collect::<Result<_, _>>()?,
+            "--batch" => {
+                batches = value()?
+                    .split(',')
+                    .map(str::parse)
+                    .collect::<Result<_, _>>()?
+            }
             "--steps" => steps = value()?.parse()?,
             "--threads" => options.threads = Some(value()?.parse()?),
             "--device" => options.device = value()?.parse()?,

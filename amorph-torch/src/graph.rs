@@ -57,13 +57,11 @@ impl Graph {
             }
             let offset = g.types.len();
             for &e in s.species() {
-                let t = info
-                    .index_of(e)
-                    .ok_or_else(|| TorchError::UnknownSpecies {
-                        element: e,
-                        cell: c,
-                        known: info.species_list(),
-                    })?;
+                let t = info.index_of(e).ok_or_else(|| TorchError::UnknownSpecies {
+                    element: e,
+                    cell: c,
+                    known: info.species_list(),
+                })?;
                 g.types.push(t as i64);
             }
             let list = NeighborList::build(s, info.cutoff)
@@ -215,7 +213,10 @@ mod tests {
         let g = Graph::build(&info(), &[&s]).unwrap();
         let grad: Vec<f64> = g.vectors.iter().map(|&x| 0.5 * k * x as f64).collect();
         let per_atom = vec![energy_of(&s) / s.len() as f64; s.len()];
-        let c = g.assemble(&per_atom, &grad, Request::STRESS).unwrap().remove(0);
+        let c = g
+            .assemble(&per_atom, &grad, Request::STRESS)
+            .unwrap()
+            .remove(0);
         // The edge vectors are f32, hence the loose step and tolerance.
         let h = 1e-3;
         for i in [0, 5, 11] {

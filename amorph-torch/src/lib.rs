@@ -10,6 +10,8 @@
 //!   [`Calculator`] for one cell, `SevenNet::calculate_batch` for many. Building it needs
 //!   libtorch 2.13 (`source scripts/peers/libtorch.sh` sets it up from PyPI's torch wheel);
 //!   the feature `cuda` also forces libtorch's CUDA library to load.
+//! - [`Lockstep`] advances many MD runs together through one [`BatchCalculator`]: each run
+//!   holds an ordinary `Calculator` whose calls are gathered into one batch.
 //!
 //! SevenNet-0 (Park et al., J. Chem. Theory Comput. 2024; MIT licence) is carried by this
 //! crate, deployed from the `sevenn` 0.13.0 wheel by `scripts/fixtures/sevennet_deploy.py`
@@ -37,12 +39,14 @@
 
 pub mod error;
 pub mod graph;
+pub mod lockstep;
 pub mod model;
 #[cfg(feature = "torch")]
 pub mod sevennet;
 
 pub use error::{Result, TorchError};
 pub use graph::Graph;
+pub use lockstep::{BatchCalculator, Lockstep, LockstepMember};
 pub use model::ModelInfo;
 #[cfg(feature = "torch")]
 pub use sevennet::{Device, SevenNet, SevenNetOptions};

@@ -220,7 +220,10 @@ impl SevenNet {
         let num_atoms = Tensor::from_slice(&[n]);
         let input = IValue::GenericDict(vec![
             (IValue::String("x".into()), IValue::Tensor(x)),
-            (IValue::String("edge_index".into()), IValue::Tensor(edge_index)),
+            (
+                IValue::String("edge_index".into()),
+                IValue::Tensor(edge_index),
+            ),
             (
                 IValue::String("edge_vec".into()),
                 IValue::Tensor(edge_vec.shallow_clone()),
@@ -269,6 +272,20 @@ fn to_f64(t: &Tensor) -> Result<Vec<f64>> {
         .and_then(|t| t.f_reshape([-1]))
         .map_err(|e| TorchError::Torch(e.to_string()))?;
     Vec::<f64>::try_from(&flat).map_err(|e| TorchError::Torch(e.to_string()))
+}
+
+impl crate::lockstep::BatchCalculator for SevenNet {
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn calculate_batch(
+        &mut self,
+        cells: &[&Structure],
+        request: Request,
+    ) -> amorph_core::Result<Vec<Calculation>> {
+        Ok(SevenNet::calculate_batch(self, cells, request)?)
+    }
 }
 
 impl Calculator for SevenNet {

@@ -60,14 +60,25 @@ fn model(test: &str) -> SevenNet {
 
 fn assert_matches(name: &str, c: &amorph_core::Calculation, f: &Fixture) {
     let de = (c.energy - f.energy).abs();
-    assert!(de < E_TOL, "{name}: energy {} vs {} ({de:.2e} eV)", c.energy, f.energy);
+    assert!(
+        de < E_TOL,
+        "{name}: energy {} vs {} ({de:.2e} eV)",
+        c.energy,
+        f.energy
+    );
     let df = (c.forces.iter().zip(&f.forces))
         .flat_map(|(a, b)| (0..3).map(move |k| (a[k] - b[k]).abs()))
         .fold(0.0, f64::max);
     assert!(df < F_TOL, "{name}: forces differ by up to {df:.2e} eV/Å");
     let s = c.stress.expect("stress");
-    let ds = (0..6).map(|k| (s[k] - f.stress[k]).abs()).fold(0.0, f64::max);
-    assert!(ds < S_TOL, "{name}: stress {s:?} vs {:?} ({ds:.2e} eV/Å³)", f.stress);
+    let ds = (0..6)
+        .map(|k| (s[k] - f.stress[k]).abs())
+        .fold(0.0, f64::max);
+    assert!(
+        ds < S_TOL,
+        "{name}: stress {s:?} vs {:?} ({ds:.2e} eV/Å³)",
+        f.stress
+    );
     println!("{name}: |ΔE| {de:.1e} eV, max|ΔF| {df:.1e} eV/Å, max|Δσ| {ds:.1e} eV/Å³");
 }
 
@@ -76,7 +87,9 @@ fn equals_the_python_calculator_on_five_cells() {
     let mut m = model("equals_the_python_calculator_on_five_cells");
     for name in FIXTURES {
         let f = Fixture::read(name);
-        let c = m.calculate_checked(&f.structure(), Request::STRESS).unwrap();
+        let c = m
+            .calculate_checked(&f.structure(), Request::STRESS)
+            .unwrap();
         assert_matches(name, &c, &f);
     }
 }
@@ -92,7 +105,11 @@ fn a_batch_of_mixed_cells_equals_each_cell_alone() {
     assert_eq!(batch.len(), cells.len());
     for ((name, c), f) in FIXTURES.iter().zip(&batch).zip(&fixtures) {
         assert_matches(&format!("{name} in the batch"), c, f);
-        let alone = m.calculate(&cells[FIXTURES.iter().position(|n| n == name).unwrap()], request)
+        let alone = m
+            .calculate(
+                &cells[FIXTURES.iter().position(|n| n == name).unwrap()],
+                request,
+            )
             .unwrap();
         assert!((c.energy - alone.energy).abs() < E_TOL);
         let e_sum: f64 = c.energies.as_ref().unwrap().iter().sum();
@@ -165,4 +182,24 @@ fn a_cuda_device_without_a_gpu_is_refused_in_one_line() {
     let e = SevenNet::sevennet_0(&options).unwrap_err().to_string();
     assert!(e.starts_with("device cuda:0: "), "{e}");
     assert_eq!(e.lines().count(), 1);
+}
+
+/// Three runs on three threads, each with its own `Calculator` from one `Lockstep` group: one
+/// forward call serves the three cells, and each gets its own cell's result.
+#[test]
+fn lockstep_members_share_one_forward_call() {
+    let m = model("lockstep_members_share_one_forward_call");
+    let group = amorph_torch::Lockstep::new(Box::new(m));
+    let names = ["li2o_oxide", "lii_halide", "li3n_nitride"];
+    let members: Vec<_> = names.iter().map(|_| group.member()).collect();
+    std::thread::scope(|s| {
+        for (name, mut member) in names.iter().zip(members) {
+            s.spawn(move || {
+                let f = Fixture::read(name);
+                let c = member.calculate(&f.structure(), Request::STRESS).unwrap();
+                assert_matches(&format!("{name} in lockstep"), &c, &f);
+            });
+        }
+    });
+    assert_eq!(group.batch_sizes(), vec![3]);
 }

@@ -37,6 +37,8 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         config: args.config.clone(),
         db: args.db.clone(),
         calculator: None,
+        potential: None,
+        device: "cpu".into(),
     })?;
     let summary = amorph::report::write_database_report(&args.db, &args.report)
         .with_context(|| format!("report of {}", args.db.display()))?;
