@@ -47,7 +47,7 @@ mod with_torch {
     use crate::error::{MdError, Result};
     use crate::potential::{Choice, PotentialChooser};
     use amorph_core::{Calculator, Composition};
-    use amorph_torch::{Device, ModelInfo, SevenNet, SevenNetOptions};
+    use amorph_torch::{Device, Lockstep, ModelInfo, SevenNet, SevenNetOptions};
     use std::path::PathBuf;
 
     /// A SevenNet model and where it runs.
@@ -69,8 +69,11 @@ mod with_torch {
     }
 
     impl SevennetSpec {
-        /// The chooser that hands every MD run a SevenNet calculator; reads the model's settings
-        /// now, so that a missing file or a species outside the model is refused before MD.
+        /// The chooser that hands every MD run a SevenNet calculator. Loads the model now (a
+        /// missing file, a bad device or a species outside the model is refused before MD),
+        /// once: every run gets a member of one [`Lockstep`] group around it, so runs that go
+        /// on at the same time (the compositions of `amorph run A B C`) are evaluated together,
+        /// one forward call per step for all of them.
         pub fn chooser(&self) -> Result<SevennetChooser> {
             let info = match &self.model {
                 None => ModelInfo::from_bytes(amorph_torch::SEVENNET_0_BYTES),
@@ -80,6 +83,7 @@ mod with_torch {
             Ok(SevennetChooser {
                 spec: self.clone(),
                 info,
+                group: Lockstep::new(Box::new(self.build()?)),
             })
         }
 
@@ -100,15 +104,22 @@ mod with_torch {
         }
     }
 
-    /// Gives each MD run its own SevenNet calculator (the model is loaded per run: libtorch
-    /// modules are not shared between threads here).
+    /// Gives each MD run a [`amorph_torch::LockstepMember`] of one group around one loaded
+    /// model: the runs' calls are gathered into batches (one forward call for all runs that
+    /// are computing forces at the same time).
     #[derive(Debug, Clone)]
     pub struct SevennetChooser {
         spec: SevennetSpec,
         info: ModelInfo,
+        group: Lockstep,
     }
 
     impl SevennetChooser {
+        /// The number of cells in each forward call so far (runs that computed together).
+        pub fn batch_sizes(&self) -> Vec<usize> {
+            self.group.batch_sizes()
+        }
+
         fn check(&self, composition: &Composition) -> Result<()> {
             for (e, _) in composition.iter() {
                 if self.info.index_of(e).is_none() {
@@ -125,7 +136,7 @@ mod with_torch {
     impl PotentialChooser for SevennetChooser {
         fn choose(&self, composition: &Composition) -> Result<Box<dyn Calculator>> {
             self.check(composition)?;
-            Ok(Box::new(self.spec.build()?))
+            Ok(Box::new(self.group.member()))
         }
 
         fn preview(&self, composition: &Composition) -> Result<Choice> {

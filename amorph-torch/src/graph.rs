@@ -64,7 +64,11 @@ impl Graph {
                 })?;
                 g.types.push(t as i64);
             }
-            let list = NeighborList::build(s, info.cutoff)
+            // One thread: the graph is cheap beside the model, and a build inside a
+            // `Lockstep` batch must not wait on rayon tasks (see `crate::lockstep`).
+            let list = NeighborList::builder(info.cutoff)
+                .parallel(false)
+                .build(s)
                 .map_err(|e| TorchError::Input(format!("cell {c}: {e}")))?;
             let first_edge = g.sources.len();
             // A full list: the pairs within the cutoff; the model's own cutoff envelope makes
