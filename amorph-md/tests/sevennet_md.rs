@@ -14,21 +14,7 @@ use nalgebra::Vector3;
 /// The 5000 K melt snapshot of amorph-torch's fixtures (made with SevenNet-0 by
 /// scripts/fixtures/sevennet_fixtures.py).
 fn melt() -> Structure {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../amorph-torch/tests/fixtures/sevennet/li2si2o5_melt_5000k.json");
-    let v: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-    let rows: [[f64; 3]; 3] = serde_json::from_value(v["cell"].clone()).unwrap();
-    let species: Vec<Element> = (v["symbols"].as_array().unwrap().iter())
-        .map(|s| s.as_str().unwrap().parse().unwrap())
-        .collect();
-    let positions: Vec<[f64; 3]> = serde_json::from_value(v["positions"].clone()).unwrap();
-    Structure::new(
-        Lattice::from_rows(rows).unwrap(),
-        species,
-        positions.into_iter().map(Vector3::from).collect(),
-    )
-    .unwrap()
+    fixture("li2si2o5_melt_5000k")
 }
 
 /// NVE, 0.5 fs, 40 steps from the 5000 K snapshot with 3000 K velocities (it heats to ~7000 K):
@@ -86,8 +72,9 @@ fn sevennet_refuses_a_composition_outside_the_model() {
 }
 
 fn fixture(name: &str) -> Structure {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join(format!("../amorph-torch/tests/fixtures/sevennet/{name}.json"));
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(format!(
+        "../amorph-torch/tests/fixtures/sevennet/{name}.json"
+    ));
     let v: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
     let rows: [[f64; 3]; 3] = serde_json::from_value(v["cell"].clone()).unwrap();
