@@ -19,7 +19,8 @@
 # feature of amorph-torch then forces libtorch_cuda.so to be loaded (-Wl,--no-as-needed).
 #
 # Exports LIBTORCH, LIBTORCH_CXX11_ABI=1 and LD_LIBRARY_PATH (for the built binaries and tests).
-# Needs: python3 with venv (scripts/test.sh makes .venv) and network access to PyPI once.
+# Needs: python3 with venv (scripts/test.sh makes .venv), network access to PyPI once, and a C++
+# compiler (g++: torch-sys compiles its C++ glue against the headers in the wheel).
 _lt_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 _lt_venv=${AMORPH_VENV:-$_lt_root/.venv}
 _lt_cuda=0
