@@ -44,7 +44,7 @@ fi
 export AMORPH_PYTHON=$venv/bin/python
 "$AMORPH_PYTHON" -c 'import ase; print("== peers: ASE", ase.__version__, "at", ase.__file__)'
 
-# --- peer 2: libtorch 2.13 (SevenNet in process, amorph-torch's feature `torch`) ----------
+# --- peer 2: libtorch 2.13 (SevenNet in process, amorph-mlip's feature `torch`) ----------
 # scripts/peers/libtorch.sh installs PyPI's torch wheel (--no-deps, CPU only, ~1.2 GB) into
 # .venv and exports LIBTORCH and LD_LIBRARY_PATH; its tests run in a second cargo pass below.
 torch_pass=0
@@ -63,10 +63,11 @@ echo "== tests: cargo test --workspace $*"
 rc=0
 cargo test --workspace "$@" || rc=$?
 if [ "$torch_pass" = 1 ]; then
-  # The SevenNet tests exist only with the feature (they link libtorch).
-  features=amorph-torch/torch,amorph-md/torch
-  echo "== tests: cargo test -p amorph-torch -p amorph-md --features $features"
-  cargo test -p amorph-torch -p amorph-md --features "$features" || rc=$?
+  # The SevenNet tests exist only with the feature (they link libtorch); amorph-md's other
+  # tests ran above, so only its library tests and its SevenNet MD tests run again.
+  echo "== tests: amorph-mlip and amorph-md's SevenNet tests with --features torch"
+  cargo test -p amorph-mlip --features amorph-mlip/torch || rc=$?
+  cargo test -p amorph-md --features amorph-md/torch --lib --test sevennet_md || rc=$?
 fi
 
 # One line counting the peer tests from their records (status, peer, test, detail; TSV).

@@ -1,5 +1,5 @@
 //! `sevennet` and `sevennet:PATH` as calculator names: SevenNet models run in process through
-//! libtorch (crate `amorph-torch`), present only in a build with the `torch` feature. A build
+//! libtorch (crate `amorph-mlip`), present only in a build with the `torch` feature. A build
 //! without it refuses the names with a message that says how to get them.
 
 use crate::error::{MdError, Result};
@@ -47,13 +47,13 @@ mod with_torch {
     use crate::error::{MdError, Result};
     use crate::potential::{Choice, PotentialChooser};
     use amorph_core::{Calculator, Composition};
-    use amorph_torch::{Device, Lockstep, ModelInfo, SevenNet, SevenNetOptions};
+    use amorph_mlip::{Device, Lockstep, ModelInfo, SevenNet, SevenNetOptions};
     use std::path::PathBuf;
 
     /// A SevenNet model and where it runs.
     #[derive(Debug, Clone, PartialEq)]
     pub struct SevennetSpec {
-        /// A deployed model file, or `None` for SevenNet-0 (carried by amorph-torch).
+        /// A deployed model file, or `None` for SevenNet-0 (carried by amorph-mlip).
         pub model: Option<PathBuf>,
         /// Where it runs (not part of the name: the same model gives the same numbers).
         pub device: Device,
@@ -76,7 +76,7 @@ mod with_torch {
         /// one forward call per step for all of them.
         pub fn chooser(&self) -> Result<SevennetChooser> {
             let info = match &self.model {
-                None => ModelInfo::from_bytes(amorph_torch::SEVENNET_0_BYTES),
+                None => ModelInfo::from_bytes(amorph_mlip::SEVENNET_0_BYTES),
                 Some(p) => ModelInfo::read(p),
             }
             .map_err(|e| self.error(e))?;
@@ -96,7 +96,7 @@ mod with_torch {
             SevenNet::from_model(self.model.as_ref(), &options).map_err(|e| self.error(e))
         }
 
-        fn error(&self, e: amorph_torch::TorchError) -> MdError {
+        fn error(&self, e: amorph_mlip::TorchError) -> MdError {
             MdError::Unsupported {
                 potential: self.to_string(),
                 reason: e.to_string(),
@@ -104,7 +104,7 @@ mod with_torch {
         }
     }
 
-    /// Gives each MD run a [`amorph_torch::LockstepMember`] of one group around one loaded
+    /// Gives each MD run a [`amorph_mlip::LockstepMember`] of one group around one loaded
     /// model: the runs' calls are gathered into batches (one forward call for all runs that
     /// are computing forces at the same time).
     #[derive(Debug, Clone)]

@@ -295,7 +295,7 @@ mod tests {
         let CalculatorSpec::Sevennet(s) = spec.on_device("cuda:1").unwrap() else {
             panic!("not sevennet")
         };
-        assert_eq!(s.device, amorph_torch::Device::Cuda(1));
+        assert_eq!(s.device, amorph_mlip::Device::Cuda(1));
         assert!("sevennet:".parse::<CalculatorSpec>().is_err());
     }
 }

@@ -11,7 +11,7 @@ use amorph_md::dynamics::{Md, MdConfig, maxwell_boltzmann};
 use amorph_md::spec::CalculatorSpec;
 use nalgebra::Vector3;
 
-/// The 5000 K melt snapshot of amorph-torch's fixtures (made with SevenNet-0 by
+/// The 5000 K melt snapshot of amorph-mlip's fixtures (made with SevenNet-0 by
 /// scripts/fixtures/sevennet_fixtures.py).
 fn melt() -> Structure {
     fixture("li2si2o5_melt_5000k")
@@ -73,7 +73,7 @@ fn sevennet_refuses_a_composition_outside_the_model() {
 
 fn fixture(name: &str) -> Structure {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(format!(
-        "../amorph-torch/tests/fixtures/sevennet/{name}.json"
+        "../amorph-mlip/tests/fixtures/sevennet/{name}.json"
     ));
     let v: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();

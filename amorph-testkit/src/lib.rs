@@ -46,7 +46,7 @@ pub const ASE: Peer = Peer {
     probe: probe_ase,
 };
 
-/// libtorch 2.13 for amorph-torch's SevenNet tests (feature `torch`): `LIBTORCH` names a
+/// libtorch 2.13 for amorph-mlip's SevenNet tests (feature `torch`): `LIBTORCH` names a
 /// directory with `lib/libtorch_cpu.so` (what `scripts/peers/libtorch.sh` exports; the tests
 /// that need it are compiled only with the feature, which links it).
 pub const LIBTORCH: Peer = Peer {
@@ -508,7 +508,7 @@ mod tests {
 
     /// cargo runs the test binaries of `cargo test --workspace` package by package in name
     /// order; `peer_summary` can only count the peer tests that ran before it if this crate's
-    /// name sorts after every other member's (a new `amorph-torch` would not).
+    /// name sorts after every other member's (a new `amorph-mlip` would not).
     #[test]
     fn this_crate_sorts_after_every_workspace_member() {
         let root = workspace_root();

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# SevenNet-0 on a CUDA GPU through amorph-torch (feature `cuda`): steps/s for one ~100-atom and
+# SevenNet-0 on a CUDA GPU through amorph-mlip (feature `cuda`): steps/s for one ~100-atom and
 # one ~1000-atom cell, and throughput (atom-steps/s) for 1, 8 and 64 batched ~100-atom cells
 # in one forward call, beside the same on the CPU. Run on a machine with an NVIDIA GPU:
 #
@@ -10,7 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source scripts/peers/libtorch.sh --cuda
-cargo build --release -p amorph-torch --features torch,cuda --example sevennet_bench
+cargo build --release -p amorph-mlip --features torch,cuda --example sevennet_bench
 bench=target/release/examples/sevennet_bench
 nvidia-smi --query-gpu=name,memory.total --format=csv,noheader || true
 echo "== GPU: one cell of 96 atoms (Li3PS4) and of 1152 atoms (Li2O, 2x2x3 of the 96-atom fixture)"

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The Python peer of amorph-torch's sevennet_bench example: sevenn's SevenNetCalculator on the
+"""The Python peer of amorph-mlip's sevennet_bench example: sevenn's SevenNetCalculator on the
 same fixture cell, timing one energy + forces + stress evaluation (the cost of an MD step).
 
     OMP_NUM_THREADS=T python scripts/bench/sevennet_python.py [--cell li3ps4_sulfide] [--steps 5] [--threads T]
@@ -25,7 +25,7 @@ p.add_argument("--device", default="cpu")
 a = p.parse_args()
 torch.set_num_threads(a.threads)
 path = a.cell if a.cell.endswith(".json") else os.path.join(
-    os.path.dirname(__file__), "..", "..", "amorph-torch", "tests", "fixtures", "sevennet", a.cell + ".json")
+    os.path.dirname(__file__), "..", "..", "amorph-mlip", "tests", "fixtures", "sevennet", a.cell + ".json")
 d = json.load(open(path))
 atoms = Atoms(d["symbols"], positions=d["positions"], cell=d["cell"], pbc=True)
 atoms.calc = SevenNetCalculator("7net-0", device=a.device)

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# libtorch for amorph's `torch` feature (the SevenNet calculator, crate amorph-torch), taken from
+# libtorch for amorph's `torch` feature (the SevenNet calculator, crate amorph-mlip), taken from
 # the PyPI wheel torch==2.13.0 (the version tch 0.26 binds) into the project's .venv.
 #
 # Source it (it exports variables) or run it with `--print` to see the lines to export:
@@ -16,7 +16,7 @@
 # full lib directory it would also link libtorch_cuda.so, whose cuBLAS/cuDNN are not installed).
 #
 # CUDA: torch with all its dependencies, LIBTORCH the wheel's own torch directory; the `cuda`
-# feature of amorph-torch then forces libtorch_cuda.so to be loaded (-Wl,--no-as-needed).
+# feature of amorph-mlip then forces libtorch_cuda.so to be loaded (-Wl,--no-as-needed).
 #
 # Exports LIBTORCH, LIBTORCH_CXX11_ABI=1 and LD_LIBRARY_PATH (for the built binaries and tests).
 # Needs: python3 with venv (scripts/test.sh makes .venv), network access to PyPI once, and a C++

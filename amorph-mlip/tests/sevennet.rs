@@ -4,11 +4,11 @@
 //! refusal of a species the model does not know.
 //!
 //! Compiled only with the `torch` feature (libtorch 2.13: `source scripts/peers/libtorch.sh`;
-//! `scripts/test.sh` runs `cargo test -p amorph-torch --features torch`).
+//! `scripts/test.sh` runs `cargo test -p amorph-mlip --features torch`).
 #![cfg(feature = "torch")]
 
 use amorph_core::{Calculator, Element, Lattice, Request, Structure};
-use amorph_torch::{SevenNet, SevenNetOptions};
+use amorph_mlip::{SevenNet, SevenNetOptions};
 use nalgebra::Vector3;
 use serde::Deserialize;
 use std::path::Path;
@@ -189,7 +189,7 @@ fn a_cuda_device_without_a_gpu_is_refused_in_one_line() {
 #[test]
 fn lockstep_members_share_one_forward_call() {
     let m = model("lockstep_members_share_one_forward_call");
-    let group = amorph_torch::Lockstep::new(Box::new(m));
+    let group = amorph_mlip::Lockstep::new(Box::new(m));
     let names = ["li2o_oxide", "lii_halide", "li3n_nitride"];
     let members: Vec<_> = names.iter().map(|_| group.member()).collect();
     std::thread::scope(|s| {

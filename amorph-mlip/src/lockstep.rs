@@ -79,7 +79,7 @@ impl State {
 ///
 /// ```
 /// use amorph_core::{Calculation, Request, Structure, Calculator, Lattice};
-/// use amorph_torch::lockstep::{BatchCalculator, Lockstep};
+/// use amorph_mlip::lockstep::{BatchCalculator, Lockstep};
 /// use nalgebra::Vector3;
 ///
 /// /// Zero energy and forces, many cells at a time.

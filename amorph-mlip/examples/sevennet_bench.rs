@@ -3,7 +3,7 @@
 //!
 //! ```text
 //! source scripts/peers/libtorch.sh
-//! cargo run --release -p amorph-torch --features torch --example sevennet_bench -- \
+//! cargo run --release -p amorph-mlip --features torch --example sevennet_bench -- \
 //!     [--cell NAME|FILE.json] [--repeat NX,NY,NZ] [--batch 1,8,64] [--steps N] [--threads T] [--device cpu|cuda]
 //! ```
 //!
@@ -11,7 +11,7 @@
 //! and atom-steps/s (median over `--steps` calls after one warm-up call).
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     use amorph_core::{Element, Lattice, Request, Structure};
-    use amorph_torch::{SevenNet, SevenNetOptions};
+    use amorph_mlip::{SevenNet, SevenNetOptions};
     use nalgebra::Vector3;
 
     let mut cell = "li3ps4_sulfide".to_string();

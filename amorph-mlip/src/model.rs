@@ -16,8 +16,8 @@ use std::path::Path;
 ///
 /// ```
 /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
-/// use amorph_torch::ModelInfo;
-/// let info = ModelInfo::from_bytes(amorph_torch::SEVENNET_0_BYTES)?;
+/// use amorph_mlip::ModelInfo;
+/// let info = ModelInfo::from_bytes(amorph_mlip::SEVENNET_0_BYTES)?;
 /// assert_eq!(info.cutoff, 5.0);
 /// assert_eq!(info.species.len(), 89);
 /// assert!(info.index_of("Li".parse()?).is_some());

@@ -20,10 +20,10 @@
 //! ```
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! use amorph_core::{Lattice, Structure};
-//! use amorph_torch::{Graph, ModelInfo};
+//! use amorph_mlip::{Graph, ModelInfo};
 //! use nalgebra::Vector3;
 //!
-//! let info = ModelInfo::from_bytes(amorph_torch::SEVENNET_0_BYTES)?;
+//! let info = ModelInfo::from_bytes(amorph_mlip::SEVENNET_0_BYTES)?;
 //! let li2o = Structure::new(
 //!     Lattice::cubic(4.6)?,
 //!     vec!["O".parse()?, "Li".parse()?, "Li".parse()?],
