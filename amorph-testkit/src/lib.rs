@@ -508,7 +508,7 @@ mod tests {
 
     /// cargo runs the test binaries of `cargo test --workspace` package by package in name
     /// order; `peer_summary` can only count the peer tests that ran before it if this crate's
-    /// name sorts after every other member's (a new `amorph-mlip` would not).
+    /// name sorts after every other member's (a new `amorph-torch` would not).
     #[test]
     fn this_crate_sorts_after_every_workspace_member() {
         let root = workspace_root();
