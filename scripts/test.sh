@@ -4,12 +4,15 @@
 #   1. ASE: creates (or reuses) the project's own virtual environment .venv in the repository
 #      root with scripts/ci-requirements.txt (reinstalled when that file changes) and exports
 #      AMORPH_PYTHON=.venv/bin/python for the i-PI tests;
-#   2. exports AMORPH_REQUIRE_PEERS=1 (a test whose peer is missing fails instead of skipping)
-#      and AMORPH_PEER_LOG (where the peer tests record what became of them);
-#   3. runs `cargo test --workspace` with this script's arguments, then prints one line
-#      counting the peer tests.
-# Later peers (a SLURM cluster, libtorch and SevenNet, the maturin-built Python package) add
-# their set-up as further steps here; amorph-testkit names them for the tests.
+#   2. SLURM: starts a one-node cluster (scripts/peers/slurm.sh; apt-get installs it if
+#      missing, as root) for tests/cli_slurm.rs, and stops its daemons on exit;
+#   3. libtorch: installs the torch wheel's libtorch into .venv (scripts/peers/libtorch.sh) for
+#      the SevenNet tests, which need the `torch` feature and so run in a second cargo pass;
+#   4. exports AMORPH_REQUIRE_PEERS=1 (a test whose peer is missing fails instead of skipping)
+#      and AMORPH_PEER_LOG (where the peer tests record what became of them), runs
+#      `cargo test --workspace` with this script's arguments, then the SevenNet pass and the
+#      Python package's pytest suite (scripts/peers/python.sh), and prints one line counting
+#      the peer tests. With arguments, the libtorch and Python passes are left out (said so).
 #
 # Usage: scripts/test.sh [ARGS FOR cargo test...]
 #   e.g. scripts/test.sh -p amorph-md ipi      scripts/test.sh -- --nocapture
@@ -54,6 +57,20 @@ else
   echo "== peers: SLURM did not start; the SLURM tests (tests/cli_slurm.rs) will fail, the rest run"
 fi
 
+# --- peer 3: libtorch 2.13 (SevenNet in process, amorph-mlip's feature `torch`) ----------
+# scripts/peers/libtorch.sh installs PyPI's torch wheel (--no-deps, CPU only, ~1.2 GB) into
+# .venv and exports LIBTORCH and LD_LIBRARY_PATH; its tests run in a second cargo pass below.
+# With arguments (a chosen subset of the tests) or AMORPH_SKIP_TORCH=1, this pass and the
+# Python pass below are left out, and the script says so.
+extra_passes=0
+if [ $# -eq 0 ] && [ "${AMORPH_SKIP_TORCH:-0}" != 1 ]; then
+  source scripts/peers/libtorch.sh
+  extra_passes=1
+else
+  echo "== peers: the libtorch (SevenNet) and Python passes are left out" \
+    "(arguments given or AMORPH_SKIP_TORCH=1); run scripts/test.sh alone for every test"
+fi
+
 # --- the tests ---------------------------------------------------------------------------
 export AMORPH_REQUIRE_PEERS=1
 log=${CARGO_TARGET_DIR:-$root/target}/peer-tests/test-sh-$$
@@ -63,10 +80,17 @@ export AMORPH_PEER_LOG=$log
 echo "== tests: cargo test --workspace $*"
 rc=0
 cargo test --workspace "$@" || rc=$?
+if [ "$extra_passes" = 1 ]; then
+  # The SevenNet tests exist only with the feature (they link libtorch); amorph-md's other
+  # tests ran above, so only its library tests and its SevenNet MD tests run again.
+  echo "== tests: amorph-mlip and amorph-md's SevenNet tests with --features torch"
+  cargo test -p amorph-mlip --features amorph-mlip/torch || rc=$?
+  cargo test -p amorph-md --features amorph-md/torch --lib --test sevennet_md || rc=$?
 
-# --- peer: the Python package (python/, PyO3): builds it into .venv and runs its pytest suite
-# against the `amorph` command (scripts/peers/python.sh).
-scripts/peers/python.sh || rc=$?
+  # --- peer 4: the Python package (python/, PyO3): builds it into .venv and runs its pytest
+  # suite against the `amorph` command (scripts/peers/python.sh).
+  scripts/peers/python.sh || rc=$?
+fi
 
 # One line counting the peer tests from their records (status, peer, test, detail; TSV).
 find "$log" -type f -exec cat {} + | awk -F'\t' '

@@ -15,6 +15,7 @@
 //! | [`ml`] | `amorph-ml` | random forests, gradient boosting |
 //! | [`sisso`] | `amorph-sisso` | SISSO symbolic regression |
 //! | [`table`] | `amorph-table` | the one reader (and writer) of whitespace- or comma-separated text tables |
+//! | [`mlip`] | `amorph-mlip` | SevenNet through libtorch (feature `torch`): one cell or many per forward call |
 //! | [`analysis`] | this crate | anion families, correlations beside Table 1, per-element means, per-composition Arrhenius fits, the paper's random forest |
 //! | [`plot`] | this crate | every figure as SVG (typed series in), PNG by rasterising |
 //! | [`figure`] | this crate | one figure of files (read, analyse, draw), as `amorph plot` makes it |
@@ -30,6 +31,7 @@ pub use amorph_diffusion as diffusion;
 pub use amorph_features as features;
 pub use amorph_md as md;
 pub use amorph_ml as ml;
+pub use amorph_mlip as mlip;
 pub use amorph_morph as morph;
 pub use amorph_sisso as sisso;
 pub use amorph_table as table;

@@ -56,6 +56,9 @@ pub mod dynamics;
 pub mod error;
 pub mod ipi;
 pub mod potential;
+mod sevennet;
+#[cfg(feature = "torch")]
+pub use sevennet::{SevennetChooser, SevennetSpec};
 pub mod spec;
 
 pub use error::{MdError, Result};

@@ -124,6 +124,10 @@ pub enum CalculatorSpec {
     Potential(PotentialSpec),
     /// An i-PI client connecting to amorph's server at this address.
     Ipi(IpiAddress),
+    /// A SevenNet model run in process through libtorch (`sevennet` for SevenNet-0,
+    /// `sevennet:PATH` for another deployed model); only in a build with the `torch` feature.
+    #[cfg(feature = "torch")]
+    Sevennet(crate::sevennet::SevennetSpec),
 }
 
 impl CalculatorSpec {
@@ -147,7 +151,33 @@ impl CalculatorSpec {
                 let shared = SharedCalculator::new(Box::new(ipi));
                 Arc::new(move |_: &Composition| Ok(Box::new(shared.clone()) as Box<dyn Calculator>))
             }
+            #[cfg(feature = "torch")]
+            CalculatorSpec::Sevennet(spec) => Arc::new(spec.chooser()?),
         })
+    }
+
+    /// The same calculator on `device` (`cpu`, `cuda`, `cuda:N`): only a machine-learned
+    /// potential (`sevennet`) runs anywhere but the CPU.
+    pub fn on_device(self, device: &str) -> Result<Self> {
+        #[cfg(feature = "torch")]
+        if let CalculatorSpec::Sevennet(mut spec) = self {
+            spec.device = device.parse().map_err(|e| MdError::InvalidName {
+                what: "device",
+                name: format!("{device} ({e})"),
+                known: "cpu, cuda, cuda:N",
+            })?;
+            return Ok(CalculatorSpec::Sevennet(spec));
+        }
+        if device.eq_ignore_ascii_case("cpu") {
+            Ok(self)
+        } else {
+            Err(MdError::Unsupported {
+                potential: self.to_string(),
+                reason: format!(
+                    "runs on the CPU only (device {device} is for --potential sevennet)"
+                ),
+            })
+        }
     }
 }
 
@@ -165,6 +195,8 @@ impl fmt::Display for CalculatorSpec {
                     _ => write!(f, "ipi:unix:{}", path.display()),
                 }
             }
+            #[cfg(feature = "torch")]
+            CalculatorSpec::Sevennet(spec) => write!(f, "{spec}"),
         }
     }
 }
@@ -179,6 +211,9 @@ impl FromStr for CalculatorSpec {
                 known: "ipi:unix:NAME, ipi:unix:/path, ipi:tcp:PORT",
             })?;
             return Ok(CalculatorSpec::Ipi(address));
+        }
+        if let Some(spec) = crate::sevennet::parse(s) {
+            return spec;
         }
         Ok(CalculatorSpec::Potential(s.parse()?))
     }
@@ -226,5 +261,41 @@ mod tests {
             .to_string();
         assert!(e.contains("ipi:udp:1"), "{e}");
         assert!("lennard-jones".parse::<CalculatorSpec>().is_err());
+    }
+
+    #[cfg(not(feature = "torch"))]
+    #[test]
+    fn sevennet_without_libtorch_says_how_to_get_it() {
+        for s in ["sevennet", "SevenNet", "sevennet:model.pt"] {
+            let e = s.parse::<CalculatorSpec>().unwrap_err().to_string();
+            assert_eq!(
+                e,
+                format!(
+                    "potential '{s}': this amorph was built without libtorch; rebuild with `--features torch` (libtorch from scripts/peers/libtorch.sh)"
+                )
+            );
+        }
+        let e = CalculatorSpec::Potential(crate::potential::PotentialSpec::AUTO_ZBL)
+            .on_device("cuda")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("runs on the CPU only"), "{e}");
+    }
+
+    #[cfg(feature = "torch")]
+    #[test]
+    fn sevennet_names_round_trip() {
+        for s in ["sevennet", "sevennet:models/x.pt"] {
+            let spec: CalculatorSpec = s.parse().unwrap();
+            assert_eq!(spec.to_string(), s);
+            let json = serde_json::to_string(&spec).unwrap();
+            assert_eq!(serde_json::from_str::<CalculatorSpec>(&json).unwrap(), spec);
+        }
+        let spec: CalculatorSpec = "sevennet".parse().unwrap();
+        let CalculatorSpec::Sevennet(s) = spec.on_device("cuda:1").unwrap() else {
+            panic!("not sevennet")
+        };
+        assert_eq!(s.device, amorph_mlip::Device::Cuda(1));
+        assert!("sevennet:".parse::<CalculatorSpec>().is_err());
     }
 }

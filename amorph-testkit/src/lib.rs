@@ -54,8 +54,17 @@ pub const SLURM: Peer = Peer {
     probe: probe_slurm,
 };
 
+/// libtorch 2.13 for amorph-mlip's SevenNet tests (feature `torch`): `LIBTORCH` names a
+/// directory with `lib/libtorch_cpu.so` (what `scripts/peers/libtorch.sh` exports; the tests
+/// that need it are compiled only with the feature, which links it).
+pub const LIBTORCH: Peer = Peer {
+    name: "LIBTORCH",
+    needs: "libtorch 2.13 at $LIBTORCH (source scripts/peers/libtorch.sh)",
+    probe: probe_libtorch,
+};
+
 /// Every peer of the workspace; the summary reports on each.
-pub const PEERS: &[Peer] = &[ASE, SLURM];
+pub const PEERS: &[Peer] = &[ASE, SLURM, LIBTORCH];
 
 /// The advice every skip and the summary give.
 pub const HOW_TO_RUN: &str = "run scripts/test.sh to install the peers and run them";
@@ -166,6 +175,16 @@ pub fn python_importing(module: &str) -> Result<String, String> {
         candidates.join(", ")
     };
     Err(format!("no Python imports {module}; tried {tried}"))
+}
+
+fn probe_libtorch() -> Result<String, String> {
+    let dir = env_nonempty("LIBTORCH").ok_or("LIBTORCH is not set")?;
+    let lib = Path::new(&dir).join("lib/libtorch_cpu.so");
+    if lib.exists() {
+        Ok(dir)
+    } else {
+        Err(format!("no {}", lib.display()))
+    }
 }
 
 fn probe_ase() -> Result<String, String> {

@@ -38,6 +38,8 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         db: args.db.clone(),
         calculator: None,
         cluster: Default::default(),
+        potential: None,
+        device: "cpu".into(),
     })?;
     let summary = amorph::report::write_database_report(&args.db, &args.report)
         .with_context(|| format!("report of {}", args.db.display()))?;

@@ -3,10 +3,9 @@
 use super::{InFile, Outcome};
 use amorph_core::{Calculator, EnergySummary};
 use amorph_md::potential::{
-    Coulomb, DEFAULT_DSF_ALPHA, DEFAULT_DSF_CUTOFF, DEFAULT_EWALD_ACCURACY, PedoneOptions,
-    PotentialSpec, pedone,
+    Coulomb, DEFAULT_DSF_ALPHA, DEFAULT_DSF_CUTOFF, DEFAULT_EWALD_ACCURACY, PedoneOptions, pedone,
 };
-use amorph_md::spec::CoulombKind;
+use amorph_md::spec::{CalculatorSpec, CoulombKind};
 use anyhow::Context;
 use std::path::PathBuf;
 
@@ -16,9 +15,14 @@ pub struct Args {
     /// Structure file (extxyz, POSCAR, LAMMPS data …).
     pub input: PathBuf,
     /// Potential: auto (the physical potential that covers the composition), auto-zbl,
-    /// pedone, pedone-zbl, tosi-fumi, tosi-fumi-zbl, or uff (smoke test, not physics).
+    /// pedone, pedone-zbl, tosi-fumi, tosi-fumi-zbl, uff (smoke test, not physics), or
+    /// sevennet / sevennet:PATH (SevenNet-0 or a deployed SevenNet model; build with
+    /// `--features torch`).
     #[arg(long, default_value = "auto")]
     pub potential: String,
+    /// Where a machine-learned potential runs: cpu, cuda or cuda:N.
+    #[arg(long, default_value = "cpu")]
+    pub device: String,
     /// Electrostatics of the charged potentials: ewald or dsf.
     #[arg(long, default_value = "ewald")]
     pub coulomb: CoulombKind,
@@ -46,6 +50,7 @@ pub struct Args {
 pub fn calculator(
     spec: Option<&str>,
     potential: Option<&str>,
+    device: &str,
     structure: &amorph_core::Structure,
     coulomb: Coulomb,
 ) -> anyhow::Result<Box<dyn Calculator>> {
@@ -56,11 +61,20 @@ pub fn calculator(
         return Ok(Box::new(ipi));
     }
     let name = potential.unwrap_or("auto");
-    let spec: PotentialSpec = name
+    let spec: CalculatorSpec = name
         .parse()
         .with_context(|| format!("--potential {name}"))?;
-    spec.build(&structure.composition()?, coulomb)
-        .with_context(|| format!("--potential {name}"))
+    let spec = spec
+        .on_device(device)
+        .with_context(|| format!("--device {device}"))?;
+    let composition = structure.composition()?;
+    match spec {
+        CalculatorSpec::Potential(p) => p.build(&composition, coulomb),
+        // A machine-learned potential (`sevennet`); i-PI comes through --calculator.
+        other if !other.is_ipi() => other.chooser(coulomb)?.choose(&composition),
+        _ => anyhow::bail!("--potential {name}: use --calculator for an i-PI client"),
+    }
+    .with_context(|| format!("--potential {name}"))
 }
 
 /// Runs `amorph energy`.
@@ -71,7 +85,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         .with(args.dsf_alpha, args.dsf_cutoff, args.ewald_accuracy)
         .context("--coulomb options")?;
     let mut calc: Box<dyn Calculator> = if args.calculator.is_some() {
-        calculator(args.calculator.as_deref(), None, &s, coulomb)?
+        calculator(args.calculator.as_deref(), None, "cpu", &s, coulomb)?
     } else if args.potential.eq_ignore_ascii_case("pedone") {
         Box::new(
             pedone(&PedoneOptions {
@@ -82,7 +96,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
             .context("--cutoff")?,
         )
     } else {
-        calculator(None, Some(&args.potential), &s, coulomb)?
+        calculator(None, Some(&args.potential), &args.device, &s, coulomb)?
     };
     let name = args.input.display().to_string();
     Outcome::of(&EnergySummary::compute(name.clone(), &s, calc.as_mut()).with_context(|| name)?)

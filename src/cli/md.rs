@@ -31,9 +31,14 @@ pub struct Args {
     #[arg(short, long)]
     pub output: PathBuf,
     /// Potential: auto (the physical potential that covers the composition), auto-zbl,
-    /// pedone, pedone-zbl, tosi-fumi, tosi-fumi-zbl, or uff (smoke test, not physics).
+    /// pedone, pedone-zbl, tosi-fumi, tosi-fumi-zbl, uff (smoke test, not physics), or
+    /// sevennet / sevennet:PATH (SevenNet-0 or a deployed SevenNet model; build with
+    /// `--features torch`).
     #[arg(long, required_unless_present = "calculator")]
     pub potential: Option<String>,
+    /// Where a machine-learned potential runs: cpu, cuda or cuda:N.
+    #[arg(long, default_value = "cpu")]
+    pub device: String,
     /// External calculator instead of --potential: `ipi:unix:NAME` (socket /tmp/ipi_NAME) or
     /// `ipi:tcp:PORT` (127.0.0.1); waits for an i-PI client (ASE SocketClient, LAMMPS fix ipi).
     #[arg(long, conflicts_with = "potential")]
@@ -149,6 +154,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         super::energy::calculator(
             args.calculator.as_deref(),
             args.potential.as_deref(),
+            &args.device,
             s,
             coulomb,
         )

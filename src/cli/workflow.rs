@@ -37,6 +37,13 @@ pub struct RunArgs {
     /// The SLURM executor's options (issue 17).
     #[command(flatten)]
     pub cluster: super::slurm::ClusterArgs,
+    /// The potential instead of the configured one (names as `amorph md --potential`, e.g.
+    /// sevennet); same as `potential = "..."` in the --config file.
+    #[arg(long, conflicts_with = "calculator")]
+    pub potential: Option<String>,
+    /// Where a machine-learned potential runs: cpu, cuda or cuda:N.
+    #[arg(long, default_value = "cpu")]
+    pub device: String,
 }
 
 /// Arguments of `amorph status` and `amorph export`.
@@ -137,6 +144,12 @@ pub fn run(args: RunArgs) -> anyhow::Result<Outcome> {
             })?;
         config.potential = parsed;
     }
+    if let Some(p) = &args.potential {
+        config.potential = p.parse().with_context(|| format!("--potential {p}"))?;
+    }
+    config.potential = (config.potential.clone())
+        .on_device(&args.device)
+        .with_context(|| format!("--device {}", args.device))?;
     amorph_morph::check_ipi_formulas(&config, &args.formulas)?;
     let engine = engine(&config)?;
     if config.potential.is_ipi() {
