@@ -147,6 +147,31 @@ fn dry_run_prints_the_batch_script_and_writes_nothing() {
             .unwrap(),
     );
     assert!(e.contains("go with --executor slurm"), "{e}");
+    // --potential reaches the SLURM executor: Li3N, refused under the default potential, is
+    // planned under UFF.
+    let out = bin()
+        .args(["run", "Li3N", "--preset", "smoke", "--potential", "uff"])
+        .args(["--executor", "slurm", "--results", "res", "--dry-run"])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out).1);
+    assert!(
+        text(&out).0.lines().any(|l| l == "#SBATCH --array=0"),
+        "{}",
+        text(&out).0
+    );
+    // The plan keeps the potential by name only, so a device other than the CPU is refused.
+    let e = one_line_error(
+        &bin()
+            .args(["run", "Li2O", "--preset", "smoke", "--device", "cuda"])
+            .args(["--executor", "slurm", "--results", "res", "--dry-run"])
+            .current_dir(&dir)
+            .output()
+            .unwrap(),
+    );
+    assert!(e.contains("--device cuda"), "{e}");
+    assert!(!dir.join("res").exists());
 }
 
 #[test]

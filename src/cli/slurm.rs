@@ -115,6 +115,15 @@ pub fn run(args: &RunArgs, config: Config, settings: SlurmSettings) -> anyhow::R
              composition on this machine: use --executor local"
         );
     }
+    if !args.device.eq_ignore_ascii_case("cpu") {
+        // The plan stores the potential by name, without the device: refuse rather than let
+        // the tasks run on the CPU unannounced.
+        bail!(
+            "--device {}: --executor slurm runs its tasks on the CPU (the device is not yet \
+             carried to the tasks)",
+            args.device
+        );
+    }
     settings.validate()?;
     // The same refusal as the local executor, before anything is written or submitted.
     Workflow::new(config.clone()).preflight(&args.formulas)?;

@@ -131,6 +131,12 @@ impl Progress {
 pub fn run(args: RunArgs) -> anyhow::Result<Outcome> {
     let (mut config, slurm) =
         super::slurm::load_config(&args.preset, args.config.as_deref(), &args.cluster)?;
+    if let Some(p) = &args.potential {
+        config.potential = p.parse().with_context(|| format!("--potential {p}"))?;
+    }
+    config.potential = (config.potential.clone())
+        .on_device(&args.device)
+        .with_context(|| format!("--device {}", args.device))?;
     if let Some(settings) = slurm {
         return super::slurm::run(&args, config, settings);
     }
@@ -144,12 +150,6 @@ pub fn run(args: RunArgs) -> anyhow::Result<Outcome> {
             })?;
         config.potential = parsed;
     }
-    if let Some(p) = &args.potential {
-        config.potential = p.parse().with_context(|| format!("--potential {p}"))?;
-    }
-    config.potential = (config.potential.clone())
-        .on_device(&args.device)
-        .with_context(|| format!("--device {}", args.device))?;
     amorph_morph::check_ipi_formulas(&config, &args.formulas)?;
     let engine = engine(&config)?;
     if config.potential.is_ipi() {
