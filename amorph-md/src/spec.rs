@@ -156,6 +156,27 @@ impl CalculatorSpec {
         })
     }
 
+    /// The calculator of one structure of `composition` (what `amorph energy` and the Python
+    /// `Calculator` evaluate): a built-in potential built for it, or a machine-learned one.
+    /// An i-PI address is refused: its server serves whole runs ([`CalculatorSpec::chooser`]).
+    pub fn calculator_for(
+        &self,
+        composition: &Composition,
+        coulomb: Coulomb,
+    ) -> Result<Box<dyn Calculator>> {
+        match self {
+            CalculatorSpec::Potential(spec) => spec.build(composition, coulomb),
+            CalculatorSpec::Ipi(_) => Err(MdError::Unsupported {
+                potential: self.to_string(),
+                reason: "an i-PI client serves whole MD runs (amorph md/run --calculator), \
+                         not one structure"
+                    .to_string(),
+            }),
+            #[cfg(feature = "torch")]
+            CalculatorSpec::Sevennet(_) => self.chooser(coulomb)?.choose(composition),
+        }
+    }
+
     /// The same calculator on `device` (`cpu`, `cuda`, `cuda:N`): only a machine-learned
     /// potential (`sevennet`) runs anywhere but the CPU.
     pub fn on_device(self, device: &str) -> Result<Self> {

@@ -31,6 +31,7 @@ from ._amorph import (
     Structure,
     Trajectory,
     __version__,
+    features,
     read_structure,
     read_trajectory,
 )
@@ -73,6 +74,7 @@ __all__ = [
     "diffusion_displacements",
     "energy",
     "featurize",
+    "features",
     "from_ase",
     "from_pymatgen",
     "rdf",

@@ -135,7 +135,8 @@ def rdf(
 ) -> str: ...
 
 class Calculator:
-    """A built-in potential (as ``amorph energy --potential NAME``)."""
+    """A potential (as ``amorph energy --potential NAME``): a built-in one, or ``sevennet`` in
+    a package built with the ``torch`` feature (see ``features``)."""
     def __init__(
         self,
         potential: str = "auto",
@@ -144,6 +145,7 @@ class Calculator:
         ewald_accuracy: float = ...,
         dsf_alpha: float = ...,
         dsf_cutoff: float = ...,
+        device: str = "cpu",
     ) -> None: ...
     @property
     def potential(self) -> str: ...

@@ -5,10 +5,9 @@ use crate::error::{Ctx, bad, to_json};
 use crate::structure::PyStructure;
 use amorph_core::{Calculator, EnergySummary, Request, Structure};
 use amorph_md::potential::{
-    Coulomb, DEFAULT_DSF_ALPHA, DEFAULT_DSF_CUTOFF, DEFAULT_EWALD_ACCURACY, PedoneOptions,
-    PotentialSpec, pedone,
+    Coulomb, DEFAULT_DSF_ALPHA, DEFAULT_DSF_CUTOFF, DEFAULT_EWALD_ACCURACY, PedoneOptions, pedone,
 };
-use amorph_md::spec::CoulombKind;
+use amorph_md::spec::{CalculatorSpec, CoulombKind};
 use numpy::ndarray::{Array1, Array2};
 use numpy::{IntoPyArray, PyArray1, PyArray2};
 use pyo3::prelude::*;
@@ -17,14 +16,17 @@ use std::sync::Mutex;
 /// Energy (eV), forces (eV/Å) and stress (eV/Å³, Voigt).
 type Calculated<'py> = (f64, Bound<'py, PyArray2<f64>>, Bound<'py, PyArray1<f64>>);
 
-/// A built-in potential, chosen as `amorph energy` chooses it: `auto` (the physical potential
-/// that covers the composition), `auto-zbl`, `pedone`, `pedone-zbl`, `tosi-fumi`,
-/// `tosi-fumi-zbl` or `uff` (a smoke-test potential, not physics). `coulomb` is `ewald` or
-/// `dsf`; `cutoff` is Pedone's short-range cutoff (Å) of `potential="pedone"`, as
+/// A potential, chosen as `amorph energy` chooses it: `auto` (the physical potential that
+/// covers the composition), `auto-zbl`, `pedone`, `pedone-zbl`, `tosi-fumi`, `tosi-fumi-zbl`,
+/// `uff` (a smoke-test potential, not physics), or `sevennet` / `sevennet:PATH` (SevenNet-0
+/// through libtorch, in a package built with the `torch` feature) on `device`. `coulomb` is
+/// `ewald` or `dsf`; `cutoff` is Pedone's short-range cutoff (Å) of `potential="pedone"`, as
 /// `amorph energy --cutoff`.
 #[pyclass(module = "amorph._amorph", name = "Calculator", frozen)]
 pub struct PyCalculator {
     potential: String,
+    /// `potential` parsed and placed on its device.
+    spec: CalculatorSpec,
     coulomb: Coulomb,
     cutoff: f64,
     /// The calculator of the last composition (built on first use, rebuilt when the
@@ -46,9 +48,9 @@ impl PyCalculator {
                 .ctx("--cutoff")?,
             ));
         }
-        let spec: PotentialSpec = name.parse().ctx(&format!("--potential {name}"))?;
         let composition = s.composition().ctx("structure")?;
-        spec.build(&composition, self.coulomb)
+        self.spec
+            .calculator_for(&composition, self.coulomb)
             .ctx(&format!("--potential {name}"))
     }
 }
@@ -58,7 +60,8 @@ impl PyCalculator {
     #[new]
     #[pyo3(signature = (potential = "auto", coulomb = "ewald", cutoff = 5.5,
         ewald_accuracy = DEFAULT_EWALD_ACCURACY, dsf_alpha = DEFAULT_DSF_ALPHA,
-        dsf_cutoff = DEFAULT_DSF_CUTOFF))]
+        dsf_cutoff = DEFAULT_DSF_CUTOFF, device = "cpu"))]
+    #[allow(clippy::too_many_arguments)]
     fn new(
         potential: &str,
         coulomb: &str,
@@ -66,13 +69,18 @@ impl PyCalculator {
         ewald_accuracy: f64,
         dsf_alpha: f64,
         dsf_cutoff: f64,
+        device: &str,
     ) -> PyResult<Self> {
-        // Check the name now, so that a typo fails here rather than at the first step.
-        if !potential.eq_ignore_ascii_case("pedone") {
-            potential
-                .parse::<PotentialSpec>()
-                .ctx(&format!("--potential {potential}"))?;
+        // Check the name and device now, so that a typo fails here rather than at the first
+        // step.
+        let spec: CalculatorSpec = potential.parse().ctx(&format!("--potential {potential}"))?;
+        if spec.is_ipi() {
+            return Err(bad(format!(
+                "--potential {potential}: an i-PI client serves amorph's own MD runs; from ASE, \
+                 use ase.calculators.socketio directly"
+            )));
         }
+        let spec = spec.on_device(device).ctx(&format!("--device {device}"))?;
         let kind: CoulombKind = coulomb.parse().ctx(&format!("--coulomb {coulomb}"))?;
         let coulomb = kind
             .with(dsf_alpha, dsf_cutoff, ewald_accuracy)
@@ -84,6 +92,7 @@ impl PyCalculator {
         }
         Ok(PyCalculator {
             potential: potential.to_string(),
+            spec,
             coulomb,
             cutoff,
             current: Mutex::new(None),

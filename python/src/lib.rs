@@ -32,6 +32,13 @@ fn _amorph(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = m.py();
     m.add("AmorphError", py.get_type::<error::AmorphError>())?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    // The cargo features this build has: ["torch"] when `sevennet` can run.
+    let features: &[&str] = if cfg!(feature = "torch") {
+        &["torch"]
+    } else {
+        &[]
+    };
+    m.add("features", features.to_vec())?;
     m.add_class::<structure::PyStructure>()?;
     m.add_class::<structure::PyTrajectory>()?;
     m.add_function(wrap_pyfunction!(structure::read_structure, m)?)?;

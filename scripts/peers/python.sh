@@ -6,7 +6,8 @@
 #   2. takes the `amorph` binary `cargo test --workspace` built (dev profile) and exports
 #      AMORPH_BIN: the Python tests compare the bindings' numbers with the command's;
 #   3. builds the extension with `maturin develop` (dev profile; the library crates optimised as
-#      in the workspace's dev profile) into .venv, sharing the workspace's target directory;
+#      in the workspace's dev profile) into .venv, sharing the workspace's target directory,
+#      with the `torch` feature (SevenNet) when LIBTORCH is set (scripts/peers/libtorch.sh);
 #   4. runs pytest on python/tests (which also runs examples/python/).
 # Any failure exits non-zero, which fails scripts/test.sh.
 #
@@ -39,10 +40,17 @@ if [ ! -x "$AMORPH_BIN" ]; then
   exit 1
 fi
 
-echo "== python: maturin develop (python/, dev profile)"
+# With libtorch set up (scripts/peers/libtorch.sh exported LIBTORCH, as scripts/test.sh does),
+# the package gets `potential="sevennet"` and its tests must run (AMORPH_PYTHON_TORCH=1).
+features=()
+if [ -n "${LIBTORCH:-}" ]; then
+  features=(--features torch)
+  export AMORPH_PYTHON_TORCH=1
+fi
+echo "== python: maturin develop (python/, dev profile) ${features[*]}"
 start=$(date +%s)
 VIRTUAL_ENV=$venv PATH=$venv/bin:$PATH CARGO_TARGET_DIR=$target \
-  "$venv/bin/maturin" develop --quiet --manifest-path python/Cargo.toml
+  "$venv/bin/maturin" develop --quiet --manifest-path python/Cargo.toml "${features[@]}"
 echo "== python: extension built in $(( $(date +%s) - start )) s"
 
 echo "== python: pytest python/tests"

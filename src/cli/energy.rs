@@ -67,14 +67,11 @@ pub fn calculator(
     let spec = spec
         .on_device(device)
         .with_context(|| format!("--device {device}"))?;
-    let composition = structure.composition()?;
-    match spec {
-        CalculatorSpec::Potential(p) => p.build(&composition, coulomb),
-        // A machine-learned potential (`sevennet`); i-PI comes through --calculator.
-        other if !other.is_ipi() => other.chooser(coulomb)?.choose(&composition),
-        _ => anyhow::bail!("--potential {name}: use --calculator for an i-PI client"),
+    if spec.is_ipi() {
+        anyhow::bail!("--potential {name}: use --calculator for an i-PI client");
     }
-    .with_context(|| format!("--potential {name}"))
+    spec.calculator_for(&structure.composition()?, coulomb)
+        .with_context(|| format!("--potential {name}"))
 }
 
 /// Runs `amorph energy`.
