@@ -266,15 +266,7 @@ impl Database {
             )
             .map_err(|e| db.err(e))?;
         db.conn.execute_batch(SCHEMA).map_err(|e| db.err(e))?;
-        let version: Option<String> = db
-            .conn
-            .query_row(
-                "SELECT value FROM meta WHERE key = 'schema_version'",
-                [],
-                |r| r.get(0),
-            )
-            .optional()
-            .map_err(|e| db.err(e))?;
+        let version = db.schema_version().map_err(|e| db.err(e))?;
         match version {
             None => {
                 db.conn
@@ -299,6 +291,17 @@ impl Database {
         Ok(db)
     }
 
+    /// The schema version the file records (none in a new file).
+    fn schema_version(&self) -> rusqlite::Result<Option<String>> {
+        self.conn
+            .query_row(
+                "SELECT value FROM meta WHERE key = 'schema_version'",
+                [],
+                |r| r.get(0),
+            )
+            .optional()
+    }
+
     /// Opens an existing database for reading only: nothing is written (no schema set-up, no
     /// WAL checkpoint when it closes), so a result shard that a cluster task is still writing,
     /// possibly from another host, can be read without touching it. Only the current schema
@@ -316,14 +319,8 @@ impl Database {
         db.conn
             .execute_batch("PRAGMA busy_timeout=60000;")
             .map_err(|e| db.err(e))?;
-        let version: Option<String> = db
-            .conn
-            .query_row(
-                "SELECT value FROM meta WHERE key = 'schema_version'",
-                [],
-                |r| r.get(0),
-            )
-            .optional()
+        let version = db
+            .schema_version()
             .map_err(|e| db.err(format!("not an amorph database: {e}")))?;
         match version {
             Some(v) if v == SCHEMA_VERSION.to_string() => Ok(db),
