@@ -86,6 +86,7 @@ if [ "$extra_passes" = 1 ]; then
   echo "== tests: amorph-mlip and amorph-md's SevenNet tests with --features torch"
   cargo test -p amorph-mlip --features amorph-mlip/torch || rc=$?
   cargo test -p amorph-md --features amorph-md/torch --lib --test sevennet_md || rc=$?
+  cargo test -p amorph --features torch --test cli_sevennet || rc=$?
 
   # --- peer 4: the Python package (python/, PyO3): builds it into .venv and runs its pytest
   # suite against the `amorph` command (scripts/peers/python.sh).
