@@ -1,9 +1,11 @@
 //! Test support of the amorph workspace: the live *peers* some tests run against, and what
 //! happens when one is missing.
 //!
-//! A peer is another program a test exchanges messages with: today ASE (a Python that imports
-//! `ase.calculators.socketio`; the i-PI tests run its `SocketClient`). Later peers (a SLURM
-//! cluster, libtorch and SevenNet, the maturin-built Python package) join as one more [`Peer`]
+//! A peer is another program a test exchanges messages with: ASE (a Python that imports
+//! `ase.calculators.socketio`; the i-PI tests run its `SocketClient`), a SLURM cluster that
+//! takes jobs (`scripts/peers/slurm.sh`), and libtorch 2.13 for the SevenNet tests
+//! (`scripts/peers/libtorch.sh`). The Python package's pytest suite is run by
+//! `scripts/peers/python.sh` and needs no Rust-side peer. A new peer joins as one more [`Peer`]
 //! in [`PEERS`] and one more set-up step in `scripts/test.sh`. A test asks for its peer first:
 //!
 //! ```text
