@@ -13,29 +13,8 @@
 //! LAMMPS uses the Abramowitz–Stegun 7.1.26 polynomial (absolute error ≤ 1.5e-7) in
 //! `coul/long` and `coul/dsf`; [`erfc_as`] reproduces it for side-by-side checks.
 
-/// Upper end of the fitted range.
-const X_MAX: f64 = 6.5;
-/// The `p` of `t = 1/(1 + p x)`.
-const P: f64 = 0.25;
-/// `t` at `X_MAX`.
-const T_MIN: f64 = 1.0 / (1.0 + P * X_MAX);
-/// Power-basis coefficients in `u = (2t − (1 + T_MIN)) / (1 − T_MIN)`, constant term first.
-const C: [f64; 14] = [
-    0.279_428_552_193_585_1,
-    0.327_965_037_356_023_6,
-    0.210_251_198_458_206_47,
-    0.111_018_935_538_510_5,
-    0.048_301_520_492_602_446,
-    0.017_119_508_006_243_83,
-    0.004_801_406_984_382_837,
-    0.000_995_662_248_152_817,
-    0.000_124_012_159_292_479_06,
-    -1.484_213_808_745_259_6e-6,
-    -3.923_473_174_838_526e-6,
-    -5.157_067_817_681_735e-7,
-    6.823_765_728_469_79e-8,
-    2.171_926_439_959_582_5e-8,
-];
+use super::vmath::{ERFC_X_MAX as X_MAX, Plain, erfcx_as, erfcx_poly};
+
 /// 1/√π.
 const FRAC_1_SQRT_PI: f64 = 0.564_189_583_547_756_3;
 
@@ -44,27 +23,10 @@ const FRAC_1_SQRT_PI: f64 = 0.564_189_583_547_756_3;
 pub fn erfc_exp(x: f64) -> (f64, f64) {
     let e = (-x * x).exp();
     if x <= X_MAX {
-        let t = 1.0 / (1.0 + P * x);
-        let u = (2.0 * t - (1.0 + T_MIN)) / (1.0 - T_MIN);
-        // Estrin: pairs, then quadruples, then octets. Plain `a * b + c`, not `mul_add`:
-        // without the `fma` target feature `mul_add` is a libm call (17 % of an MD run).
-        let u2 = u * u;
-        let u4 = u2 * u2;
-        let u8 = u4 * u4;
-        let p01 = C[1] * u + C[0];
-        let p23 = C[3] * u + C[2];
-        let p45 = C[5] * u + C[4];
-        let p67 = C[7] * u + C[6];
-        let p89 = C[9] * u + C[8];
-        let p1011 = C[11] * u + C[10];
-        let p1213 = C[13] * u + C[12];
-        let q0 = p23 * u2 + p01;
-        let q1 = p67 * u2 + p45;
-        let q2 = p1011 * u2 + p89;
-        let lo = q1 * u4 + q0;
-        let hi = p1213 * u4 + q2;
-        let p = hi * u8 + lo;
-        (e * p, e)
+        // The coefficients and the Estrin scheme live in `vmath`, shared with the
+        // vectorised kernel; `Plain` is `a * b + c`, not `mul_add`: without the `fma` target
+        // feature `mul_add` is a libm call (17 % of an MD run).
+        (e * erfcx_poly::<Plain>(x), e)
     } else {
         // Asymptotic series Σ (−1)ⁿ (2n−1)!! / (2x²)ⁿ, 10 terms (error < 1e-9 at x = 6.5).
         let y = 0.5 / (x * x);
@@ -90,20 +52,8 @@ pub fn erfc(x: f64) -> f64 {
 /// (absolute error ≤ 1.5e-7); returns `(erfc(x), exp(−x²))` for `x ≥ 0`.
 #[inline]
 pub fn erfc_as(x: f64) -> (f64, f64) {
-    const P: f64 = 0.327_591_1;
-    const A: [f64; 5] = [
-        0.254_829_592,
-        -0.284_496_736,
-        1.421_413_741,
-        -1.453_152_027,
-        1.061_405_429,
-    ];
     let e = (-x * x).exp();
-    let t = 1.0 / (1.0 + P * x);
-    (
-        t * (A[0] + t * (A[1] + t * (A[2] + t * (A[3] + t * A[4])))) * e,
-        e,
-    )
+    (erfcx_as::<Plain>(x) * e, e)
 }
 
 #[cfg(test)]

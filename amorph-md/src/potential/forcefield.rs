@@ -7,9 +7,14 @@
 //! The Ewald reciprocal sum, when used, is a second loop over k-vectors. Large systems split
 //! the pair loop over rayon threads, each into its own force buffer (kept between calls), in
 //! chunks of equal pair count.
+//!
+//! The pair loop is the vectorised kernel of [`super::kernel`] (AVX2 + FMA chosen at run
+//! time, see [`PairKernel`]); the original pair-by-pair loop stays as
+//! [`PairKernel::Reference`], the yardstick of the kernel's accuracy contract.
 
 use super::coulomb::{Coulomb, DsfConsts, EwaldSplit, Reciprocal, TWO_OVER_SQRT_PI, damp};
 use super::erfc::erfc_as;
+use super::kernel::{self, PairKernel, RealCoulomb, Scratch, TypePair};
 use super::pair::{PairPotential, PairTerm};
 use crate::error::{MdError, Result};
 use amorph_core::neighbor::VerletList;
@@ -69,6 +74,7 @@ pub struct ForceField {
     min_distance: f64,
     parallel: bool,
     lammps_erfc: bool,
+    kernel: PairKernel,
     state: State,
 }
 
@@ -90,6 +96,14 @@ struct State {
     table: Vec<PairType>,
     terms: Vec<PairTerm>,
     q: Vec<f64>,
+    /// The vectorised kernel's species-pair table and leftover terms.
+    pairs: Vec<TypePair>,
+    extra_terms: Vec<PairTerm>,
+    /// `K qᵢ qⱼ` by species pair, packed (vectorised kernel).
+    qq: Vec<f64>,
+    /// `[x, y, z, type]` per atom (vectorised kernel).
+    sites4: Vec<[f64; 4]>,
+    scratch: Vec<Scratch>,
     coul_cut: f64,
     list_cut: f64,
     self_energy: f64,
@@ -169,8 +183,7 @@ struct Ctx<'a, C: RealSpace> {
     coul: C,
 }
 
-/// Result of one chunk: energy, virial (Voigt, Σ dE/dr·r_a r_b / r), or the first overlap.
-type ChunkResult = std::result::Result<(f64, [f64; 6]), (usize, usize, f64)>;
+use kernel::ChunkResult;
 
 impl<C: RealSpace> Ctx<'_, C> {
     #[inline(always)]
@@ -253,6 +266,7 @@ impl ForceField {
             min_distance: DEFAULT_MIN_DISTANCE,
             parallel: true,
             lammps_erfc: false,
+            kernel: PairKernel::Auto,
             state: State::default(),
         }
     }
@@ -317,6 +331,18 @@ impl ForceField {
         self
     }
 
+    /// Chooses the pair kernel (default [`PairKernel::Auto`]: vectorised, instruction set
+    /// detected at run time).
+    pub fn with_kernel(mut self, kernel: PairKernel) -> Self {
+        self.kernel = kernel;
+        self
+    }
+
+    /// The pair kernel in use.
+    pub fn kernel(&self) -> PairKernel {
+        self.kernel
+    }
+
     /// The short-range pair potential, if any.
     pub fn pair_potential(&self) -> Option<&PairPotential> {
         self.pair.as_ref()
@@ -364,10 +390,13 @@ impl ForceField {
             .collect();
         let mut table = Vec::with_capacity(nt * nt);
         let mut terms = Vec::new();
+        let mut pairs = Vec::with_capacity(nt * nt);
+        let mut extra_terms = Vec::new();
         let mut sr_cut: f64 = 0.0;
         for &a in &type_species {
             for &b in &type_species {
                 let Some(pair) = &self.pair else {
+                    pairs.push(TypePair::coulomb_only());
                     table.push(PairType {
                         rc2: -1.0,
                         shift: 0.0,
@@ -392,6 +421,12 @@ impl ForceField {
                 if !entry.terms.is_empty() {
                     sr_cut = sr_cut.max(entry.cutoff);
                 }
+                pairs.push(TypePair::new(
+                    &entry.terms,
+                    entry.cutoff,
+                    shift,
+                    &mut extra_terms,
+                ));
                 table.push(PairType {
                     rc2: if entry.terms.is_empty() {
                         -1.0
@@ -453,6 +488,7 @@ impl ForceField {
             }
         };
         let list_cut = sr_cut.max(coul_cut);
+        let qq = table.iter().map(|t| t.qq).collect();
         *st = State {
             species: s.species().to_vec(),
             types,
@@ -460,6 +496,11 @@ impl ForceField {
             table,
             terms,
             q,
+            pairs,
+            extra_terms,
+            qq,
+            sites4: Vec::new(),
+            scratch: Vec::new(),
             coul_cut,
             list_cut,
             self_energy,
@@ -573,63 +614,91 @@ impl ForceField {
         let Some(list) = &st.list else {
             return Ok((0.0, [0.0; 6]));
         };
-        st.sites.clear();
-        st.sites
-            .extend(s.positions().iter().zip(&st.types).map(|(&pos, &t)| Site {
-                pos,
-                ty: t as usize,
-            }));
-        macro_rules! ctx {
-            ($coul:expr) => {
-                Ctx {
-                    sites: &st.sites,
-                    ntypes: st.ntypes,
-                    table: &st.table,
-                    terms: &st.terms,
-                    starts: list.starts(),
-                    js: list.indices(),
-                    offsets: list.offsets(),
-                    list_cut2: st.list_cut * st.list_cut,
-                    coul_cut2: st.coul_cut * st.coul_cut,
-                    floor2,
-                    coul: $coul,
-                }
-            };
-        }
         let threads = if self.parallel && list.len() >= PARALLEL_MIN_PAIRS {
             rayon::current_num_threads()
         } else {
             1
         };
-        let buffers = &mut st.buffers;
-        let ebuffers = &mut st.ebuffers;
-        let result = match self.coulomb {
-            Coulomb::None => run(
-                &ctx!(NoCoulomb),
-                threads,
-                forces,
-                energies,
-                buffers,
-                ebuffers,
-            ),
-            Coulomb::Dsf { alpha, cutoff } => run(
-                &ctx!(DsfReal(DsfConsts::new(alpha, cutoff), self.lammps_erfc)),
-                threads,
-                forces,
-                energies,
-                buffers,
-                ebuffers,
-            ),
-            Coulomb::Ewald(_) => {
-                let alpha = st.recip.as_ref().map_or(0.0, |r| r.split.alpha);
-                run(
-                    &ctx!(EwaldReal(alpha, self.lammps_erfc)),
-                    threads,
-                    forces,
-                    energies,
-                    buffers,
-                    ebuffers,
-                )
+        let list_cut2 = st.list_cut * st.list_cut;
+        let coul_cut2 = st.coul_cut * st.coul_cut;
+        let ewald_alpha = st.recip.as_ref().map_or(0.0, |r| r.split.alpha);
+        let chunks = Chunks {
+            starts: list.starts(),
+            threads,
+            buffers: &mut st.buffers,
+            ebuffers: &mut st.ebuffers,
+            scratch: &mut st.scratch,
+        };
+        let result = if let Some(arch) = self.kernel.arch() {
+            st.sites4.clear();
+            st.sites4.extend(
+                s.positions()
+                    .iter()
+                    .zip(&st.types)
+                    .map(|(p, &t)| [p.x, p.y, p.z, f64::from(t)]),
+            );
+            let real = |alpha, e_cut, f_shift, cutoff| RealCoulomb {
+                alpha,
+                e_cut,
+                f_shift,
+                cutoff,
+                lammps: self.lammps_erfc,
+            };
+            let input = kernel::Input {
+                sites: &st.sites4,
+                ntypes: st.ntypes,
+                pairs: &st.pairs,
+                qq: &st.qq,
+                extra_terms: &st.extra_terms,
+                starts: list.starts(),
+                js: list.indices(),
+                offsets: list.offsets(),
+                list_cut2,
+                coul_cut2,
+                floor2,
+                coulomb: match self.coulomb {
+                    Coulomb::None => None,
+                    Coulomb::Dsf { alpha, cutoff } => {
+                        let c = DsfConsts::new(alpha, cutoff);
+                        Some(real(alpha, c.e_cut, c.f_shift, cutoff))
+                    }
+                    Coulomb::Ewald(_) => Some(real(ewald_alpha, 0.0, 0.0, 0.0)),
+                },
+            };
+            chunks.run(forces, energies, |atoms, f, e, scratch| {
+                kernel::run(arch, &input, atoms, f, e, scratch)
+            })
+        } else {
+            st.sites.clear();
+            st.sites
+                .extend(s.positions().iter().zip(&st.types).map(|(&pos, &t)| Site {
+                    pos,
+                    ty: t as usize,
+                }));
+            macro_rules! reference {
+                ($coul:expr) => {{
+                    let ctx = Ctx {
+                        sites: &st.sites,
+                        ntypes: st.ntypes,
+                        table: &st.table,
+                        terms: &st.terms,
+                        starts: list.starts(),
+                        js: list.indices(),
+                        offsets: list.offsets(),
+                        list_cut2,
+                        coul_cut2,
+                        floor2,
+                        coul: $coul,
+                    };
+                    chunks.run(forces, energies, |atoms, f, e, _| ctx.run(atoms, f, e))
+                }};
+            }
+            match self.coulomb {
+                Coulomb::None => reference!(NoCoulomb),
+                Coulomb::Dsf { alpha, cutoff } => {
+                    reference!(DsfReal(DsfConsts::new(alpha, cutoff), self.lammps_erfc))
+                }
+                Coulomb::Ewald(_) => reference!(EwaldReal(ewald_alpha, self.lammps_erfc)),
             }
         };
         result.map_err(|(i, j, distance)| MdError::Overlap {
@@ -644,84 +713,112 @@ impl ForceField {
     }
 }
 
-/// Runs the kernel on one thread or on `threads` chunks of equal pair count.
-fn run<C: RealSpace>(
-    ctx: &Ctx<'_, C>,
+/// How a pair pass is split over threads, with the buffers kept between passes.
+struct Chunks<'a> {
+    starts: &'a [usize],
     threads: usize,
-    forces: &mut [Vector3<f64>],
-    energies: Option<&mut [f64]>,
-    buffers: &mut Vec<Vec<Vector3<f64>>>,
-    ebuffers: &mut Vec<Vec<f64>>,
-) -> ChunkResult {
-    let n = forces.len();
-    if threads <= 1 {
-        return ctx.run(0..n, forces, energies);
-    }
-    // Chunk boundaries with about equal numbers of list entries.
-    let total = ctx.starts[n];
-    let nchunks = threads;
-    let mut bounds = Vec::with_capacity(nchunks + 1);
-    bounds.push(0);
-    for c in 1..nchunks {
-        let target = total * c / nchunks;
-        let i = ctx.starts.partition_point(|&x| x < target).min(n);
-        bounds.push(i.max(*bounds.last().unwrap_or(&0)));
-    }
-    bounds.push(n);
-    buffers.resize_with(nchunks, Vec::new);
-    let want_e = energies.is_some();
-    if want_e {
-        ebuffers.resize_with(nchunks, Vec::new);
-    }
-    for b in buffers.iter_mut() {
-        b.clear();
-        b.resize(n, Vector3::zeros());
-    }
-    if want_e {
-        for b in ebuffers.iter_mut() {
+    buffers: &'a mut Vec<Vec<Vector3<f64>>>,
+    ebuffers: &'a mut Vec<Vec<f64>>,
+    scratch: &'a mut Vec<Scratch>,
+}
+
+impl Chunks<'_> {
+    /// Runs `kernel(atoms, forces, energies, scratch)` on one thread, or on `threads`
+    /// chunks of about equal pair count, each into its own buffers, then sums the buffers.
+    fn run<K>(
+        self,
+        forces: &mut [Vector3<f64>],
+        energies: Option<&mut [f64]>,
+        kernel: K,
+    ) -> ChunkResult
+    where
+        K: Fn(
+                std::ops::Range<usize>,
+                &mut [Vector3<f64>],
+                Option<&mut [f64]>,
+                &mut Scratch,
+            ) -> ChunkResult
+            + Sync,
+    {
+        let Chunks {
+            starts,
+            threads,
+            buffers,
+            ebuffers,
+            scratch,
+        } = self;
+        let n = forces.len();
+        let nchunks = threads.max(1);
+        scratch.resize_with(nchunks, Scratch::default);
+        if nchunks == 1 {
+            return kernel(0..n, forces, energies, &mut scratch[0]);
+        }
+        let total = starts[n];
+        let mut bounds = Vec::with_capacity(nchunks + 1);
+        bounds.push(0);
+        for c in 1..nchunks {
+            let target = total * c / nchunks;
+            let i = starts.partition_point(|&x| x < target).min(n);
+            bounds.push(i.max(*bounds.last().unwrap_or(&0)));
+        }
+        bounds.push(n);
+        buffers.resize_with(nchunks, Vec::new);
+        let want_e = energies.is_some();
+        if want_e {
+            ebuffers.resize_with(nchunks, Vec::new);
+        }
+        for b in buffers.iter_mut() {
             b.clear();
-            b.resize(n, 0.0);
+            b.resize(n, Vector3::zeros());
         }
-    }
-    let mut ebufs: Vec<Option<&mut Vec<f64>>> = if want_e {
-        ebuffers.iter_mut().map(Some).collect()
-    } else {
-        (0..nchunks).map(|_| None).collect()
-    };
-    let results: Vec<ChunkResult> = buffers
-        .par_iter_mut()
-        .zip(ebufs.par_iter_mut())
-        .enumerate()
-        .map(|(c, (fb, eb))| {
-            ctx.run(
-                bounds[c]..bounds[c + 1],
-                fb,
-                eb.as_deref_mut().map(|v| v.as_mut_slice()),
-            )
-        })
-        .collect();
-    let mut energy = 0.0;
-    let mut w = [0.0; 6];
-    for r in results {
-        let (e, wv) = r?;
-        energy += e;
-        for (a, b) in w.iter_mut().zip(wv) {
-            *a += b;
-        }
-    }
-    forces.par_iter_mut().enumerate().for_each(|(i, f)| {
-        for b in buffers.iter() {
-            *f += b[i];
-        }
-    });
-    if let Some(en) = energies {
-        for b in ebuffers.iter() {
-            for (x, y) in en.iter_mut().zip(b) {
-                *x += y;
+        if want_e {
+            for b in ebuffers.iter_mut() {
+                b.clear();
+                b.resize(n, 0.0);
             }
         }
+        let mut ebufs: Vec<Option<&mut Vec<f64>>> = if want_e {
+            ebuffers.iter_mut().map(Some).collect()
+        } else {
+            (0..nchunks).map(|_| None).collect()
+        };
+        let results: Vec<ChunkResult> = buffers
+            .par_iter_mut()
+            .zip(ebufs.par_iter_mut())
+            .zip(scratch.par_iter_mut())
+            .enumerate()
+            .map(|(c, ((fb, eb), sc))| {
+                kernel(
+                    bounds[c]..bounds[c + 1],
+                    fb,
+                    eb.as_deref_mut().map(|v| v.as_mut_slice()),
+                    sc,
+                )
+            })
+            .collect();
+        let mut energy = 0.0;
+        let mut w = [0.0; 6];
+        for r in results {
+            let (e, wv) = r?;
+            energy += e;
+            for (a, b) in w.iter_mut().zip(wv) {
+                *a += b;
+            }
+        }
+        forces.par_iter_mut().enumerate().for_each(|(i, f)| {
+            for b in buffers.iter() {
+                *f += b[i];
+            }
+        });
+        if let Some(en) = energies {
+            for b in ebuffers.iter() {
+                for (x, y) in en.iter_mut().zip(b) {
+                    *x += y;
+                }
+            }
+        }
+        Ok((energy, w))
     }
-    Ok((energy, w))
 }
 
 impl Calculator for ForceField {

@@ -20,10 +20,12 @@ mod choice;
 mod coulomb;
 pub mod erfc;
 mod forcefield;
+mod kernel;
 mod pair;
 mod pedone;
 mod tosi_fumi;
 mod uff;
+mod vmath;
 
 pub use choice::{
     Coverage, CoverageReport, Family, POTENTIAL_NAMES, PotentialSpec, Uncovered, choose_family,
@@ -31,6 +33,7 @@ pub use choice::{
 };
 pub use coulomb::{Coulomb, EWALD_COST_WEIGHT, EwaldOptions, EwaldSplit};
 pub use forcefield::{DEFAULT_MIN_DISTANCE, DEFAULT_SKIN, ForceField, PARALLEL_MIN_PAIRS};
+pub use kernel::PairKernel;
 pub use pair::{PairEntry, PairPotential, PairTerm};
 pub use pedone::{
     PEDONE_IONS, PEDONE_O_CHARGE, PEDONE_OO, PEDONE_ZBL_RADII, PedoneIon, PedoneOptions, pedone,
