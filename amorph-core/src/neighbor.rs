@@ -22,7 +22,7 @@ use nalgebra::Vector3;
 use rayon::prelude::*;
 
 /// Systems with fewer atoms than this are built on one thread.
-const PARALLEL_MIN_ATOMS: usize = 4096;
+const PARALLEL_MIN_ATOMS: usize = 512;
 /// Candidate bin thicknesses as fractions of the cutoff. Smaller bins waste fewer distance
 /// tests but cost more bin visits; [`Grid::new`] picks the cheapest for the system at hand.
 /// Half the cutoff suits large cells; small cells with a cutoff near the cell size (a
@@ -186,7 +186,8 @@ impl NeighborListBuilder {
             (n as f64 / grid.volume * sphere * 1.05 + 1.0) * if self.half { 0.5 } else { 1.0 };
         let hint = |atoms: usize| (per_atom_hint * atoms as f64).min(RESERVE_MAX) as usize;
         if self.parallel && n >= PARALLEL_MIN_ATOMS {
-            let size = n.div_ceil(rayon::current_num_threads() * 8).max(256);
+            // Small chunks (≥ 64 atoms) keep two threads evenly loaded at ~1000 atoms.
+            let size = n.div_ceil(rayon::current_num_threads() * 8).max(64);
             (0..n)
                 .collect::<Vec<_>>()
                 .par_chunks(size)

@@ -2,17 +2,18 @@
 //! by loops the compiler vectorises, with the instruction set chosen at run time.
 //!
 //! For each atom the kernel
-//! 1. **gathers** its Verlet entries inside the interaction cutoff into two batches (scalar,
-//!    branch-free compaction): batch A holds pairs inside their species pair's short-range
-//!    cutoff, batch B the pairs that only Coulomb reaches;
+//! 1. computes the separations of its whole Verlet row into arrays (positions and species
+//!    read from one `[x, y, z, type]` array);
 //! 2. evaluates the **real-space Coulomb** term (DSF or Ewald; accurate or LAMMPS's erfc)
-//!    over both batches, and the **short-range** terms over batch A, in call-free,
-//!    branch-free loops ([`super::vmath`]) that the compiler turns into AVX2 + FMA code;
+//!    over the row, masked to zero beyond its cutoff, then compacts the entries inside their
+//!    species pair's **short-range** cutoff (branch-free) and evaluates those terms; both in
+//!    call-free, branch-free loops ([`super::vmath`]) that the compiler turns into AVX2 + FMA
+//!    code;
 //! 3. evaluates the rare terms that have no vector form (ZBL inside its switch-off distance,
 //!    a second exponential, `C/rⁿ` with n other than 6, 8 and 12) pair by pair with
 //!    [`PairTerm::eval`];
-//! 4. sums energy, virial and the atom's force in four independent lanes (vectorisable
-//!    without reassociating) and scatters the neighbours' forces.
+//! 4. sums energy, virial and the atom's force in SIMD lanes and scatters the neighbours'
+//!    forces.
 //!
 //! The short-range terms are first folded into one form per species pair,
 //! `x (A₁ + A₂ x) + C₆/r⁶ + C₈/r⁸ + C₁₂/r¹² − shift` with `x = e^{−b(r − r₀)}`, which holds
@@ -254,7 +255,7 @@ struct Short {
     s: Vec<f64>,
 }
 
-/// Per-thread work space of the kernel (kept between calls).
+/// Per-thread work space of the kernel (kept between calls; sized to the longest row).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Scratch {
     row: Row,
@@ -464,12 +465,7 @@ fn distances(r2: &[f64], r: &mut [f64], rinv: &mut [f64]) {
 /// Step 2a: real-space Coulomb over the row, written (not added) into `e` and `s`; zero
 /// beyond its cutoff.
 #[inline(always)]
-fn coulomb<M: Madd, const LAMMPS_ERFC: bool>(
-    rw: &mut Row,
-    n: usize,
-    c: &RealCoulomb,
-    cut2: f64,
-) {
+fn coulomb<M: Madd, const LAMMPS_ERFC: bool>(rw: &mut Row, n: usize, c: &RealCoulomb, cut2: f64) {
     let two_alpha_over_sqrt_pi = std::f64::consts::FRAC_2_SQRT_PI * c.alpha;
     let (r2, r, rinv, qq) = (&rw.r2[..n], &rw.r[..n], &rw.rinv[..n], &rw.qq[..n]);
     let (e, s) = (&mut rw.e[..n], &mut rw.s[..n]);
@@ -571,7 +567,11 @@ fn sums<S: Simd>(simd: S, rw: &Row, n: usize) -> (f64, Vector3<f64>, [f64; 6]) {
     let zero = simd.splat_f64s(0.0);
     let mut acc = [zero; 10];
     for ((((&e, &s), &x), &y), &z) in e_h.iter().zip(s_h).zip(x_h).zip(y_h).zip(z_h) {
-        let (fx, fy, fz) = (simd.mul_f64s(s, x), simd.mul_f64s(s, y), simd.mul_f64s(s, z));
+        let (fx, fy, fz) = (
+            simd.mul_f64s(s, x),
+            simd.mul_f64s(s, y),
+            simd.mul_f64s(s, z),
+        );
         acc[0] = simd.add_f64s(acc[0], e);
         acc[1] = simd.add_f64s(acc[1], fx);
         acc[2] = simd.add_f64s(acc[2], fy);
@@ -586,10 +586,18 @@ fn sums<S: Simd>(simd: S, rw: &Row, n: usize) -> (f64, Vector3<f64>, [f64; 6]) {
     let mut t = acc.map(|a| simd.reduce_sum_f64s(a));
     for ((((&e, &s), &x), &y), &z) in e_t.iter().zip(s_t).zip(x_t).zip(y_t).zip(z_t) {
         let (fx, fy, fz) = (s * x, s * y, s * z);
-        for (acc, v) in t
-            .iter_mut()
-            .zip([e, fx, fy, fz, fx * x, fy * y, fz * z, fy * z, fx * z, fx * y])
-        {
+        for (acc, v) in t.iter_mut().zip([
+            e,
+            fx,
+            fy,
+            fz,
+            fx * x,
+            fy * y,
+            fz * z,
+            fy * z,
+            fx * z,
+            fx * y,
+        ]) {
             *acc += v;
         }
     }
