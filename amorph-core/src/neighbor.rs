@@ -185,7 +185,7 @@ impl NeighborListBuilder {
         let per_atom_hint =
             (n as f64 / grid.volume * sphere * 1.05 + 1.0) * if self.half { 0.5 } else { 1.0 };
         let hint = |atoms: usize| (per_atom_hint * atoms as f64).min(RESERVE_MAX) as usize;
-        if self.parallel && n >= PARALLEL_MIN_ATOMS {
+        if self.parallel && n >= PARALLEL_MIN_ATOMS && rayon::current_num_threads() > 1 {
             // Small chunks (≥ 64 atoms) keep two threads evenly loaded at ~1000 atoms.
             let size = n.div_ceil(rayon::current_num_threads() * 8).max(64);
             (0..n)
