@@ -14,7 +14,7 @@
 
 use super::coulomb::{Coulomb, DsfConsts, EwaldSplit, Reciprocal, TWO_OVER_SQRT_PI, damp};
 use super::erfc::erfc_as;
-use super::kernel::{self, PairKernel, RealCoulomb, Scratch, TypePair};
+use super::kernel::{self, ChunkResult, PairKernel, RealCoulomb, Scratch, TypePair};
 use super::pair::{PairPotential, PairTerm};
 use crate::error::{MdError, Result};
 use amorph_core::neighbor::VerletList;
@@ -182,8 +182,6 @@ struct Ctx<'a, C: RealSpace> {
     floor2: f64,
     coul: C,
 }
-
-use kernel::ChunkResult;
 
 impl<C: RealSpace> Ctx<'_, C> {
     #[inline(always)]
