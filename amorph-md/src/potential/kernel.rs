@@ -45,13 +45,14 @@ pub enum PairKernel {
 
 impl PairKernel {
     /// The instruction set this kernel choice runs on this CPU: `"avx2+fma"` (x86-64-v3),
-    /// `"portable"` or `"reference"`.
+    /// `"neon"` (aarch64), `"portable"` or `"reference"`.
     pub fn instruction_set(self) -> &'static str {
         match self {
             PairKernel::Reference => "reference",
             PairKernel::Portable => "portable",
             PairKernel::Auto => match Arch::new() {
                 Arch::Scalar => "portable",
+                _ if cfg!(target_arch = "aarch64") => "neon",
                 _ => "avx2+fma",
             },
         }
@@ -375,7 +376,6 @@ impl Job<'_, '_> {
             }
             let m = compact_short(inp, rw, short, n);
             if m > 0 {
-                distances(&short.r2[..m], &mut short.r[..m], &mut short.rinv[..m]);
                 short_range::<M>(short, m);
                 if !inp.extra_terms.is_empty() {
                     leftover_terms(inp, short, m);
@@ -486,8 +486,8 @@ fn coulomb<M: Madd, const LAMMPS_ERFC: bool>(rw: &mut Row, n: usize, c: &RealCou
     }
 }
 
-/// Step 2b: the entries inside their short-range cutoff, compacted with their parameters
-/// (branch-free: every entry is written, the count moves on for those inside). Returns how
+/// Step 2b: the entries inside their short-range cutoff, compacted with their distances
+/// (taken from the row, not recomputed) and parameters (branch-free: every entry is written, the count moves on for those inside). Returns how
 /// many.
 #[inline(always)]
 fn compact_short(inp: &Input<'_>, rw: &Row, sh: &mut Short, n: usize) -> usize {
@@ -498,6 +498,8 @@ fn compact_short(inp: &Input<'_>, rw: &Row, sh: &mut Short, n: usize) -> usize {
         sh.k[m] = k as u32;
         sh.tp[m] = tp;
         sh.r2[m] = r2;
+        sh.r[m] = rw.r[k];
+        sh.rinv[m] = rw.rinv[k];
         m += usize::from(r2 < inp.pairs[tp as usize].rc2);
     }
     for q in 0..m {
