@@ -174,9 +174,7 @@ struct Ctx<'a, C: RealSpace> {
     ntypes: usize,
     table: &'a [PairType],
     terms: &'a [PairTerm],
-    starts: &'a [usize],
-    js: &'a [u32],
-    offsets: &'a [Vector3<f64>],
+    list: &'a VerletList,
     list_cut2: f64,
     coul_cut2: f64,
     floor2: f64,
@@ -193,15 +191,21 @@ impl<C: RealSpace> Ctx<'_, C> {
     ) -> ChunkResult {
         let mut energy = 0.0;
         let mut w = [0.0; 6];
+        let (starts, js, images, table) = (
+            self.list.starts(),
+            self.list.indices(),
+            self.list.images(),
+            self.list.image_vectors(),
+        );
         for i in atoms {
             let Site { pos: ri, ty } = self.sites[i];
             let ti = ty * self.ntypes;
             let mut fi = Vector3::zeros();
             let mut ei = 0.0;
-            for k in self.starts[i]..self.starts[i + 1] {
-                let j = self.js[k] as usize;
+            for k in starts[i]..starts[i + 1] {
+                let j = js[k] as usize;
                 let sj = &self.sites[j];
-                let d = sj.pos + self.offsets[k] - ri;
+                let d = sj.pos + table[images[k] as usize] - ri;
                 let r2 = d.norm_squared();
                 if r2 >= self.list_cut2 {
                     continue;
@@ -632,8 +636,9 @@ impl ForceField {
             st.sites4.extend(
                 s.positions()
                     .iter()
+                    .zip(list.site_shifts())
                     .zip(&st.types)
-                    .map(|(p, &t)| [p.x, p.y, p.z, f64::from(t)]),
+                    .map(|((p, o), &t)| [p.x + o.x, p.y + o.y, p.z + o.z, f64::from(t)]),
             );
             let real = |alpha, e_cut, f_shift, cutoff| RealCoulomb {
                 alpha,
@@ -648,9 +653,7 @@ impl ForceField {
                 pairs: &st.pairs,
                 qq: &st.qq,
                 extra_terms: &st.extra_terms,
-                starts: list.starts(),
-                js: list.indices(),
-                offsets: list.offsets(),
+                list,
                 list_cut2,
                 coul_cut2,
                 floor2,
@@ -668,11 +671,16 @@ impl ForceField {
             })
         } else {
             st.sites.clear();
-            st.sites
-                .extend(s.positions().iter().zip(&st.types).map(|(&pos, &t)| Site {
-                    pos,
-                    ty: t as usize,
-                }));
+            st.sites.extend(
+                s.positions()
+                    .iter()
+                    .zip(list.site_shifts())
+                    .zip(&st.types)
+                    .map(|((p, o), &t)| Site {
+                        pos: p + o,
+                        ty: t as usize,
+                    }),
+            );
             macro_rules! reference {
                 ($coul:expr) => {{
                     let ctx = Ctx {
@@ -680,9 +688,7 @@ impl ForceField {
                         ntypes: st.ntypes,
                         table: &st.table,
                         terms: &st.terms,
-                        starts: list.starts(),
-                        js: list.indices(),
-                        offsets: list.offsets(),
+                        list,
                         list_cut2,
                         coul_cut2,
                         floor2,

@@ -26,6 +26,7 @@
 
 use super::pair::PairTerm;
 use super::vmath::{ERFC_X_MAX, Fused, Madd, Plain, erfcx_as, erfcx_poly, exp};
+use amorph_core::neighbor::VerletList;
 use nalgebra::Vector3;
 use pulp::{Arch, Simd, WithSimd};
 
@@ -199,16 +200,15 @@ pub(crate) struct RealCoulomb {
 
 /// The read-only input of one pass.
 pub(crate) struct Input<'a> {
-    /// `[x, y, z, species type]` of every atom: one load stream for the separations.
+    /// `[x, y, z, species type]` of every atom, positions shifted by the list's
+    /// [`VerletList::site_shifts`]: one load stream for the separations.
     pub sites: &'a [[f64; 4]],
     pub ntypes: usize,
     pub pairs: &'a [TypePair],
     /// `K qᵢ qⱼ` by species pair.
     pub qq: &'a [f64],
     pub extra_terms: &'a [PairTerm],
-    pub starts: &'a [usize],
-    pub js: &'a [u32],
-    pub offsets: &'a [Vector3<f64>],
+    pub list: &'a VerletList,
     pub list_cut2: f64,
     pub coul_cut2: f64,
     pub floor2: f64,
@@ -354,13 +354,15 @@ impl Job<'_, '_> {
         } = self;
         let mut energy = 0.0;
         let mut w = [0.0; 6];
+        let (starts, all_js, all_images) =
+            (inp.list.starts(), inp.list.indices(), inp.list.images());
         for i in atoms {
-            let row = inp.starts[i]..inp.starts[i + 1];
+            let row = starts[i]..starts[i + 1];
             let n = row.len();
             scratch.fit(n);
-            let js = &inp.js[row.clone()];
+            let js = &all_js[row.clone()];
             let Scratch { row: rw, short } = scratch;
-            let min_r2 = separations(inp, i, js, &inp.offsets[row.clone()], rw);
+            let min_r2 = separations(inp, i, js, &all_images[row.clone()], rw);
             if min_r2 < inp.floor2 {
                 if let Some(overlap) = first_overlap(inp, i, row) {
                     return Err(overlap);
@@ -392,17 +394,24 @@ impl Job<'_, '_> {
                 *acc += x;
             }
             forces[i] += fi;
+            // Slices held in registers (see `compact_short`).
+            let (s, dx, dy, dz, e) = (
+                &rw.s[..n],
+                &rw.dx[..n],
+                &rw.dy[..n],
+                &rw.dz[..n],
+                &rw.e[..n],
+            );
             for (k, &j) in js.iter().enumerate() {
-                let s = rw.s[k];
                 let f = &mut forces[j as usize];
-                f.x -= s * rw.dx[k];
-                f.y -= s * rw.dy[k];
-                f.z -= s * rw.dz[k];
+                f.x -= s[k] * dx[k];
+                f.y -= s[k] * dy[k];
+                f.z -= s[k] * dz[k];
             }
             if let Some(en) = energies.as_deref_mut() {
                 en[i] += 0.5 * ei;
                 for (k, &j) in js.iter().enumerate() {
-                    en[j as usize] += 0.5 * rw.e[k];
+                    en[j as usize] += 0.5 * e[k];
                 }
             }
         }
@@ -413,27 +422,23 @@ impl Job<'_, '_> {
 /// Step 1: separation vectors, squared distances, species pairs and charges of the row;
 /// returns the smallest squared distance.
 #[inline(always)]
-fn separations(
-    inp: &Input<'_>,
-    i: usize,
-    js: &[u32],
-    offsets: &[Vector3<f64>],
-    rw: &mut Row,
-) -> f64 {
+fn separations(inp: &Input<'_>, i: usize, js: &[u32], images: &[u32], rw: &mut Row) -> f64 {
     let n = js.len();
-    let [xi, yi, zi, ti] = inp.sites[i];
+    let (sites, qq, table) = (inp.sites, inp.qq, inp.list.image_vectors());
+    let [xi, yi, zi, ti] = sites[i];
     let ti = ti as u32 * inp.ntypes as u32;
     let mut min_r2 = f64::INFINITY;
     let (dx, dy, dz) = (&mut rw.dx[..n], &mut rw.dy[..n], &mut rw.dz[..n]);
     let (r2s, tps, qqs) = (&mut rw.r2[..n], &mut rw.tp[..n], &mut rw.qq[..n]);
-    for (k, (&j, o)) in js.iter().zip(offsets).enumerate() {
-        let [xj, yj, zj, tj] = inp.sites[j as usize];
+    for (k, (&j, &image)) in js.iter().zip(images).enumerate() {
+        let [xj, yj, zj, tj] = sites[j as usize];
+        let o = table[image as usize];
         let (x, y, z) = (xj + o.x - xi, yj + o.y - yi, zj + o.z - zi);
         let r2 = x * x + y * y + z * z;
         (dx[k], dy[k], dz[k], r2s[k]) = (x, y, z, r2);
         let tp = ti + tj as u32;
         tps[k] = tp;
-        qqs[k] = inp.qq[tp as usize];
+        qqs[k] = qq[tp as usize];
         min_r2 = if r2 < min_r2 { r2 } else { min_r2 };
     }
     min_r2
@@ -447,9 +452,14 @@ fn first_overlap(
     row: std::ops::Range<usize>,
 ) -> Option<(usize, usize, f64)> {
     let p = |k: usize| Vector3::new(inp.sites[k][0], inp.sites[k][1], inp.sites[k][2]);
+    let (js, images, table) = (
+        inp.list.indices(),
+        inp.list.images(),
+        inp.list.image_vectors(),
+    );
     row.into_iter().find_map(|k| {
-        let j = inp.js[k] as usize;
-        let r2 = (p(j) + inp.offsets[k] - p(i)).norm_squared();
+        let j = js[k] as usize;
+        let r2 = (p(j) + table[images[k] as usize] - p(i)).norm_squared();
         (r2 < inp.list_cut2 && r2 < inp.floor2).then(|| (i, j, r2.sqrt()))
     })
 }
@@ -487,31 +497,45 @@ fn coulomb<M: Madd, const LAMMPS_ERFC: bool>(rw: &mut Row, n: usize, c: &RealCou
 }
 
 /// Step 2b: the entries inside their short-range cutoff, compacted with their distances
-/// (taken from the row, not recomputed) and parameters (branch-free: every entry is written, the count moves on for those inside). Returns how
-/// many.
+/// (taken from the row, not recomputed) and parameters. Returns how many.
 #[inline(always)]
 fn compact_short(inp: &Input<'_>, rw: &Row, sh: &mut Short, n: usize) -> usize {
+    // Slices held in registers: stores into the buffers cannot then force the compiler to
+    // reload the vectors' pointers and lengths entry by entry.
+    let (r2, r, rinv, tp) = (&rw.r2[..n], &rw.r[..n], &rw.rinv[..n], &rw.tp[..n]);
+    let Short {
+        k: ks,
+        tp: stp,
+        r2: sr2,
+        r: sr,
+        rinv: srinv,
+        b,
+        r0,
+        a1,
+        a2,
+        c6,
+        c8,
+        c12,
+        shift,
+        ..
+    } = sh;
+    let ks = &mut ks[..n];
+    // Pass 1, branch-free: every index is written, the count moves on for those inside
+    // (about one entry in eight at typical cutoffs).
     let mut m = 0;
     for k in 0..n {
-        let r2 = rw.r2[k];
-        let tp = rw.tp[k];
-        sh.k[m] = k as u32;
-        sh.tp[m] = tp;
-        sh.r2[m] = r2;
-        sh.r[m] = rw.r[k];
-        sh.rinv[m] = rw.rinv[k];
-        m += usize::from(r2 < inp.pairs[tp as usize].rc2);
+        let inside = r2[k] < inp.pairs[tp[k] as usize].rc2;
+        ks[m] = k as u32;
+        m += usize::from(inside);
     }
+    // Pass 2: gather the survivors' distances and parameters.
     for q in 0..m {
-        let sr = &inp.pairs[sh.tp[q] as usize].sr;
-        sh.b[q] = sr.b;
-        sh.r0[q] = sr.r0;
-        sh.a1[q] = sr.a1;
-        sh.a2[q] = sr.a2;
-        sh.c6[q] = sr.c6;
-        sh.c8[q] = sr.c8;
-        sh.c12[q] = sr.c12;
-        sh.shift[q] = sr.shift;
+        let k = ks[q] as usize;
+        let t = tp[k];
+        let p = &inp.pairs[t as usize].sr;
+        (stp[q], sr2[q], sr[q], srinv[q]) = (t, r2[k], r[k], rinv[k]);
+        (b[q], r0[q], a1[q], a2[q]) = (p.b, p.r0, p.a1, p.a2);
+        (c6[q], c8[q], c12[q], shift[q]) = (p.c6, p.c8, p.c12, p.shift);
     }
     m
 }

@@ -42,7 +42,6 @@ impl Calculator for Lj {
         }
         let list = self.list.as_ref().unwrap();
         let nl = list.list();
-        let offsets = list.offsets();
         let pos = s.positions();
         let rc2 = self.cutoff * self.cutoff;
         let s6c = (self.sigma * self.sigma / rc2).powi(3);
@@ -54,7 +53,7 @@ impl Calculator for Lj {
         for i in 0..s.len() {
             for k in nl.range(i) {
                 let j = js[k] as usize;
-                let d = pos[j] + offsets[k] - pos[i];
+                let d = pos[j] + list.offset(i, k).unwrap_or_default() - pos[i];
                 let r2 = d.norm_squared();
                 if r2 >= rc2 {
                     continue;
