@@ -114,7 +114,8 @@ impl NeighborListBuilder {
     ) -> Result<NeighborList> {
         let grid = self.grid(lattice, positions, pbc)?;
         let n = positions.len();
-        let mut chunks = self.search(&grid, n, Chunk::with_capacity, None);
+        let mut chunks: Vec<Chunk> = Vec::new();
+        self.search(&grid, n, &mut chunks);
         let mut starts = Vec::with_capacity(n + 1);
         starts.push(0);
         for c in &chunks {
@@ -172,15 +173,10 @@ impl NeighborListBuilder {
         Grid::new(lattice, positions, pbc, self.cutoff, self.half, self.method)
     }
 
-    /// Runs the search into sinks made by `make(atoms, reserved entries)`: one sink (`seed`
-    /// when given, its buffers reused) on one thread, or one per chunk of atoms with rayon.
-    fn search<S: Sink + Send>(
-        &self,
-        grid: &Grid,
-        n: usize,
-        make: impl Fn(usize, usize) -> S + Sync,
-        seed: Option<S>,
-    ) -> Vec<S> {
+    /// Runs the search into `pool`: one sink on one thread, or one per chunk of atoms with
+    /// rayon. The sinks already in `pool` are cleared and reused, so that repeated builds
+    /// (a Verlet list's) write into memory already mapped instead of faulting in new pages.
+    fn search<S: Sink + Default + Send>(&self, grid: &Grid, n: usize, pool: &mut Vec<S>) {
         // Expected entries per atom at the mean density: reserving them up front avoids the
         // reallocation copies (and page faults) that otherwise dominate large builds. Only a
         // hint: reserved but untouched memory costs nothing.
@@ -188,27 +184,28 @@ impl NeighborListBuilder {
         let per_atom_hint =
             (n as f64 / grid.volume * sphere * 1.05 + 1.0) * if self.half { 0.5 } else { 1.0 };
         let hint = |atoms: usize| (per_atom_hint * atoms as f64).min(RESERVE_MAX) as usize;
-        if self.parallel && n >= PARALLEL_MIN_ATOMS && rayon::current_num_threads() > 1 {
-            // Small chunks (≥ 64 atoms) keep two threads evenly loaded at ~1000 atoms.
-            let size = n.div_ceil(rayon::current_num_threads() * 8).max(64);
-            (0..n)
-                .collect::<Vec<_>>()
-                .par_chunks(size)
-                .map(|atoms| {
-                    let mut c = make(atoms.len(), hint(atoms.len()));
-                    for &i in atoms {
-                        grid.collect(i, self.half, &mut c);
-                    }
-                    c
-                })
-                .collect()
+        let threads = rayon::current_num_threads();
+        // Small chunks (≥ 64 atoms) keep two threads evenly loaded at ~1000 atoms.
+        let size = if self.parallel && n >= PARALLEL_MIN_ATOMS && threads > 1 {
+            n.div_ceil(threads * 8).max(64)
         } else {
-            let mut c = seed.unwrap_or_else(|| make(n, hint(n)));
-            c.reserve(n, hint(n));
-            for i in 0..n {
-                grid.collect(i, self.half, &mut c);
+            n.max(1)
+        };
+        pool.resize_with(n.div_ceil(size).max(1), S::default);
+        let fill = |c: usize, sink: &mut S| {
+            let atoms = (c * size).min(n)..((c + 1) * size).min(n);
+            sink.clear();
+            sink.reserve(atoms.len(), hint(atoms.len()));
+            for i in atoms {
+                grid.collect(i, self.half, sink);
             }
-            vec![c]
+        };
+        if pool.len() == 1 {
+            fill(0, &mut pool[0]);
+        } else {
+            pool.par_iter_mut()
+                .enumerate()
+                .for_each(|(c, sink)| fill(c, sink));
         }
     }
 }
@@ -217,12 +214,14 @@ impl NeighborListBuilder {
 trait Sink {
     /// Entries received so far.
     fn len(&self) -> usize;
+    /// Forgets every entry (keeping the memory).
+    fn clear(&mut self);
     /// Makes room for `atoms` more atoms and `entries` more entries.
     fn reserve(&mut self, atoms: usize, entries: usize);
-    /// One neighbour `j` of the current atom: periodic image `image` of the wrapped
-    /// positions, image shift `shift` of the positions as passed, vector `v`, squared length
-    /// `d2`.
-    fn push(&mut self, j: u32, image: [i64; 3], shift: [i32; 3], v: &Vector3<f64>, d2: f64);
+    /// One neighbour `j` of the current atom: periodic image number `image` (in the grid's
+    /// [`ImageTable`]) of the wrapped positions, image shift `shift` of the positions as
+    /// passed, vector `v`, squared length `d2`.
+    fn push(&mut self, j: u32, image: u32, shift: [i32; 3], v: &Vector3<f64>, d2: f64);
     /// The current atom had `count` neighbours.
     fn end_atom(&mut self, count: usize);
 }
@@ -232,6 +231,13 @@ impl Sink for Chunk {
     fn len(&self) -> usize {
         self.js.len()
     }
+    fn clear(&mut self) {
+        self.counts.clear();
+        self.js.clear();
+        self.shifts.clear();
+        self.vectors.clear();
+        self.distances.clear();
+    }
     fn reserve(&mut self, atoms: usize, entries: usize) {
         self.counts.reserve(atoms);
         self.js.reserve(entries);
@@ -240,7 +246,7 @@ impl Sink for Chunk {
         self.distances.reserve(entries);
     }
     #[inline]
-    fn push(&mut self, j: u32, _: [i64; 3], shift: [i32; 3], v: &Vector3<f64>, d2: f64) {
+    fn push(&mut self, j: u32, _: u32, shift: [i32; 3], v: &Vector3<f64>, d2: f64) {
         self.js.push(j);
         self.shifts.push(shift);
         self.vectors.push(*v);
@@ -252,11 +258,10 @@ impl Sink for Chunk {
     }
 }
 
-/// What a [`VerletList`] keeps of a search: neighbour indices and the index of each entry's
-/// image of the wrapped positions in an [`ImageTable`].
-#[derive(Default)]
+/// What a [`VerletList`] keeps of a search: neighbour indices and the number of each entry's
+/// image of the wrapped positions in the grid's [`ImageTable`].
+#[derive(Debug, Clone, Default)]
 struct Lean {
-    table: ImageTable,
     counts: Vec<usize>,
     js: Vec<u32>,
     images: Vec<u32>,
@@ -267,15 +272,20 @@ impl Sink for Lean {
     fn len(&self) -> usize {
         self.js.len()
     }
+    fn clear(&mut self) {
+        self.counts.clear();
+        self.js.clear();
+        self.images.clear();
+    }
     fn reserve(&mut self, atoms: usize, entries: usize) {
         self.counts.reserve(atoms);
         self.js.reserve(entries);
         self.images.reserve(entries);
     }
     #[inline]
-    fn push(&mut self, j: u32, image: [i64; 3], _: [i32; 3], _: &Vector3<f64>, _: f64) {
+    fn push(&mut self, j: u32, image: u32, _: [i32; 3], _: &Vector3<f64>, _: f64) {
         self.js.push(j);
-        self.images.push(self.table.index(image));
+        self.images.push(image);
     }
     #[inline]
     fn end_atom(&mut self, count: usize) {
@@ -333,16 +343,27 @@ struct Chunk {
     distances: Vec<f64>,
 }
 
-impl Chunk {
-    fn with_capacity(atoms: usize, entries: usize) -> Self {
-        Chunk {
-            counts: Vec::with_capacity(atoms),
-            js: Vec::with_capacity(entries),
-            shifts: Vec::with_capacity(entries),
-            vectors: Vec::with_capacity(entries),
-            distances: Vec::with_capacity(entries),
-        }
+/// Joins the chunks of a parallel build into `into`, copying them in parallel into memory
+/// kept from the previous build (a serial copy and fresh pages cost a two-thread MD run a
+/// tenth of its time).
+fn join(pool: &[Lean], into: &mut Lean) {
+    let total = pool.iter().map(|c| c.js.len()).sum();
+    // Only growth is zero-filled; everything is overwritten below.
+    into.js.resize(total, 0);
+    into.images.resize(total, 0);
+    let (mut js, mut images) = (into.js.as_mut_slice(), into.images.as_mut_slice());
+    let mut parts = Vec::with_capacity(pool.len());
+    for c in pool {
+        let (a, rest) = std::mem::take(&mut js).split_at_mut(c.js.len());
+        js = rest;
+        let (b, rest) = std::mem::take(&mut images).split_at_mut(c.js.len());
+        images = rest;
+        parts.push((c, a, b));
     }
+    parts.into_par_iter().for_each(|(c, a, b)| {
+        a.copy_from_slice(&c.js);
+        b.copy_from_slice(&c.images);
+    });
 }
 
 /// How a [`Grid`] finds candidates.
@@ -380,8 +401,8 @@ struct Grid {
     /// Integer wrap of every atom: wrapped = original − wrap·L.
     wrap: Vec<[i32; 3]>,
     bin_of: Vec<[i64; 3]>,
-    /// The largest |image| a search can reach along each axis.
-    image_bound: [i64; 3],
+    /// The periodic images a search can reach, numbered.
+    images: ImageTable,
     /// Atoms sorted by bin (CSR).
     bin_starts: Vec<usize>,
     bin_atoms: Vec<u32>,
@@ -528,7 +549,7 @@ impl Grid {
         let bin_positions = bin_atoms.iter().map(|&i| wrapped[i as usize]).collect();
         // Bins reach images t.div_euclid(n) for t in −reach..n + reach; the pair search
         // reaches |image| ≤ ⌊reach_frac⌋ + 1 (fractional separations are below 1).
-        let image_bound = [0, 1, 2].map(|k| match (pbc[k], method) {
+        let bound = [0, 1, 2].map(|k| match (pbc[k], method) {
             (false, _) => 0,
             (true, Method::Bins) => (-reach[k])
                 .div_euclid(nbins[k])
@@ -559,7 +580,7 @@ impl Grid {
             wrapped,
             wrap,
             bin_of,
-            image_bound,
+            images: ImageTable { bound },
             bin_starts,
             bin_atoms,
             bin_positions,
@@ -637,7 +658,7 @@ impl Grid {
                         if half && !keep_in_half(i, j, shift) {
                             continue;
                         }
-                        out.push(j as u32, image, shift, &v, d2);
+                        out.push(j as u32, self.images.index(image), shift, &v, d2);
                     }
                 }
             }
@@ -689,7 +710,8 @@ impl Grid {
                                 continue;
                             }
                         }
-                        out.push(j as u32, image, self.shift(i, j, image), &v, d2);
+                        let number = self.images.index(image);
+                        out.push(j as u32, number, self.shift(i, j, image), &v, d2);
                     }
                 }
             }
@@ -826,11 +848,12 @@ pub struct VerletList {
     cutoff: f64,
     skin: f64,
     starts: Vec<usize>,
-    js: Vec<u32>,
-    images: Vec<u32>,
+    /// The entries of the last build, one sink per chunk of atoms (kept to be refilled).
+    pool: Vec<Lean>,
+    /// The chunks joined, when there are more than one.
+    merged: Lean,
     image_vectors: Vec<Vector3<f64>>,
     site_shifts: Vec<Vector3<f64>>,
-    counts: Vec<usize>,
     full: std::sync::OnceLock<NeighborList>,
     reference: Vec<Vector3<f64>>,
     lattice: Lattice,
@@ -848,11 +871,10 @@ impl VerletList {
             cutoff,
             skin,
             starts: Vec::new(),
-            js: Vec::new(),
-            images: Vec::new(),
+            pool: Vec::new(),
+            merged: Lean::default(),
             image_vectors: Vec::new(),
             site_shifts: Vec::new(),
-            counts: Vec::new(),
             full: std::sync::OnceLock::new(),
             reference: Vec::new(),
             lattice: structure.lattice().clone(),
@@ -872,9 +894,7 @@ impl VerletList {
         let builder = self.builder();
         let positions = structure.positions();
         let grid = builder.grid(structure.lattice(), positions, structure.pbc())?;
-        let table = ImageTable {
-            bound: grid.image_bound,
-        };
+        let table = grid.images;
         if table.len() > MAX_IMAGE_TABLE {
             return Err(Error::Neighbors(format!(
                 "cutoff {} Å with skin {} Å reaches {} periodic images of the cell \
@@ -892,41 +912,15 @@ impl VerletList {
                 -(to_cart * Vector3::new(f64::from(w[0]), f64::from(w[1]), f64::from(w[2])))
             }),
         );
-        let mut seed = Lean {
-            table,
-            counts: std::mem::take(&mut self.counts),
-            js: std::mem::take(&mut self.js),
-            images: std::mem::take(&mut self.images),
-        };
-        seed.counts.clear();
-        seed.js.clear();
-        seed.images.clear();
-        let make = |atoms: usize, entries: usize| {
-            let mut l = Lean {
-                table,
-                ..Lean::default()
-            };
-            l.reserve(atoms, entries);
-            l
-        };
-        let mut chunks = builder.search(&grid, positions.len(), make, Some(seed));
-        if chunks.len() == 1 {
-            let c = chunks.pop().unwrap_or_default();
-            self.counts = c.counts;
-            self.js = c.js;
-            self.images = c.images;
-        } else {
-            for c in chunks {
-                self.counts.extend(c.counts);
-                self.js.extend(c.js);
-                self.images.extend(c.images);
-            }
+        builder.search(&grid, positions.len(), &mut self.pool);
+        if self.pool.len() > 1 {
+            join(&self.pool, &mut self.merged);
         }
         self.starts.clear();
-        self.starts.reserve(self.counts.len() + 1);
+        self.starts.reserve(positions.len() + 1);
         let mut total = 0;
         self.starts.push(0);
-        for &c in &self.counts {
+        for &c in self.pool.iter().flat_map(|c| &c.counts) {
             total += c;
             self.starts.push(total);
         }
@@ -990,13 +984,20 @@ impl VerletList {
     pub fn starts(&self) -> &[usize] {
         &self.starts
     }
+    /// The entries of the last build in one piece.
+    fn lean(&self) -> &Lean {
+        match self.pool.as_slice() {
+            [one] => one,
+            _ => &self.merged,
+        }
+    }
     /// Neighbour index of every entry.
     pub fn indices(&self) -> &[u32] {
-        &self.js
+        &self.lean().js
     }
     /// Image number of every entry, an index into [`VerletList::image_vectors`].
     pub fn images(&self) -> &[u32] {
-        &self.images
+        &self.lean().images
     }
     /// The lattice translations (Cartesian, Å) that [`VerletList::images`] number.
     pub fn image_vectors(&self) -> &[Vector3<f64>] {
@@ -1011,17 +1012,18 @@ impl VerletList {
     /// is `r_j + offset − r_i` (equal, to rounding, to the shift of [`VerletList::list`]).
     /// `None` if `i` is not an atom or `k` not an entry.
     pub fn offset(&self, i: usize, k: usize) -> Option<Vector3<f64>> {
-        let j = *self.js.get(k)? as usize;
-        let image = self.image_vectors.get(*self.images.get(k)? as usize)?;
+        let lean = self.lean();
+        let j = *lean.js.get(k)? as usize;
+        let image = self.image_vectors.get(*lean.images.get(k)? as usize)?;
         Some(image + self.site_shifts.get(j)? - self.site_shifts.get(i)?)
     }
     /// Total number of entries (pairs within cutoff + skin at the last build).
     pub fn len(&self) -> usize {
-        self.js.len()
+        self.lean().js.len()
     }
     /// True when no pair is listed.
     pub fn is_empty(&self) -> bool {
-        self.js.is_empty()
+        self.lean().js.is_empty()
     }
     /// How many times the list has been built.
     pub fn builds(&self) -> usize {
@@ -1198,19 +1200,45 @@ mod tests {
             .collect();
         let li = Element::from_symbol("Li").unwrap();
         let s = Structure::from_fractional(l, vec![li; 5000], &frac).unwrap();
-        let p = NeighborList::builder(4.0).build(&s).unwrap();
+        // Two threads even where the machine has one core, so that the chunks are joined.
+        let two = rayon::ThreadPoolBuilder::new()
+            .num_threads(2)
+            .build()
+            .unwrap();
+        let p = two.install(|| NeighborList::builder(4.0).build(&s).unwrap());
         let q = NeighborList::builder(4.0)
             .parallel(false)
             .build(&s)
             .unwrap();
         assert_eq!(p, q);
         assert!(p.len() > 5000);
-        // The Verlet build takes the same parallel path.
-        let v = VerletList::new(&s, 3.5, 0.5).unwrap();
+        // The Verlet build takes the same parallel path; a rebuild refills the chunks of the
+        // previous one and must match a fresh build (atoms moved by whole cells and a bit).
+        let mut v = two.install(|| VerletList::new(&s, 3.5, 0.5).unwrap());
         let h = NeighborList::builder(4.0).half(true).build(&s).unwrap();
         assert_eq!(v.indices(), h.indices());
         assert_eq!(v.starts(), h.starts());
         assert_eq!(v.list(), &h);
+        let mut moved = s.clone();
+        let cell = *s.lattice().frac_to_cart_matrix();
+        for (k, p) in moved.positions_mut().iter_mut().enumerate() {
+            let whole = Vector3::new((k % 3) as f64 - 1.0, (k % 5) as f64 - 2.0, 1.0);
+            *p += cell * whole + Vector3::new(0.3, -0.2, 0.1) * (k % 7) as f64;
+        }
+        assert!(two.install(|| v.update(&moved)).unwrap());
+        let fresh = VerletList::new(&moved, 3.5, 0.5).unwrap();
+        let h = NeighborList::builder(4.0).half(true).build(&moved).unwrap();
+        assert_eq!(v.indices(), h.indices());
+        assert_eq!(v.indices(), fresh.indices());
+        assert_eq!(v.images(), fresh.images());
+        assert_eq!(v.starts(), h.starts());
+        for i in [0, 1234, 4999] {
+            for k in h.range(i) {
+                let sh = h.shifts()[k].map(f64::from);
+                let want = moved.lattice().to_cartesian(&Vector3::from(sh));
+                assert!((v.offset(i, k).unwrap() - want).norm() < 1e-9);
+            }
+        }
     }
 
     #[test]
