@@ -225,6 +225,40 @@ fn parallel_pass_equals_serial_and_energies_sum() {
     assert_eq!(ff.list_builds(), 1);
 }
 
+/// The reciprocal Ewald sum split over threads (k-vectors in chunks) equals the serial sum.
+#[test]
+fn parallel_ewald_equals_serial() {
+    let s = fixture_li2si2o5().supercell([2, 2, 2]).unwrap();
+    let opts = PedoneOptions {
+        coulomb: Coulomb::Ewald(EwaldOptions {
+            accuracy: 1e-6,
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    let req = Request::STRESS.with_energies(true);
+    let mut serial = pedone(&opts).unwrap().with_parallel(false);
+    let a = serial.calculate(&s, req).unwrap();
+    // Enough terms for the parallel path (PARALLEL_MIN_KSPACE is 200 000).
+    assert!(s.len() * serial.n_kvectors() > 200_000);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(3)
+        .build()
+        .unwrap();
+    let b = pool.install(|| pedone(&opts).unwrap().calculate(&s, req).unwrap());
+    assert!((a.energy - b.energy).abs() < 1e-10 * a.energy.abs());
+    for (x, y) in a.forces.iter().zip(&b.forces) {
+        assert!((x - y).norm() < 1e-9, "{x} vs {y}");
+    }
+    let (sa, sb) = (a.stress.unwrap(), b.stress.unwrap());
+    for k in 0..6 {
+        assert!((sa[k] - sb[k]).abs() < 1e-10, "{sa:?} vs {sb:?}");
+    }
+    for (x, y) in a.energies.unwrap().iter().zip(b.energies.as_ref().unwrap()) {
+        assert!((x - y).abs() < 1e-9);
+    }
+}
+
 #[test]
 fn per_atom_energies_sum_to_total_with_ewald() {
     let s = fixture_li2si2o5();

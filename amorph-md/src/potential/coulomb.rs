@@ -24,6 +24,7 @@ use crate::error::{MdError, Result};
 use amorph_core::Lattice;
 use amorph_core::units::COULOMB_EV_ANGSTROM;
 use nalgebra::Vector3;
+use rayon::prelude::*;
 use std::f64::consts::PI;
 
 use super::erfc::{erfc, erfc_exp};
@@ -34,6 +35,13 @@ pub(crate) const TWO_OVER_SQRT_PI: f64 = std::f64::consts::FRAC_2_SQRT_PI;
 /// Cost of one real-space pair relative to one atom at one k-vector (measured on this
 /// machine's release build; see BENCHMARKS.md `## amorph-md forces`).
 pub const EWALD_COST_WEIGHT: f64 = 4.0;
+
+/// Split the reciprocal sum over threads from this many atom × k-vector terms (about 0.7 ms
+/// of work; at 108 atoms × 871 k-vectors, 0.3 ms, two threads were slower than one).
+const PARALLEL_MIN_KSPACE: usize = 200_000;
+/// Chunks of k-vectors per thread (fixed chunks, summed in a fixed order: the result does not
+/// depend on which thread ran which).
+const KSPACE_CHUNKS_PER_THREAD: usize = 4;
 
 /// How (or whether) point charges interact.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -220,7 +228,18 @@ pub(crate) struct Reciprocal {
     mmax: [usize; 3],
     /// `e^{2πi m f}` per axis: `eik[a][m * n + i]` as (cos, sin).
     eik: [Vec<(f64, f64)>; 3],
+    /// Work space of the serial sum, and of each chunk of a parallel one.
+    serial: KBuffers,
+    chunks: Vec<KBuffers>,
+}
+
+/// Per-chunk work space of the reciprocal sum.
+#[derive(Debug, Clone, Default)]
+struct KBuffers {
+    /// `e^{ik·rᵢ}` of the current k-vector.
     phase: Vec<(f64, f64)>,
+    forces: Vec<Vector3<f64>>,
+    energies: Vec<f64>,
 }
 
 impl Reciprocal {
@@ -231,7 +250,8 @@ impl Reciprocal {
             kvecs: Vec::new(),
             mmax: [0; 3],
             eik: [Vec::new(), Vec::new(), Vec::new()],
-            phase: Vec::new(),
+            serial: KBuffers::default(),
+            chunks: Vec::new(),
         }
     }
 
@@ -280,14 +300,16 @@ impl Reciprocal {
     }
 
     /// Adds the reciprocal-space forces (and per-atom energies) and returns the energy and
-    /// the stress·V (Voigt, eV).
+    /// the stress·V (Voigt, eV); the k-vectors are split over `threads` rayon threads when
+    /// the sum is large enough.
     pub fn compute(
         &mut self,
         lattice: &Lattice,
         positions: &[Vector3<f64>],
         q: &[f64],
         forces: &mut [Vector3<f64>],
-        mut energies: Option<&mut [f64]>,
+        energies: Option<&mut [f64]>,
+        threads: usize,
     ) -> (f64, [f64; 6]) {
         self.setup(lattice);
         let n = positions.len();
@@ -312,62 +334,118 @@ impl Reciprocal {
                 }
             }
         }
-        self.phase.clear();
-        self.phase.resize(n, (0.0, 0.0));
+        let nk = self.kvecs.len();
+        if threads < 2 || n * nk < PARALLEL_MIN_KSPACE {
+            let b = &mut self.serial;
+            b.phase.resize(n, (0.0, 0.0));
+            return kspace_sum(&self.kvecs, &self.eik, q, &mut b.phase, forces, energies);
+        }
+        let size = nk.div_ceil(threads * KSPACE_CHUNKS_PER_THREAD).max(1);
+        let Reciprocal {
+            kvecs, eik, chunks, ..
+        } = self;
+        chunks.resize_with(nk.div_ceil(size), KBuffers::default);
+        let want_e = energies.is_some();
+        let parts: Vec<(f64, [f64; 6])> = kvecs
+            .par_chunks(size)
+            .zip(chunks.par_iter_mut())
+            .map(|(kv, b)| {
+                b.phase.resize(n, (0.0, 0.0));
+                b.forces.clear();
+                b.forces.resize(n, Vector3::zeros());
+                b.energies.clear();
+                b.energies.resize(if want_e { n } else { 0 }, 0.0);
+                let en = want_e.then_some(b.energies.as_mut_slice());
+                kspace_sum(kv, eik, q, &mut b.phase, &mut b.forces, en)
+            })
+            .collect();
+        let chunks = &*chunks;
+        forces.par_iter_mut().enumerate().for_each(|(i, f)| {
+            for b in chunks {
+                *f += b.forces[i];
+            }
+        });
+        if let Some(en) = energies {
+            for b in chunks {
+                for (x, y) in en.iter_mut().zip(&b.energies) {
+                    *x += y;
+                }
+            }
+        }
         let mut energy = 0.0;
         let mut w = [0.0; 6];
-        for kv in &self.kvecs {
-            let [a, b, c] = kv.m;
-            let e1 = &self.eik[0][a as usize * n..(a as usize + 1) * n];
-            let e2 =
-                &self.eik[1][b.unsigned_abs() as usize * n..(b.unsigned_abs() as usize + 1) * n];
-            let e3 =
-                &self.eik[2][c.unsigned_abs() as usize * n..(c.unsigned_abs() as usize + 1) * n];
-            let (sb, sc) = (
-                if b < 0 { -1.0 } else { 1.0 },
-                if c < 0 { -1.0 } else { 1.0 },
-            );
-            let (mut sum_c, mut sum_s) = (0.0, 0.0);
-            for i in 0..n {
-                let (c1, s1) = e1[i];
-                let (c2, s2) = (e2[i].0, sb * e2[i].1);
-                let (c3, s3) = (e3[i].0, sc * e3[i].1);
-                let (c12, s12) = (c1 * c2 - s1 * s2, c1 * s2 + s1 * c2);
-                let z = (c12 * c3 - s12 * s3, c12 * s3 + s12 * c3);
-                self.phase[i] = z;
-                sum_c += q[i] * z.0;
-                sum_s += q[i] * z.1;
-            }
-            let ek = kv.coef * (sum_c * sum_c + sum_s * sum_s);
-            energy += ek;
-            let k = kv.k;
-            let kk = [
-                k.x * k.x,
-                k.y * k.y,
-                k.z * k.z,
-                k.y * k.z,
-                k.x * k.z,
-                k.x * k.y,
-            ];
-            for (idx, wv) in w.iter_mut().enumerate() {
-                let delta = if idx < 3 { 1.0 } else { 0.0 };
-                *wv += ek * (kv.sfac * kk[idx] - delta);
-            }
-            let f2 = 2.0 * kv.coef;
-            for i in 0..n {
-                let z = self.phase[i];
-                let s = f2 * q[i] * (sum_c * z.1 - sum_s * z.0);
-                forces[i] += s * k;
-            }
-            if let Some(en) = energies.as_deref_mut() {
-                for i in 0..n {
-                    let z = self.phase[i];
-                    en[i] += kv.coef * q[i] * (sum_c * z.0 + sum_s * z.1);
-                }
+        for (e, wv) in parts {
+            energy += e;
+            for (a, b) in w.iter_mut().zip(wv) {
+                *a += b;
             }
         }
         (energy, w)
     }
+}
+
+/// The reciprocal sum over `kvecs`: adds the forces (and per-atom energies) and returns the
+/// energy and stress·V; `phase` is work space of one entry per atom.
+fn kspace_sum(
+    kvecs: &[KVec],
+    eik: &[Vec<(f64, f64)>; 3],
+    q: &[f64],
+    phase: &mut [(f64, f64)],
+    forces: &mut [Vector3<f64>],
+    mut energies: Option<&mut [f64]>,
+) -> (f64, [f64; 6]) {
+    let n = phase.len();
+    let mut energy = 0.0;
+    let mut w = [0.0; 6];
+    for kv in kvecs {
+        let [a, b, c] = kv.m;
+        let e1 = &eik[0][a as usize * n..(a as usize + 1) * n];
+        let e2 = &eik[1][b.unsigned_abs() as usize * n..(b.unsigned_abs() as usize + 1) * n];
+        let e3 = &eik[2][c.unsigned_abs() as usize * n..(c.unsigned_abs() as usize + 1) * n];
+        let (sb, sc) = (
+            if b < 0 { -1.0 } else { 1.0 },
+            if c < 0 { -1.0 } else { 1.0 },
+        );
+        let (mut sum_c, mut sum_s) = (0.0, 0.0);
+        for i in 0..n {
+            let (c1, s1) = e1[i];
+            let (c2, s2) = (e2[i].0, sb * e2[i].1);
+            let (c3, s3) = (e3[i].0, sc * e3[i].1);
+            let (c12, s12) = (c1 * c2 - s1 * s2, c1 * s2 + s1 * c2);
+            let z = (c12 * c3 - s12 * s3, c12 * s3 + s12 * c3);
+            phase[i] = z;
+            sum_c += q[i] * z.0;
+            sum_s += q[i] * z.1;
+        }
+        let ek = kv.coef * (sum_c * sum_c + sum_s * sum_s);
+        energy += ek;
+        let k = kv.k;
+        let kk = [
+            k.x * k.x,
+            k.y * k.y,
+            k.z * k.z,
+            k.y * k.z,
+            k.x * k.z,
+            k.x * k.y,
+        ];
+        for (idx, wv) in w.iter_mut().enumerate() {
+            let delta = if idx < 3 { 1.0 } else { 0.0 };
+            *wv += ek * (kv.sfac * kk[idx] - delta);
+        }
+        let f2 = 2.0 * kv.coef;
+        for i in 0..n {
+            let z = phase[i];
+            let s = f2 * q[i] * (sum_c * z.1 - sum_s * z.0);
+            forces[i] += s * k;
+        }
+        if let Some(en) = energies.as_deref_mut() {
+            for i in 0..n {
+                let z = phase[i];
+                en[i] += kv.coef * q[i] * (sum_c * z.0 + sum_s * z.1);
+            }
+        }
+    }
+    (energy, w)
 }
 
 /// `(erfc(αr), e^{−α²r²})` with the accurate fitted erfc.

@@ -573,6 +573,11 @@ impl ForceField {
                 *a += b;
             }
         }
+        let threads = if self.parallel {
+            rayon::current_num_threads()
+        } else {
+            1
+        };
         let st = &mut self.state;
         if let Some(recip) = &mut st.recip {
             let (e, wv) = recip.compute(
@@ -581,6 +586,7 @@ impl ForceField {
                 &st.q,
                 forces,
                 energies.as_deref_mut(),
+                threads,
             );
             energy += e;
             for (a, b) in w.iter_mut().zip(wv) {
