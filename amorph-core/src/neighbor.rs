@@ -11,9 +11,13 @@
 //! perpendicular to the opposite faces, and the search scans every bin (and periodic image of
 //! a bin) within `cutoff` along each axis. Small cells
 //! with a cutoff near or above the cell size (a 100-atom MD cell with an 11 Å Verlet cutoff)
-//! instead test every pair of atoms at the periodic images that the cell heights allow; a cost
-//! model picks the cheaper search. Both are exact for any triclinic cell and any cutoff. Work
-//! is split over atoms with rayon when the system is large enough to pay for it.
+//! instead test every pair of atoms at the periodic images that the cell heights allow. Cells
+//! at least two cutoffs high along every periodic axis can test every pair once, at the one
+//! image that can be within the cutoff (found by rounding the fractional separation), in
+//! blocks the compiler vectorises. A cost model picks the cheapest search. Each is exact for
+//! any triclinic cell and any cutoff it accepts, and the pair and nearest-image searches give
+//! identical lists. Work is split over atoms with rayon when the system is large enough to pay
+//! for it.
 
 use crate::error::{Error, Result};
 use crate::lattice::Lattice;
