@@ -210,13 +210,40 @@ fn parallel_pass_equals_serial_and_energies_sum() {
         .num_threads(3)
         .build()
         .unwrap();
-    let b = pool.install(|| pedone(&opts).unwrap().calculate(&s, req).unwrap());
-    assert!((a.energy - b.energy).abs() < 1e-9 * a.energy.abs());
-    for (x, y) in a.forces.iter().zip(&b.forces) {
-        assert!((x - y).norm() < 1e-9);
+    // The same force field twice: the second pass reuses the chunk buffers of the first
+    // (atoms moved past the skin: a rebuilt list and new chunk bounds, so that stale
+    // values would show).
+    let mut moved = s.clone();
+    for (k, p) in moved.positions_mut().iter_mut().enumerate() {
+        p.x += 0.2 * ((k % 7) as f64 - 3.0);
     }
-    let sum: f64 = b.energies.as_ref().unwrap().iter().sum();
-    assert!((sum - b.energy).abs() < 1e-9 * b.energy.abs());
+    let a2 = pedone(&opts)
+        .unwrap()
+        .with_parallel(false)
+        .calculate(&moved, req)
+        .unwrap();
+    let (b, b2) = pool.install(|| {
+        let mut ff = pedone(&opts).unwrap();
+        let b = ff.calculate(&s, req).unwrap();
+        (b, ff.calculate(&moved, req).unwrap())
+    });
+    for (a, b) in [(&a, &b), (&a2, &b2)] {
+        assert!((a.energy - b.energy).abs() < 1e-9 * a.energy.abs());
+        for (x, y) in a.forces.iter().zip(&b.forces) {
+            assert!((x - y).norm() < 1e-9);
+        }
+        for (x, y) in a
+            .energies
+            .as_ref()
+            .unwrap()
+            .iter()
+            .zip(b.energies.as_ref().unwrap())
+        {
+            assert!((x - y).abs() < 1e-9);
+        }
+        let sum: f64 = b.energies.as_ref().unwrap().iter().sum();
+        assert!((sum - b.energy).abs() < 1e-9 * b.energy.abs());
+    }
     // A second call reuses the Verlet list and gives the same answer.
     let mut ff = pedone(&opts).unwrap();
     let c1 = ff.calculate(&s, Request::FORCES).unwrap();

@@ -792,15 +792,23 @@ impl Chunks<'_> {
         if want_e {
             ebuffers.resize_with(nchunks, Vec::new);
         }
-        buffers.par_iter_mut().for_each(|b| {
-            b.clear();
-            b.resize(n, Vector3::zeros());
-        });
-        if want_e {
-            ebuffers.par_iter_mut().for_each(|b| {
-                b.clear();
-                b.resize(n, 0.0);
+        // A half list pairs i only with j ≥ i, so chunk c (atoms from bounds[c]) writes no
+        // atom before bounds[c]: only the rest of its buffer is cleared, and summed.
+        buffers
+            .par_iter_mut()
+            .zip(&bounds[..nchunks])
+            .for_each(|(b, &first)| {
+                b.resize(n, Vector3::zeros());
+                b[first..].fill(Vector3::zeros());
             });
+        if want_e {
+            ebuffers
+                .par_iter_mut()
+                .zip(&bounds[..nchunks])
+                .for_each(|(b, &first)| {
+                    b.resize(n, 0.0);
+                    b[first..].fill(0.0);
+                });
         }
         let mut ebufs: Vec<Option<&mut Vec<f64>>> = if want_e {
             ebuffers.iter_mut().map(Some).collect()
@@ -830,14 +838,16 @@ impl Chunks<'_> {
                 *a += b;
             }
         }
+        let bounds = &bounds;
         forces.par_iter_mut().enumerate().for_each(|(i, f)| {
-            for b in buffers.iter() {
+            let touched = bounds[..nchunks].partition_point(|&first| first <= i);
+            for b in &buffers[..touched] {
                 *f += b[i];
             }
         });
         if let Some(en) = energies {
-            for b in ebuffers.iter() {
-                for (x, y) in en.iter_mut().zip(b) {
+            for (b, &first) in ebuffers.iter().zip(bounds) {
+                for (x, y) in en[first..].iter_mut().zip(&b[first..]) {
                     *x += y;
                 }
             }
