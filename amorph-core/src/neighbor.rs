@@ -765,11 +765,12 @@ impl Grid {
         let periodic = self.pbc.map(|p| if p { 1.0 } else { 0.0 });
         let first = if half { i + 1 } else { 0 };
         let mut start = first;
+        // Cleared once per atom, not per block (per block it took 5 % of a build).
+        let mut d2_block = [0.0; NEAREST_BLOCK];
+        let mut image_block = [[0.0; 3]; NEAREST_BLOCK];
         while start < n {
             let end = (start + NEAREST_BLOCK).min(n);
             let len = end - start;
-            let mut d2_block = [0.0; NEAREST_BLOCK];
-            let mut image_block = [[0.0; 3]; NEAREST_BLOCK];
             // Every slice `len` long, so that the loop needs no bounds checks and vectorises.
             let (d2, image) = (&mut d2_block[..len], &mut image_block[..len]);
             let (fa, fb, fc) = (&fa[start..end], &fb[start..end], &fc[start..end]);
