@@ -792,24 +792,6 @@ impl Chunks<'_> {
         if want_e {
             ebuffers.resize_with(nchunks, Vec::new);
         }
-        // A half list pairs i only with j ≥ i, so chunk c (atoms from bounds[c]) writes no
-        // atom before bounds[c]: only the rest of its buffer is cleared, and summed.
-        buffers
-            .par_iter_mut()
-            .zip(&bounds[..nchunks])
-            .for_each(|(b, &first)| {
-                b.resize(n, Vector3::zeros());
-                b[first..].fill(Vector3::zeros());
-            });
-        if want_e {
-            ebuffers
-                .par_iter_mut()
-                .zip(&bounds[..nchunks])
-                .for_each(|(b, &first)| {
-                    b.resize(n, 0.0);
-                    b[first..].fill(0.0);
-                });
-        }
         let mut ebufs: Vec<Option<&mut Vec<f64>>> = if want_e {
             ebuffers.iter_mut().map(Some).collect()
         } else {
@@ -821,12 +803,18 @@ impl Chunks<'_> {
             .zip(scratch.par_iter_mut())
             .enumerate()
             .map(|(c, ((fb, eb), sc))| {
-                kernel(
-                    bounds[c]..bounds[c + 1],
-                    fb,
-                    eb.as_deref_mut().map(|v| v.as_mut_slice()),
-                    sc,
-                )
+                // A half list pairs i only with j ≥ i, so this chunk writes no atom before
+                // its first: only the rest of its buffers is cleared (here, in the chunk's
+                // own task), and summed.
+                let first = bounds[c];
+                fb.resize(n, Vector3::zeros());
+                fb[first..].fill(Vector3::zeros());
+                let eb = eb.as_deref_mut().map(|v| {
+                    v.resize(n, 0.0);
+                    v[first..].fill(0.0);
+                    v.as_mut_slice()
+                });
+                kernel(first..bounds[c + 1], fb, eb, sc)
             })
             .collect();
         let mut energy = 0.0;
