@@ -218,6 +218,70 @@ fn tiny_workflow_database_commands_and_resume() {
         assert_eq!(rec.len(), header.len());
         assert_eq!(&rec[note], r["quality_note"].as_str().unwrap());
     }
+    // A stored production run out as files: its 51 frames (the start and every 2nd of 100
+    // steps) and its last
+    // structure, which `amorph rdf` reads like any structure.
+    let v = json_ok(
+        &[
+            "trajectory",
+            "Li2O",
+            "--temperature",
+            "1500",
+            "-o",
+            "li2o.extxyz",
+            "--db",
+            "t.db",
+        ],
+        &d,
+    );
+    assert_eq!(v["frames"], 51, "{v}");
+    let xyz = std::fs::read_to_string(d.join("li2o.extxyz")).unwrap();
+    assert_eq!(xyz.lines().filter(|l| l.trim() == "21").count(), 51);
+    let v = json_ok(
+        &[
+            "trajectory",
+            "Li2O",
+            "--temperature",
+            "1500",
+            "--last",
+            "-o",
+            "li2o.vasp",
+            "--db",
+            "t.db",
+        ],
+        &d,
+    );
+    assert_eq!(v["frames"], 1, "{v}");
+    let v = json_ok(&["rdf", "li2o.vasp"], &d);
+    assert!(v.to_string().contains("Li"), "{v}");
+    common::fails_naming(
+        &[
+            "trajectory",
+            "Li2O",
+            "--temperature",
+            "1234",
+            "-o",
+            "x.extxyz",
+            "--db",
+            "t.db",
+        ],
+        &d,
+        "Li2O has no finished production run at 1234 K (finished: ",
+    );
+    common::fails_naming(
+        &[
+            "trajectory",
+            "LiI",
+            "--temperature",
+            "1500",
+            "-o",
+            "x.extxyz",
+            "--db",
+            "t.db",
+        ],
+        &d,
+        "no composition 'LiI' (it holds: LiF, Li2O)",
+    );
     // Li2O at 1500 K beside the paper's AIMD (the paper has no LiF, and no Li2O at 1000 K).
     let v = json_ok(&["fidelity", "--db", "t.db", "--table", PAPER], &d);
     let rows = v["rows"].as_array().unwrap();

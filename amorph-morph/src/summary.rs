@@ -386,7 +386,7 @@ impl fmt::Display for FidelityReport {
         write!(
             f,
             "over the trusted rows at {}–{} K ({}): median |log10(D/D_paper)| {}, largest |AAV/AAV_paper − 1| {}\n\
-             D is the tracer D (the table's slope/2 values / 3); the paper's D comes from PBE AIMD, ours from the classical potentials named in the export",
+             D is the tracer D (the table's slope/2 values / 3); the paper's D comes from PBE AIMD, ours from the potential named in `amorph status` and the export",
             FIDELITY_RANGE.0,
             FIDELITY_RANGE.1,
             s.rows_in_summary,

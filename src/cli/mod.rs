@@ -94,6 +94,8 @@ enum Command {
     SlurmTask(slurm::TaskArgs),
     /// Export a workflow database: one row per composition × temperature (JSON or CSV).
     Export(workflow::DbArgs),
+    /// Write a stored production trajectory (or, with --last, its final structure) to a file.
+    Trajectory(workflow::TrajectoryArgs),
     /// Import the paper's feature table (feature_target.dat) into a database, marked as imported.
     Import(import::Args),
     /// A database's AAV and D(T) beside the paper's AIMD table, per composition and temperature.
@@ -135,6 +137,7 @@ pub fn main() -> ExitCode {
         Command::Merge(args) => slurm::merge(args),
         Command::SlurmTask(args) => slurm::task(args),
         Command::Export(args) => workflow::export(args),
+        Command::Trajectory(args) => workflow::trajectory(args),
         Command::Import(args) => import::run(args),
         Command::Fidelity(args) => fidelity::run(args),
         Command::Demo(args) => demo::run(args),

@@ -2,7 +2,10 @@
 
 use super::{InFile, Outcome};
 use amorph_md::spec::CalculatorSpec;
-use amorph_morph::{AmorphMd, Config, Database, DatabaseStatus, Event, RunSummary, Workflow};
+use amorph_morph::db::StageStatus;
+use amorph_morph::{
+    AmorphMd, Config, Database, DatabaseStatus, Event, RunSummary, Stage, Workflow,
+};
 use anyhow::Context;
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 use serde_json::json;
@@ -58,6 +61,26 @@ pub struct DbArgs {
     /// Write to this file instead of stdout (export only).
     #[arg(short, long)]
     pub output: Option<PathBuf>,
+}
+
+/// Arguments of `amorph trajectory`.
+#[derive(clap::Args)]
+pub struct TrajectoryArgs {
+    /// The composition, as given to `amorph run` (e.g. Li3N).
+    pub formula: String,
+    /// The temperature (K) of the production run to write (the melt's or an anneal's).
+    #[arg(long)]
+    pub temperature: f64,
+    /// Write only the run's final structure instead of its frames.
+    #[arg(long)]
+    pub last: bool,
+    /// Output file; its name picks the format (extxyz or XDATCAR for frames; POSCAR, extxyz or
+    /// LAMMPS data with --last).
+    #[arg(short, long)]
+    pub output: PathBuf,
+    /// The database file.
+    #[arg(long, default_value = "amorph.db")]
+    pub db: PathBuf,
 }
 
 /// The engine of a configuration ([`AmorphMd::from_config`]); says so when it waits for an
@@ -191,6 +214,67 @@ pub fn status(args: DbArgs) -> anyhow::Result<Outcome> {
     Outcome::of(&DatabaseStatus {
         db: args.db,
         compositions,
+    })
+}
+
+/// `amorph trajectory`: a stored production trajectory (or its final structure) as a file, for
+/// `amorph rdf`, `amorph diffusion` or any other code.
+pub fn trajectory(args: TrajectoryArgs) -> anyhow::Result<Outcome> {
+    let db = open_existing(&args.db)?;
+    let Some(row) = db.composition(&args.formula)? else {
+        let known: Vec<String> = db.compositions()?.into_iter().map(|c| c.formula).collect();
+        anyhow::bail!(
+            "{}: no composition '{}' (it holds: {})",
+            args.db.display(),
+            args.formula,
+            known.join(", ")
+        );
+    };
+    let stage = Stage::Production(args.temperature);
+    let missing = || -> anyhow::Result<anyhow::Error> {
+        let stored: Vec<String> = db
+            .stages()?
+            .into_iter()
+            .filter(|s| s.formula == row.formula && s.status == StageStatus::Done)
+            .filter_map(|s| match s.stage {
+                Stage::Production(t) => Some(format!("{t} K")),
+                _ => None,
+            })
+            .collect();
+        Ok(anyhow::anyhow!(
+            "{}: {} has no finished production run at {} K (finished: {})",
+            args.db.display(),
+            row.formula,
+            args.temperature,
+            if stored.is_empty() {
+                "none".to_string()
+            } else {
+                stored.join(", ")
+            }
+        ))
+    };
+    let frames = if args.last {
+        let Some((structure, _)) = db.structure(row.id, stage)? else {
+            return Err(missing()?);
+        };
+        amorph_core::io::write_structure(&args.output, &structure).in_file(&args.output)?;
+        1
+    } else {
+        let Some((trajectory, _)) = db.trajectory(row.id, stage)? else {
+            return Err(missing()?);
+        };
+        amorph_core::io::write_trajectory(&args.output, &trajectory).in_file(&args.output)?;
+        trajectory.n_frames()
+    };
+    Ok(Outcome {
+        json: json!({"db": args.db, "formula": row.formula, "temperature": args.temperature,
+                     "frames": frames, "output": args.output}),
+        text: format!(
+            "{} at {} K: {frames} frame(s) -> {}",
+            row.formula,
+            args.temperature,
+            args.output.display()
+        ),
     })
 }
 
