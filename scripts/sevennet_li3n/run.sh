@@ -10,7 +10,7 @@
 # Needs an amorph built with --features torch (README, "SevenNet-0 in process"):
 #   source scripts/peers/libtorch.sh && cargo build --release --features torch
 # AMORPH=path/to/amorph picks another binary; PAPER=path/to/feature_target.dat the paper's table
-# (default ../shared/data/paper_ml/feature_target.dat). About 30 minutes on 2 quiet CPU cores (OMP_WAIT_POLICY=PASSIVE when the cores are shared); a rerun
+# (default ../shared/data/paper_ml/feature_target.dat). About 45 minutes on 2 quiet CPU cores (OMP_WAIT_POLICY=PASSIVE when the cores are shared); a rerun
 # resumes both databases where they stopped.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
