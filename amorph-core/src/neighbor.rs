@@ -1190,6 +1190,14 @@ mod tests {
         out
     }
 
+    /// The smallest of the cell's three perpendicular widths (the proptests scale cutoffs by it).
+    fn shortest_height(s: &Structure) -> f64 {
+        s.lattice()
+            .perpendicular_widths()
+            .into_iter()
+            .fold(f64::INFINITY, f64::min)
+    }
+
     fn random_structure(params: [f64; 6], frac: &[[f64; 3]], pbc: [bool; 3]) -> Option<Structure> {
         let l = Lattice::from_parameters(
             params[0], params[1], params[2], params[3], params[4], params[5],
@@ -1223,8 +1231,7 @@ mod tests {
             pbc in proptest::array::uniform3(proptest::bool::weighted(0.8)),
         ) {
             let Some(s) = random_structure([a, b, c, al, be, ga], &frac, pbc) else { return Ok(()) };
-            let hmin = s.lattice().perpendicular_widths().iter().cloned().fold(f64::INFINITY, f64::min);
-            let rc = rc_factor * hmin;
+            let rc = rc_factor * shortest_height(&s);
             let want = brute(&s, rc);
             for method in [None, Some(Method::Bins), Some(Method::Pairs), Some(Method::Nearest)] {
                 let mut b = NeighborList::builder(rc);
@@ -1257,8 +1264,7 @@ mod tests {
             half in proptest::bool::ANY,
         ) {
             let Some(s) = random_structure([a, b, c, al, be, ga], &frac, pbc) else { return Ok(()) };
-            let hmin = s.lattice().perpendicular_widths().iter().cloned().fold(f64::INFINITY, f64::min);
-            let rc = rc_factor * hmin;
+            let rc = rc_factor * shortest_height(&s);
             let mut builder = NeighborList::builder(rc).half(half);
             builder.method = Some(Method::Nearest);
             let grid = builder.grid(s.lattice(), s.positions(), s.pbc()).unwrap();
@@ -1282,8 +1288,7 @@ mod tests {
             skin in 0.0f64..1.0,
         ) {
             let Some(s) = random_structure([a, b, c, al, be, ga], &frac, [true; 3]) else { return Ok(()) };
-            let hmin = s.lattice().perpendicular_widths().iter().cloned().fold(f64::INFINITY, f64::min);
-            let rc = rc_factor * hmin;
+            let rc = rc_factor * shortest_height(&s);
             let v = VerletList::new(&s, rc, skin).unwrap();
             let nl = v.list();
             let want = NeighborList::builder(rc + skin).half(true).build(&s).unwrap();
