@@ -53,7 +53,7 @@ impl Calculator for Lj {
         for i in 0..s.len() {
             for k in nl.range(i) {
                 let j = js[k] as usize;
-                let d = pos[j] + list.offset(i, k).unwrap_or_default() - pos[i];
+                let d = pos[j] + list.offset(i, k).expect("k is an entry of atom i") - pos[i];
                 let r2 = d.norm_squared();
                 if r2 >= rc2 {
                     continue;
